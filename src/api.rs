@@ -1,0 +1,232 @@
+//! The Rust API over the same registry the C ABI uses.
+//!
+//! ```no_run
+//! use criu_plugin::api::{self, Answer, Stage};
+//! api::init(Stage::Dump)?;
+//! for p in api::plugins() {
+//!     println!("{} {} {:?}", p.name, p.version, p.hooks);
+//! }
+//! if let Answer::Handled(rc) = api::pause_devices(1234) {
+//!     println!("a plugin paused the devices: {rc}");
+//! }
+//! api::fini(Stage::Dump, 0);
+//! # Ok::<(), criu_plugin::InitError>(())
+//! ```
+
+use crate::descriptor::Version;
+use crate::dispatch::{self, DECLINED};
+use crate::hooks::HookSet;
+use crate::registry::{self, Origin};
+use crate::{host, loader, policy};
+use std::ffi::{CStr, CString, c_char, c_int};
+use std::path::PathBuf;
+
+pub use crate::loader::InitError;
+
+/// The stage a plugin session serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// `criu dump`.
+    Dump,
+    /// `criu pre-dump`.
+    PreDump,
+    /// `criu restore`.
+    Restore,
+}
+
+impl Stage {
+    /// The C value (`CR_PLUGIN_STAGE__*`).
+    pub const fn as_c(self) -> c_int {
+        match self {
+            Stage::Dump => crate::abi::stage::DUMP,
+            Stage::PreDump => crate::abi::stage::PRE_DUMP,
+            Stage::Restore => crate::abi::stage::RESTORE,
+        }
+    }
+}
+
+/// What a hook chain answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// No plugin has the hook, or every one answered `-ENOTSUP`.
+    Declined,
+    /// The first plugin that did not decline returned this.
+    Handled(i32),
+}
+
+impl From<c_int> for Answer {
+    fn from(rc: c_int) -> Answer {
+        if rc == DECLINED {
+            Answer::Declined
+        } else {
+            Answer::Handled(rc)
+        }
+    }
+}
+
+/// Loads every plugin for `stage` (see `cr_plugin_init`).
+pub fn init(stage: Stage) -> Result<(), InitError> {
+    loader::init(stage.as_c())
+}
+
+/// Finalises and unloads every plugin (see `cr_plugin_fini`).
+pub fn fini(stage: Stage, ret: i32) {
+    loader::fini(stage.as_c(), ret)
+}
+
+/// Sets the plugin folder for a host without CRIU's `opts`; `None` clears it.
+pub fn set_libdir(dir: Option<&std::path::Path>) {
+    use std::os::unix::ffi::OsStrExt;
+    host::set_libdir(dir.and_then(|d| CString::new(d.as_os_str().as_bytes()).ok()));
+}
+
+/// Sets the descriptor `criu_get_image_dir()` gives plugins.
+pub fn set_image_dir_fd(fd: i32) {
+    host::set_image_dir_fd(fd)
+}
+
+/// Turns strict mode on or off (see `cr_plugin_set_strict`).
+pub fn set_strict(on: bool) {
+    policy::set_strict(on)
+}
+
+/// A loaded plugin, as seen from Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginInfo {
+    /// The descriptor's name (the path, for a legacy plugin).
+    pub name: String,
+    /// The file it came from; `None` for a built-in plugin.
+    pub path: Option<PathBuf>,
+    /// The interface version it was built for, e.g. `0.2.0`.
+    pub version: Version,
+    /// The hooks it is chained for.
+    pub hooks: HookSet,
+    /// Whether it is a legacy plugin (no `CR_PLUGIN_DESC`).
+    pub legacy: bool,
+}
+
+/// The loaded plugins, in load order.
+pub fn plugins() -> Vec<PluginInfo> {
+    use std::os::unix::ffi::OsStrExt;
+    registry::read()
+        .plugins
+        .iter()
+        .map(|p| PluginInfo {
+            name: p.name.clone(),
+            path: match &p.origin {
+                Origin::File { path, .. } => {
+                    Some(std::ffi::OsStr::from_bytes(path.to_bytes()).into())
+                }
+                Origin::Builtin => None,
+            },
+            // SAFETY: the plugin is loaded while the read guard is held.
+            version: Version(unsafe { (*p.desc()).version }),
+            hooks: p.hooks,
+            legacy: p.synthesised.is_some(),
+        })
+        .collect()
+}
+
+/// Runs `call` with the registry held for reading, so no other thread can
+/// unload a plugin in the middle of a hook call.
+fn locked(call: impl FnOnce() -> c_int) -> Answer {
+    let _guard = registry::read();
+    call().into()
+}
+
+macro_rules! safe_hook {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) => $c:ident) => {
+        $(#[$doc])*
+        pub fn $name($($arg: $ty),*) -> Answer {
+            // SAFETY: the arguments are plain values; the read guard keeps
+            // the chains stable.
+            locked(|| unsafe { dispatch::$c($($arg),*) })
+        }
+    };
+}
+
+safe_hook!(/// `DUMP_UNIX_SK(fd, id)`.
+    dump_unix_sk(fd: i32, id: i32) => cr_plugin_run_dump_unix_sk);
+safe_hook!(/// `RESTORE_UNIX_SK(id)`.
+    restore_unix_sk(id: i32) => cr_plugin_run_restore_unix_sk);
+safe_hook!(/// `DUMP_EXT_FILE(fd, id)`.
+    dump_ext_file(fd: i32, id: i32) => cr_plugin_run_dump_ext_file);
+safe_hook!(/// `RESUME_DEVICES_LATE(pid)`.
+    resume_devices_late(pid: i32) => cr_plugin_run_resume_devices_late);
+safe_hook!(/// `PAUSE_DEVICES(pid)`.
+    pause_devices(pid: i32) => cr_plugin_run_pause_devices);
+safe_hook!(/// `CHECKPOINT_DEVICES(pid)`.
+    checkpoint_devices(pid: i32) => cr_plugin_run_checkpoint_devices);
+safe_hook!(/// `POST_FORKING()`.
+    post_forking() => cr_plugin_run_post_forking);
+safe_hook!(/// `RESTORE_INIT()`.
+    restore_init() => cr_plugin_run_restore_init);
+safe_hook!(/// `DUMP_DEVICES_LATE(id)`.
+    dump_devices_late(id: i32) => cr_plugin_run_dump_devices_late);
+
+/// `RESTORE_EXT_FILE(id, &retry_needed)`: the answer and whether the
+/// plugin asked to be called again later.
+pub fn restore_ext_file(id: i32) -> (Answer, bool) {
+    let mut retry = false;
+    // SAFETY: `retry` outlives the call.
+    let answer = locked(|| unsafe { dispatch::cr_plugin_run_restore_ext_file(id, &mut retry) });
+    (answer, retry)
+}
+
+/// `HANDLE_DEVICE_VMA(fd, &stat)`.
+pub fn handle_device_vma(fd: i32, stat: &libc::stat) -> Answer {
+    // SAFETY: `stat` is a valid reference for the call.
+    locked(|| unsafe { dispatch::cr_plugin_run_handle_device_vma(fd, stat) })
+}
+
+/// `UPDATE_VMA_MAP(path, addr, old_pgoff, &new_pgoff, &plugin_fd)`: the
+/// answer, the new page offset and the descriptor the plugin gave.
+pub fn update_vma_map(path: &CStr, addr: u64, old_pgoff: u64) -> (Answer, u64, i32) {
+    let (mut new_pgoff, mut plugin_fd) = (old_pgoff, -1);
+    // SAFETY: `path` is a C string and the out-parameters outlive the call.
+    let answer = locked(|| unsafe {
+        dispatch::cr_plugin_run_update_vma_map(
+            path.as_ptr(),
+            addr,
+            old_pgoff,
+            &mut new_pgoff,
+            &mut plugin_fd,
+        )
+    });
+    (answer, new_pgoff, plugin_fd)
+}
+
+/// `DUMP_EXT_MOUNT(mountpoint, id)`.
+///
+/// # Safety
+/// Plugins may write into `mountpoint`; it must be a writable C string
+/// buffer as large as CRIU's (PATH_MAX).
+pub unsafe fn dump_ext_mount(mountpoint: *mut c_char, id: i32) -> Answer {
+    // SAFETY: caller's contract.
+    locked(|| unsafe { dispatch::cr_plugin_run_dump_ext_mount(mountpoint, id) })
+}
+
+/// `RESTORE_EXT_MOUNT(id, mountpoint, old_root, &is_file)`.
+///
+/// # Safety
+/// As [`dump_ext_mount`], for both strings.
+pub unsafe fn restore_ext_mount(
+    id: i32,
+    mountpoint: *mut c_char,
+    old_root: *mut c_char,
+    is_file: &mut i32,
+) -> Answer {
+    // SAFETY: caller's contract.
+    locked(|| unsafe {
+        dispatch::cr_plugin_run_restore_ext_mount(id, mountpoint, old_root, is_file)
+    })
+}
+
+/// `DUMP_EXT_LINK(index, type, kind)`.
+///
+/// # Safety
+/// As [`dump_ext_mount`], for `kind`.
+pub unsafe fn dump_ext_link(index: i32, type_: i32, kind: *mut c_char) -> Answer {
+    // SAFETY: caller's contract.
+    locked(|| unsafe { dispatch::cr_plugin_run_dump_ext_link(index, type_, kind) })
+}

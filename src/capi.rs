@@ -1,0 +1,101 @@
+//! The exported C functions: CRIU's three entry points and the calls for
+//! hosts that are not CRIU. (The typed hook functions are in `dispatch`, the
+//! `cr_plugin_ctl` data symbol in `registry`.)
+
+use crate::abi::CrPluginDesc;
+use crate::registry::{self, BuiltinDesc};
+use crate::{host, loader, policy};
+use std::ffi::{CStr, c_char, c_int};
+use std::ptr::NonNull;
+
+/// Loads, checks and initialises every plugin of the plugin folder for
+/// `stage` (`CR_PLUGIN_STAGE__*`). Returns 0, or -1 when any plugin failed,
+/// in which case none stays loaded.
+#[unsafe(no_mangle)]
+pub extern "C" fn cr_plugin_init(stage: c_int) -> c_int {
+    match loader::init(stage) {
+        Ok(()) => 0,
+        Err(_) => -1,
+    }
+}
+
+/// Calls every plugin's `exit(stage, ret)` in load order and unloads it.
+/// Harmless before `cr_plugin_init` and when called twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn cr_plugin_fini(stage: c_int, ret: c_int) {
+    loader::fini(stage, ret);
+}
+
+/// The file descriptor of the images folder, for plugins: the one given to
+/// `cr_plugin_set_image_dir_fd`, else CRIU's `get_service_fd(IMG_FD_OFF)`,
+/// else -1.
+#[unsafe(no_mangle)]
+pub extern "C" fn criu_get_image_dir() -> c_int {
+    loader::image_dir()
+}
+
+/// Sets the plugin folder for hosts that have no CRIU `opts` (NULL clears
+/// it). CRIU's `--libdir` still comes first where it exists.
+///
+/// # Safety
+/// `dir` is NULL or a NUL-terminated string; it is copied.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cr_plugin_set_libdir(dir: *const c_char) {
+    // SAFETY: caller's contract.
+    let dir = (!dir.is_null()).then(|| unsafe { CStr::from_ptr(dir) }.to_owned());
+    host::set_libdir(dir);
+}
+
+/// Sets the descriptor `criu_get_image_dir()` returns (-1: none).
+#[unsafe(no_mangle)]
+pub extern "C" fn cr_plugin_set_image_dir_fd(fd: c_int) {
+    host::set_image_dir_fd(fd);
+}
+
+/// Turns strict mode on (non-zero) or off (0), overriding the environment
+/// variable `CRIU_PLUGIN_STRICT`. In strict mode, plugin files or folders
+/// writable by others and plugins with unresolvable symbols are refused
+/// instead of warned about. Takes effect at the next `cr_plugin_init`.
+#[unsafe(no_mangle)]
+pub extern "C" fn cr_plugin_set_strict(on: c_int) {
+    policy::set_strict(on != 0);
+}
+
+/// Registers a plugin compiled into the host. At every `cr_plugin_init` it
+/// is checked, initialised and chained like a loaded plugin, before the
+/// plugins of the folder, in registration order; it is never `dlclose`d.
+/// Returns 0, or -1 for a NULL descriptor or one already registered.
+///
+/// # Safety
+/// `desc` points to a `cr_plugin_desc_t` that lives as long as the process.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cr_plugin_register_builtin(desc: *const CrPluginDesc) -> c_int {
+    let Some(desc) = NonNull::new(desc.cast_mut()) else {
+        return -1;
+    };
+    let mut reg = registry::write();
+    if reg.builtins.iter().any(|b| b.0 == desc) {
+        return -1;
+    }
+    reg.builtins.push(BuiltinDesc(desc));
+    0
+}
+
+/// The folder used when neither `--libdir` nor `CRIU_LIBS_DIR` names one,
+/// as fixed at build time.
+#[unsafe(no_mangle)]
+pub extern "C" fn cr_plugin_default_dir() -> *const c_char {
+    static DIR: &CStr = match CStr::from_bytes_with_nul(
+        concat!(env!("CRIU_PLUGIN_DEFAULT_DIR"), "\0").as_bytes(),
+    ) {
+        Ok(s) => s,
+        Err(_) => panic!("CRIU_PLUGIN_DEFAULT_DIR holds a NUL"),
+    };
+    DIR.as_ptr()
+}
+
+/// The offset of `libdir` in CRIU's `struct cr_options` this build reads.
+#[unsafe(no_mangle)]
+pub extern "C" fn cr_plugin_opts_libdir_offset() -> usize {
+    host::OPTS_LIBDIR_OFFSET
+}

@@ -1,0 +1,102 @@
+//! Hook chains: calling a hook on every plugin that has it, in load order,
+//! until one answers something other than `-ENOTSUP`, exactly as CRIU's
+//! `run_plugins` macro does. One exported C function per hook, expanded from
+//! the hook table.
+
+use crate::abi::PluginDesc;
+use crate::registry::{chain, host_chains};
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::mem::offset_of;
+
+/// The answer of a chain in which no plugin handled the call.
+pub const DECLINED: c_int = -libc::ENOTSUP;
+
+/// Walks the chain of hook `hook`, calling `call` with each plugin's hook
+/// function until one returns something other than `-ENOTSUP`.
+///
+/// # Safety
+/// The chains are well formed (not changed concurrently: CRIU calls hooks
+/// and `cr_plugin_init`/`cr_plugin_fini` from one thread), and `call` calls
+/// the function with the hook's own C signature.
+#[inline(always)]
+pub unsafe fn walk(hook: usize, mut call: impl FnMut(*mut c_void) -> c_int) -> c_int {
+    if hook >= host_chains() {
+        return DECLINED;
+    }
+    // SAFETY: hook is within the host's chains; each node on the chain is
+    // the link[hook] member of a live plugin_desc_t (container_of), whose
+    // descriptor has a non-NULL hooks[hook] (checked at load).
+    unsafe {
+        let head = chain(hook);
+        let mut node = (*head).next;
+        while node != head {
+            let record = node
+                .byte_sub(offset_of!(PluginDesc, link) + hook * size_of::<crate::abi::ListHead>())
+                .cast::<PluginDesc>();
+            let desc = (*record).d;
+            let f = (*desc).hooks[hook];
+            if log::log_enabled!(log::Level::Debug) {
+                log_call(desc, hook, f);
+            }
+            let ret = call(f);
+            if ret != DECLINED {
+                return ret;
+            }
+            node = (*node).next;
+        }
+    }
+    DECLINED
+}
+
+/// CRIU's debug line for a hook call, in CRIU's words.
+#[cold]
+fn log_call(desc: *const crate::abi::CrPluginDesc, hook: usize, f: *mut c_void) {
+    // SAFETY: desc is a live descriptor; its name is NULL or a C string.
+    let name = unsafe {
+        let n = (*desc).name;
+        if n.is_null() {
+            "(null)".into()
+        } else {
+            CStr::from_ptr(n).to_string_lossy()
+        }
+    };
+    log::debug!("plugin: `{name}' hook {hook} -> {f:p}");
+}
+
+macro_rules! typed_dispatch {
+    ($(($num:literal, $variant:ident, $cname:literal, $legacy:literal, $typed:ident,
+        ($($arg:ident: $argty:ty),*), $cargs:literal)),* $(,)?) => {
+        $(
+            #[doc = concat!("Runs hook `CR_PLUGIN_HOOK__", $cname, "` (", stringify!($num),
+                ") like `run_plugins(", $cname, ", ...)`: the first answer other than ",
+                "`-ENOTSUP`, or `-ENOTSUP` when no plugin handles it.\n\n# Safety\n",
+                "The arguments are passed to plugin code as they are and must be valid ",
+                "for the hook's C signature; not to be called while `cr_plugin_init` or ",
+                "`cr_plugin_fini` runs on another thread.")]
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn $typed($($arg: $argty),*) -> c_int {
+                type HookFn = unsafe extern "C" fn($($argty),*) -> c_int;
+                // SAFETY: hook slot $num holds a function of this hook's C
+                // signature (the plugin ABI); the caller vouches for the
+                // arguments and for the chains.
+                unsafe {
+                    walk($num, |f| {
+                        let f = std::mem::transmute::<*mut c_void, HookFn>(f);
+                        f($($arg),*)
+                    })
+                }
+            }
+        )*
+    };
+}
+
+for_each_hook!(typed_dispatch);
+
+/// Runs RESTORE_INIT inside `cr_plugin_init`, which holds the registry lock.
+///
+/// # Safety
+/// As [`walk`].
+pub(crate) unsafe fn run_restore_init_locked() -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { cr_plugin_run_restore_init() }
+}

@@ -1,0 +1,306 @@
+//! `cr_plugin_init` and `cr_plugin_fini`: finding the plugin folder, loading,
+//! checking, initialising and chaining each plugin, rolling back on failure,
+//! and unloading.
+
+use crate::abi::{
+    CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage,
+};
+use crate::descriptor::{self, Refusal};
+use crate::dl::Library;
+use crate::folder;
+use crate::hooks::{Hook, HookSet};
+use crate::host::{self, host};
+use crate::registry::{self, Loaded, Origin, Registry, SynthesisedDesc};
+use crate::{dispatch, logging, policy};
+use std::ffi::{CStr, c_int};
+use std::ptr::NonNull;
+
+/// Why `cr_plugin_init` failed; each is logged where it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitError(pub String);
+
+impl std::fmt::Display for InitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InitError {}
+
+fn fail(msg: String) -> InitError {
+    log::error!("{msg}");
+    InitError(msg)
+}
+
+/// `cr_plugin_init(stage)`: loads every plugin, or none.
+pub fn init(stage_value: c_int) -> Result<(), InitError> {
+    logging::install();
+    let mut reg = registry::write();
+    if !reg.plugins.is_empty() {
+        log::warn!(
+            "cr_plugin_init({stage_value}) called while {} plugins are still loaded; finalising them first",
+            reg.plugins.len()
+        );
+        fini_locked(&mut reg, stage_value, -1);
+    }
+    if let Some(size) = registry::measure_host_chains()
+        && registry::host_chains() < CR_PLUGIN_HOOK__MAX
+    {
+        log::warn!(
+            "The host's cr_plugin_ctl is {size} bytes: it can call hooks 0..{} only; plugins using later hooks are refused",
+            registry::host_chains()
+        );
+    }
+    // SAFETY: the registry is empty, so no record is linked.
+    unsafe { registry::reset_lists() };
+    policy::refresh_from_env();
+
+    let result = load_all(&mut reg, stage_value);
+    if result.is_err() {
+        log::debug!(
+            "Plugin initialisation failed; unloading {} plugins",
+            reg.plugins.len()
+        );
+        fini_locked(&mut reg, stage_value, -1);
+    }
+    result
+}
+
+fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
+    for builtin in reg.builtins.clone() {
+        load_builtin(reg, stage_value, builtin.0)?;
+    }
+    if let Some(dir) = folder::choose() {
+        for path in folder::candidates(&dir).map_err(fail)? {
+            load_file(reg, stage_value, &path)?;
+        }
+    }
+    if stage_value == stage::RESTORE {
+        restore_checks()?;
+    }
+    Ok(())
+}
+
+/// The restore stage's last steps: CRIU's inventory check (the images name
+/// the plugins they need), then RESTORE_INIT.
+fn restore_checks() -> Result<(), InitError> {
+    if let Some(rc) = host().check_inventory_plugins()
+        && rc != 0
+    {
+        return Err(fail(format!(
+            "check_inventory_plugins() failed ({rc}): the images need a plugin that did not load"
+        )));
+    }
+    // SAFETY: the chains are well formed and we hold the registry lock.
+    let rc = unsafe { dispatch::run_restore_init_locked() };
+    if rc < 0 && rc != -libc::ENOTSUP {
+        return Err(fail(format!("RESTORE_INIT hook failed with {rc}")));
+    }
+    Ok(())
+}
+
+fn load_file(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<(), InitError> {
+    let shown = path.to_string_lossy().into_owned();
+    policy::check_file(path).map_err(|why| fail(format!("Refusing plugin {shown}: {why}")))?;
+    let library = Library::open(path, libc::RTLD_LAZY)
+        .map_err(|e| fail(format!("Unable to load {shown}: {e}")))?;
+
+    let (desc, synthesised) = match library.symbol(c"CR_PLUGIN_DESC") {
+        Some(d) => (d.cast::<CrPluginDesc>().as_ptr(), None),
+        None => {
+            let synth = synthesise_legacy(&library, path);
+            log::warn!(
+                "Generating dynamic descriptor for plugin `{shown}'. Won't work in next version of the program. Please update your plugin."
+            );
+            (&raw const *synth.desc as *mut CrPluginDesc, Some(synth))
+        }
+    };
+    // SAFETY: `desc` is the plugin's exported CR_PLUGIN_DESC (the plugin ABI
+    // says it is a cr_plugin_desc_t) or our own synthesised descriptor, and
+    // the library stays open while we use it.
+    let checked = unsafe { descriptor::check(desc, registry::host_chains()) }
+        .map_err(|r| refuse(&shown, desc, r))?;
+    // A descriptor without a name (or a legacy plugin) goes by its path.
+    let name = checked.name.unwrap_or_else(|| shown.clone());
+    if let Some(other) = reg.plugins.iter().find(|p| p.name == name) {
+        let first = other
+            .path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or("a built-in plugin".into());
+        return Err(fail(format!(
+            "Refusing plugin {shown}: plugin name \"{name}\" is already taken by {first}"
+        )));
+    }
+    policy::check_symbols(&library, path)
+        .map_err(|why| fail(format!("Refusing plugin {shown}: {why}")))?;
+
+    let origin = Origin::File {
+        path: path.to_owned(),
+        library,
+    };
+    start(
+        reg,
+        stage_value,
+        desc,
+        name,
+        synthesised,
+        checked.hooks,
+        origin,
+    )
+}
+
+fn load_builtin(
+    reg: &mut Registry,
+    stage_value: c_int,
+    desc: NonNull<CrPluginDesc>,
+) -> Result<(), InitError> {
+    let desc = desc.as_ptr();
+    // SAFETY: the host registered this descriptor and keeps it alive
+    // (cr_plugin_register_builtin's contract).
+    let checked = unsafe { descriptor::check(desc, registry::host_chains()) }
+        .map_err(|r| refuse("(built-in)", desc, r))?;
+    let name = checked
+        .name
+        .unwrap_or_else(|| format!("built-in plugin {}", reg.plugins.len()));
+    if reg.plugins.iter().any(|p| p.name == name) {
+        return Err(fail(format!(
+            "Refusing built-in plugin \"{name}\": the name is already taken"
+        )));
+    }
+    start(
+        reg,
+        stage_value,
+        desc,
+        name,
+        None,
+        checked.hooks,
+        Origin::Builtin,
+    )
+}
+
+fn refuse(shown: &str, desc: *const CrPluginDesc, why: Refusal) -> InitError {
+    // SAFETY: as in the callers; the name is only read when non-NULL.
+    let name = unsafe { descriptor::name_of(desc) };
+    match name {
+        Some(name) => fail(format!("Refusing plugin {shown} (\"{name}\"): {why}")),
+        None => fail(format!("Refusing plugin {shown}: {why}")),
+    }
+}
+
+/// Logs the descriptor, runs `init(stage)` and, when it succeeds, records
+/// and chains the plugin.
+fn start(
+    reg: &mut Registry,
+    stage_value: c_int,
+    desc: *mut CrPluginDesc,
+    name: String,
+    synthesised: Option<SynthesisedDesc>,
+    hooks: HookSet,
+    origin: Origin,
+) -> Result<(), InitError> {
+    // SAFETY: desc is valid (checked by descriptor::check) for as long as
+    // `origin` keeps the plugin loaded or the host keeps a built-in alive.
+    let (version, max_hooks, init_fn) =
+        unsafe { ((*desc).version, (*desc).max_hooks, (*desc).init) };
+    log::debug!("Plugin \"{name}\" (version {version} hooks {max_hooks})");
+    for hook in hooks.hooks() {
+        // SAFETY: `hooks` only holds slots below max_hooks.
+        let f = unsafe { (*desc).hooks[hook.index()] };
+        log::debug!("\t{:4} -> {:p}", hook.index(), f);
+    }
+    if let Some(init_fn) = init_fn {
+        // SAFETY: calling the plugin's init is the loader's job; the plugin
+        // ABI gives it the signature int (*)(int).
+        let rc = unsafe { init_fn(stage_value) };
+        if rc != 0 {
+            let where_ = match &origin {
+                Origin::File { path, .. } => path.to_string_lossy().into_owned(),
+                Origin::Builtin => "built-in".to_owned(),
+            };
+            return Err(fail(format!(
+                "Failed in init({stage_value}) of \"{name}\" ({where_}): stage {}, returned {rc}",
+                stage_name(stage_value)
+            )));
+        }
+    }
+    // SAFETY: `hooks` came from descriptor::check, which keeps them below
+    // host_chains with non-NULL slots; desc outlives the record (see above).
+    let loaded = unsafe { Loaded::link(desc, name, synthesised, hooks, origin) };
+    reg.plugins.push(loaded);
+    Ok(())
+}
+
+/// A descriptor for a legacy plugin, from the symbols it exports itself.
+fn synthesise_legacy(library: &Library, path: &CStr) -> SynthesisedDesc {
+    let name = path.to_owned();
+    let mut hooks = [std::ptr::null_mut(); CR_PLUGIN_HOOK__MAX];
+    for hook in Hook::ALL {
+        if let Some(f) = library.own_symbol(hook.legacy_symbol_c()) {
+            hooks[hook.index()] = f.as_ptr();
+        }
+    }
+    // SAFETY: a legacy plugin's cr_plugin_init / cr_plugin_fini are
+    // functions (the legacy ABI); calling them with extra arguments is
+    // harmless in the C calling convention, as CRIU's loader does.
+    let (init, exit) = unsafe {
+        (
+            library
+                .own_symbol(c"cr_plugin_init")
+                .map(|p| std::mem::transmute(p.as_ptr())),
+            library
+                .own_symbol(c"cr_plugin_fini")
+                .map(|p| std::mem::transmute(p.as_ptr())),
+        )
+    };
+    let desc = Box::new(CrPluginDesc {
+        name: name.as_ptr(),
+        init,
+        exit,
+        version: CRIU_PLUGIN_VERSION_OLD,
+        max_hooks: CR_PLUGIN_HOOK__MAX as u32,
+        hooks,
+    });
+    SynthesisedDesc { desc, _name: name }
+}
+
+/// `cr_plugin_fini(stage, ret)`: in load order, calls each plugin's
+/// `exit(stage, ret)`, takes it off every list and unloads it.
+pub fn fini(stage_value: c_int, ret: c_int) {
+    let mut reg = registry::write();
+    fini_locked(&mut reg, stage_value, ret);
+}
+
+fn fini_locked(reg: &mut Registry, stage_value: c_int, ret: c_int) {
+    for plugin in std::mem::take(&mut reg.plugins) {
+        // SAFETY: the plugin is still loaded; exit has the ABI's signature.
+        unsafe {
+            if let Some(exit) = (*plugin.desc()).exit {
+                exit(stage_value, ret);
+            }
+        }
+        log::debug!("Unloading plugin \"{}\"", plugin.name);
+        drop(plugin);
+    }
+    // SAFETY: every record was unlinked as it was dropped.
+    unsafe { registry::reset_lists() };
+}
+
+/// A stage number as a word, for messages.
+pub fn stage_name(stage_value: c_int) -> &'static str {
+    match stage_value {
+        stage::DUMP => "dump",
+        stage::PRE_DUMP => "pre-dump",
+        stage::RESTORE => "restore",
+        _ => "unknown",
+    }
+}
+
+/// Whether the loader accepts this interface version.
+pub const fn version_supported(version: u32) -> bool {
+    version <= CRIU_PLUGIN_VERSION
+}
+
+/// `criu_get_image_dir()`.
+pub fn image_dir() -> c_int {
+    host::image_dir_fd()
+}

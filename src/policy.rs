@@ -1,0 +1,162 @@
+//! Checks beyond CRIU's own loader: who may write the plugin files, whether
+//! a plugin's undefined symbols resolve, and strict mode, which turns the
+//! warnings of both into refusals.
+//!
+//! By default these only warn, so every plugin that loads into CRIU today
+//! still loads.
+
+use crate::dl::{self, Library};
+use crate::elf::Elf;
+use std::ffi::{CStr, CString, OsStr};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// Environment variable that turns strict mode on (`1`) or off (`0`).
+pub const STRICT_ENV: &str = "CRIU_PLUGIN_STRICT";
+
+const UNSET: u8 = 0;
+const OFF: u8 = 1;
+const ON: u8 = 2;
+
+/// Strict mode as set by the host (`cr_plugin_set_strict`); UNSET defers to
+/// the environment.
+static HOST_SETTING: AtomicU8 = AtomicU8::new(UNSET);
+/// Strict mode in force for the current `cr_plugin_init`.
+static IN_FORCE: AtomicU8 = AtomicU8::new(OFF);
+
+/// Sets strict mode from the host; it overrides the environment.
+pub fn set_strict(on: bool) {
+    HOST_SETTING.store(if on { ON } else { OFF }, Ordering::Relaxed);
+    IN_FORCE.store(if on { ON } else { OFF }, Ordering::Relaxed);
+}
+
+/// Whether strict mode is on.
+pub fn strict() -> bool {
+    IN_FORCE.load(Ordering::Relaxed) == ON
+}
+
+/// Parses the strict-mode variable's value: `1`, `yes`, `on`, `true` turn it on.
+pub fn parse_strict(value: &[u8]) -> bool {
+    matches!(
+        value.to_ascii_lowercase().as_slice(),
+        b"1" | b"yes" | b"on" | b"true"
+    )
+}
+
+/// Decides strict mode for this `cr_plugin_init`: the host's setting, else
+/// the environment. The environment can only make the loader stricter, so it
+/// is honoured in secure-execution mode too.
+pub fn refresh_from_env() {
+    let host = HOST_SETTING.load(Ordering::Relaxed);
+    let on = match host {
+        UNSET => std::env::var_os(STRICT_ENV).is_some_and(|v| parse_strict(v.as_bytes())),
+        _ => host == ON,
+    };
+    IN_FORCE.store(if on { ON } else { OFF }, Ordering::Relaxed);
+}
+
+/// A warning in normal mode, a refusal (the message) in strict mode.
+fn concern(message: String) -> Result<(), String> {
+    if strict() {
+        Err(format!("{message} (strict mode)"))
+    } else {
+        log::warn!("{message}");
+        Ok(())
+    }
+}
+
+/// Who may write `meta`'s file, as a sentence, if anyone untrusted can.
+/// Trusted: owned by root or the effective user, not writable by group or
+/// others.
+pub fn untrusted_writer(meta: &std::fs::Metadata, euid: u32) -> Option<String> {
+    let mode = meta.mode();
+    if meta.uid() != 0 && meta.uid() != euid {
+        return Some(format!(
+            "is owned by uid {}, neither root nor the effective user {euid}",
+            meta.uid()
+        ));
+    }
+    if mode & 0o022 != 0 {
+        let who = match mode & 0o022 {
+            0o020 => "its group",
+            0o002 => "others",
+            _ => "its group and others",
+        };
+        return Some(format!("is writable by {who} (mode {:04o})", mode & 0o7777));
+    }
+    None
+}
+
+fn check_trust(path: &CStr, what: &str) -> Result<(), String> {
+    let p = std::path::Path::new(OsStr::from_bytes(path.to_bytes()));
+    let Ok(meta) = std::fs::metadata(p) else {
+        return Ok(());
+    };
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    match untrusted_writer(&meta, euid) {
+        Some(why) => concern(format!("{what} {} {why}", path.to_string_lossy())),
+        None => Ok(()),
+    }
+}
+
+/// Checks the plugin folder's owner and mode.
+pub fn check_folder(dir: &CStr) -> Result<(), String> {
+    check_trust(dir, "Plugin folder")
+}
+
+/// Checks a plugin file's owner and mode.
+pub fn check_file(path: &CStr) -> Result<(), String> {
+    check_trust(path, "Plugin file")
+}
+
+/// The undefined, non-weak dynamic symbols of the file at `path` that
+/// neither the process's global scope nor the plugin's own dependencies
+/// provide.
+pub fn missing_symbols(library: &Library, path: &CStr) -> Vec<String> {
+    let p = std::path::Path::new(OsStr::from_bytes(path.to_bytes()));
+    let Ok(elf) = Elf::open(p) else {
+        return Vec::new();
+    };
+    elf.dynamic_symbols()
+        .into_iter()
+        .filter(|s| !s.defined && !s.weak)
+        .filter(|s| {
+            let Ok(name) = CString::new(s.name.as_str()) else {
+                return false;
+            };
+            library.symbol(&name).is_none() && dl::global_symbol(&name).is_none()
+        })
+        .map(|s| s.name)
+        .collect()
+}
+
+/// Reports the plugin's unresolvable symbols before any of its hooks can
+/// run (with `RTLD_LAZY` they would otherwise fail in the middle of a dump).
+pub fn check_symbols(library: &Library, path: &CStr) -> Result<(), String> {
+    let missing = missing_symbols(library, path);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    concern(format!(
+        "Plugin {} needs symbols that nothing in this process provides: {}",
+        path.to_string_lossy(),
+        missing.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_values() {
+        for on in [&b"1"[..], b"yes", b"ON", b"true"] {
+            assert!(parse_strict(on));
+        }
+        for off in [&b"0"[..], b"", b"no", b"off", b"2"] {
+            assert!(!parse_strict(off));
+        }
+    }
+}
