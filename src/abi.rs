@@ -41,9 +41,9 @@ pub struct CrPluginDesc {
     /// The plugin's name, a NUL-terminated string.
     pub name: *const c_char,
     /// Called once when the plugin is loaded; non-zero refuses the plugin.
-    pub init: Option<InitFn>,
+    pub init: Option<unsafe extern "C" fn(stage: c_int) -> c_int>,
     /// Called once when the plugin is unloaded, with the operation's outcome.
-    pub exit: Option<ExitFn>,
+    pub exit: Option<unsafe extern "C" fn(stage: c_int, ret: c_int)>,
     /// Interface version the plugin was built for, see [`gen_version`].
     pub version: c_uint,
     /// Number of valid slots in `hooks`.

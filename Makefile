@@ -1,0 +1,68 @@
+# criu-plugin: build, test, benchmark and install.
+#
+#   make setup     install the system packages the build and tests need, then build
+#   make check     run every test (Rust, C harness, sanitizers, valgrind, real CRIU)
+#   make bench     benchmarks (release build), figures and ratios
+#   make install   install (PREFIX, LIBDIR, INCLUDEDIR, BINDIR, DESTDIR)
+
+# Build settings, reported by the library (cr_plugin_default_dir(),
+# cr_plugin_opts_libdir_offset()) and the pkg-config file.
+CRIU_PLUGIN_DEFAULT_DIR ?= /usr/lib/criu/
+CRIU_OPTS_LIBDIR_OFFSET ?= 160
+export CRIU_PLUGIN_DEFAULT_DIR CRIU_OPTS_LIBDIR_OFFSET
+
+VERSION   := 1.0.0
+SOVERSION := 1
+CARGO     ?= cargo
+BUILD     := $(CURDIR)/build
+STAGE     := $(BUILD)/lib
+SONAME    := libcriu-plugin.so.$(SOVERSION)
+REALNAME  := libcriu-plugin.so.$(VERSION)
+
+.PHONY: all setup deps lib headers check check-rust check-c check-c-valgrind \
+	check-c-sanitizers e2e bench install uninstall clean
+
+all: lib
+
+# System packages for the build and every test (Debian).
+deps:
+	bash .ci/deps.sh
+
+setup: deps all
+
+# The release library, staged with its soname links under build/lib.
+lib:
+	$(CARGO) build --release
+	mkdir -p $(STAGE)
+	cp -f target/release/libcriu_plugin.so $(STAGE)/$(REALNAME)
+	ln -sf $(REALNAME) $(STAGE)/$(SONAME)
+	ln -sf $(SONAME) $(STAGE)/libcriu-plugin.so
+	cp -f target/release/libcriu_plugin.a $(STAGE)/libcriu-plugin.a
+
+# Rewrite the generated headers in include/ after changing the Rust ABI.
+headers:
+	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
+
+check: check-rust check-c check-c-valgrind check-c-sanitizers e2e
+
+check-rust:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) test
+
+check-c: lib
+	$(MAKE) -C ctests check LIBDIR=$(STAGE)
+
+check-c-valgrind: lib
+	$(MAKE) -C ctests check-valgrind LIBDIR=$(STAGE)
+
+check-c-sanitizers:
+	$(MAKE) -C ctests check-sanitizers
+
+e2e: lib
+	bash ctests/e2e/run-e2e.sh
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)
+	$(MAKE) -C ctests clean
