@@ -66,3 +66,9 @@ clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
 	$(MAKE) -C ctests clean
+
+# install / uninstall / pkg-config (mk/install.mk), benchmarks (mk/bench.mk),
+# the inspection tool's tests (mk/inspect.mk).
+-include mk/install.mk
+-include mk/bench.mk
+-include mk/inspect.mk
