@@ -1,0 +1,19 @@
+#!/bin/bash
+# Installs every system package the build and the tests need (Debian, root).
+# Idempotent. Used by `make setup` and by .ci/run.
+set -euo pipefail
+[ "$(id -u)" = 0 ] || { echo "deps.sh: run as root (apt-get)" >&2; exit 1; }
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# gcc/make for the C harness; valgrind and gcc's sanitizers for the checked
+# runs; criu for Debian's CRIU 3.17 header (layout test); libcap2-bin for
+# setcap (secure-execution test); pkg-config for the install test.
+apt-get install -y -q --no-install-recommends \
+	build-essential pkg-config valgrind criu libcap2-bin util-linux procps python3
+
+# Building and running the real CRIU 4.1.1 (make e2e).
+bash ctests/e2e/deps.sh
+
+command -v cargo >/dev/null || { echo "deps.sh: cargo (Rust) is required" >&2; exit 1; }
