@@ -98,9 +98,11 @@ fn defining_object(addr: *const c_void) -> Option<*mut c_void> {
 }
 
 /// The size in bytes that the dynamic symbol table gives for the symbol at
-/// `addr`, as the process actually uses it. For a data symbol that a non-PIE
-/// executable copied (a copy relocation) this is the executable's size.
-pub fn symbol_size(addr: *const c_void) -> Option<usize> {
+/// address `addr`, as the process actually uses it. For a data symbol that a
+/// non-PIE executable copied (a copy relocation) this is the executable's
+/// size. `addr` is only compared, never dereferenced.
+pub fn symbol_size(addr: usize) -> Option<usize> {
+    let addr = addr as *const c_void;
     // SAFETY: as in defining_object; on success `sym` points into the loaded
     // object's read-only dynamic symbol table, which outlives this call.
     unsafe {
@@ -111,7 +113,7 @@ pub fn symbol_size(addr: *const c_void) -> Option<usize> {
         }
         // dladdr1 may report the nearest symbol below addr; only trust an
         // exact match.
-        if info.dli_saddr as *const c_void != addr {
+        if !std::ptr::eq(info.dli_saddr, addr) {
             return None;
         }
         Some((*sym.cast::<libc::Elf64_Sym>()).st_size as usize)
