@@ -33,14 +33,23 @@ const HOOKS: &[HookRow] = for_each_hook!(collect_rows);
 
 fn setting(name: &str, default: &str) -> String {
     println!("cargo:rerun-if-env-changed={name}");
-    std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
 }
 
 fn main() {
     let default_dir = setting("CRIU_PLUGIN_DEFAULT_DIR", "/usr/lib/criu/");
     let offset = setting("CRIU_OPTS_LIBDIR_OFFSET", "160");
-    assert!(offset.bytes().all(|b| b.is_ascii_digit()), "CRIU_OPTS_LIBDIR_OFFSET must be a decimal number");
-    assert!(!default_dir.contains('\0'), "CRIU_PLUGIN_DEFAULT_DIR holds a NUL");
+    assert!(
+        offset.bytes().all(|b| b.is_ascii_digit()),
+        "CRIU_OPTS_LIBDIR_OFFSET must be a decimal number"
+    );
+    assert!(
+        !default_dir.contains('\0'),
+        "CRIU_PLUGIN_DEFAULT_DIR holds a NUL"
+    );
     println!("cargo:rustc-env=CRIU_PLUGIN_DEFAULT_DIR={default_dir}");
     println!("cargo:rustc-env=CRIU_PLUGIN_OPTS_LIBDIR_OFFSET={offset}");
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcriu-plugin.so.{SOVERSION}");
@@ -61,12 +70,19 @@ fn main() {
         if write {
             std::fs::write(&path, text).expect("write the header");
         } else {
-            panic!("include/{name} is stale: the Rust definitions changed. Run `make headers` and commit the result.");
+            panic!(
+                "include/{name} is stale: the Rust definitions changed. Run `make headers` and commit the result."
+            );
         }
     }
 }
 
-fn cbindgen_config(header: &str, trailer: &str, include_items: &[&str], exclude: &[&str]) -> cbindgen::Config {
+fn cbindgen_config(
+    header: &str,
+    trailer: &str,
+    include_items: &[&str],
+    exclude: &[&str],
+) -> cbindgen::Config {
     let mut config = cbindgen::Config {
         language: cbindgen::Language::C,
         style: cbindgen::Style::Both,
@@ -128,22 +144,43 @@ const HOST_FUNCTIONS: &[&str] = &[
 
 fn plugin_header(crate_dir: &str) -> String {
     let mut head = String::from(PLUGIN_PRELUDE);
-    writeln!(head, "/* Hook numbers, fixed forever; new hooks are only appended. */").unwrap();
+    writeln!(
+        head,
+        "/* Hook numbers, fixed forever; new hooks are only appended. */"
+    )
+    .unwrap();
     writeln!(head, "enum {{").unwrap();
     for h in HOOKS {
         writeln!(head, "\tCR_PLUGIN_HOOK__{} = {},", h.cname, h.num).unwrap();
     }
     writeln!(head, "\n\tCR_PLUGIN_HOOK__MAX\n}};\n").unwrap();
-    writeln!(head, "/* CR_PLUGIN_HOOK__<NAME>_t: the C type of each hook function. */").unwrap();
-    writeln!(head, "#define DECLARE_PLUGIN_HOOK_ARGS(__hook, ...) typedef int(__hook##_t)(__VA_ARGS__)\n").unwrap();
+    writeln!(
+        head,
+        "/* CR_PLUGIN_HOOK__<NAME>_t: the C type of each hook function. */"
+    )
+    .unwrap();
+    writeln!(
+        head,
+        "#define DECLARE_PLUGIN_HOOK_ARGS(__hook, ...) typedef int(__hook##_t)(__VA_ARGS__)\n"
+    )
+    .unwrap();
     for h in HOOKS {
-        writeln!(head, "DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__{}, {});", h.cname, h.cargs).unwrap();
+        writeln!(
+            head,
+            "DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__{}, {});",
+            h.cname, h.cargs
+        )
+        .unwrap();
     }
     head.push_str(PLUGIN_STAGES);
 
     let mut tail = String::from(PLUGIN_MACROS);
     writeln!(tail, "/*\n * Legacy plugins (no CR_PLUGIN_DESC) export these functions instead;\n * deprecated.\n */").unwrap();
-    writeln!(tail, "typedef int(cr_plugin_init_t)(void);\ntypedef void(cr_plugin_fini_t)(void);").unwrap();
+    writeln!(
+        tail,
+        "typedef int(cr_plugin_init_t)(void);\ntypedef void(cr_plugin_fini_t)(void);"
+    )
+    .unwrap();
     for h in HOOKS {
         writeln!(tail, "typedef int({}_t)({});", h.legacy, h.cargs).unwrap();
     }
@@ -151,7 +188,10 @@ fn plugin_header(crate_dir: &str) -> String {
 
     let mut exclude: Vec<&str> = HOST_FUNCTIONS.to_vec();
     exclude.extend(["ListHead", "PluginDesc", "CrPluginCtl"]);
-    run_cbindgen(crate_dir, cbindgen_config(&head, &tail, &["CrPluginDesc"], &exclude))
+    run_cbindgen(
+        crate_dir,
+        cbindgen_config(&head, &tail, &["CrPluginDesc"], &exclude),
+    )
 }
 
 fn host_header(crate_dir: &str) -> String {
@@ -165,7 +205,12 @@ fn host_header(crate_dir: &str) -> String {
     tail.push_str(HOST_MACROS);
     run_cbindgen(
         crate_dir,
-        cbindgen_config(HOST_PRELUDE, &tail, &["PluginDesc"], &["criu_get_image_dir", "CrPluginDesc"]),
+        cbindgen_config(
+            HOST_PRELUDE,
+            &tail,
+            &["PluginDesc"],
+            &["criu_get_image_dir", "CrPluginDesc"],
+        ),
     )
 }
 
