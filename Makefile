@@ -20,7 +20,7 @@ SONAME    := libcriu-plugin.so.$(SOVERSION)
 REALNAME  := libcriu-plugin.so.$(VERSION)
 
 .PHONY: all setup deps lib headers check check-rust check-c check-c-valgrind \
-	check-c-sanitizers e2e bench install uninstall clean
+	check-c-sanitizers check-beyond e2e bench install uninstall clean
 
 all: lib
 
@@ -43,7 +43,7 @@ lib:
 headers:
 	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
 
-check: check-rust check-c check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-c check-beyond check-c-valgrind check-c-sanitizers e2e
 
 check-rust:
 	$(CARGO) fmt --check
@@ -52,6 +52,10 @@ check-rust:
 
 check-c: lib
 	$(MAKE) -C ctests check LIBDIR=$(STAGE)
+
+# Order, strict mode, trust, symbols, secure execution, built-ins, version skew.
+check-beyond: lib
+	bash ctests/beyond/run.sh $(STAGE)
 
 check-c-valgrind: lib
 	$(MAKE) -C ctests check-valgrind LIBDIR=$(STAGE)
