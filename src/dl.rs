@@ -3,13 +3,38 @@
 //! All dynamic-linker calls of the crate go through here, so the unsafe code
 //! that touches handles sits in one place.
 
-use std::ffi::{CStr, c_int, c_void};
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::mem::size_of;
 use std::ptr::NonNull;
 
 /// `dladdr1` flag: return the symbol table entry (`<dlfcn.h>`'s `RTLD_DL_SYMENT`).
 const RTLD_DL_SYMENT: c_int = 1;
 /// `dladdr1` flag: return the `struct link_map *` (`RTLD_DL_LINKMAP`).
 const RTLD_DL_LINKMAP: c_int = 2;
+
+/// The public prefix of glibc's `struct link_map` (`<link.h>`).
+#[repr(C)]
+struct LinkMap {
+    l_addr: u64,
+    l_name: *const c_char,
+    l_ld: *const Elf64Dyn,
+}
+
+/// `Elf64_Dyn`.
+#[repr(C)]
+struct Elf64Dyn {
+    d_tag: i64,
+    d_val: u64,
+}
+
+const DT_NULL: i64 = 0;
+const DT_PLTRELSZ: i64 = 2;
+const DT_STRTAB: i64 = 5;
+const DT_SYMTAB: i64 = 6;
+const DT_RELA: i64 = 7;
+const DT_PLTREL: i64 = 20;
+const DT_JMPREL: i64 = 23;
+const STB_WEAK: u8 = 2;
 
 /// The last `dlerror()` text, or a placeholder when there is none.
 fn last_error() -> String {
@@ -60,6 +85,61 @@ impl Library {
     pub fn own_symbol(&self, name: &CStr) -> Option<NonNull<c_void>> {
         let sym = self.symbol(name)?;
         (defining_object(sym.as_ptr()) == Some(self.link_map())).then_some(sym)
+    }
+
+    /// The undefined, non-weak symbols the object binds lazily (its PLT
+    /// relocations): with `RTLD_LAZY` these are the only ones `dlopen` did
+    /// not already resolve, and a missing one would fail only when first
+    /// called. Read from the object's mapped dynamic section: no I/O.
+    pub fn lazy_imports(&self) -> Vec<&CStr> {
+        let map = self.link_map().cast::<LinkMap>();
+        if map.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: `map` is the object's live link_map (<link.h>'s public
+        // prefix). Its dynamic section, symbol and string tables and PLT
+        // relocations are mapped read-only for as long as the handle is open
+        // (the returned names borrow `self`). Sizes come from the dynamic
+        // section; every symbol index is checked against the relocation it
+        // came from only, as the dynamic linker itself trusts them.
+        unsafe {
+            let base = (*map).l_addr;
+            let (mut symtab, mut strtab, mut jmprel, mut pltrelsz, mut pltrel) =
+                (0, 0, 0, 0, DT_RELA);
+            let mut dyn_ = (*map).l_ld;
+            while (*dyn_).d_tag != DT_NULL {
+                let v = (*dyn_).d_val;
+                match (*dyn_).d_tag {
+                    DT_SYMTAB => symtab = v,
+                    DT_STRTAB => strtab = v,
+                    DT_JMPREL => jmprel = v,
+                    DT_PLTRELSZ => pltrelsz = v,
+                    DT_PLTREL => pltrel = v as i64,
+                    _ => {}
+                }
+                dyn_ = dyn_.add(1);
+            }
+            // glibc stores these already relocated; other loaders may not.
+            let abs = |a: u64| if a != 0 && a < base { a + base } else { a };
+            let (symtab, strtab, jmprel) = (abs(symtab), abs(strtab), abs(jmprel));
+            if symtab == 0 || strtab == 0 || jmprel == 0 || pltrel != DT_RELA {
+                return Vec::new();
+            }
+            let relocs = std::slice::from_raw_parts(
+                jmprel as *const libc::Elf64_Rela,
+                pltrelsz as usize / size_of::<libc::Elf64_Rela>(),
+            );
+            let mut names = Vec::new();
+            for rela in relocs {
+                let sym = &*(symtab as *const libc::Elf64_Sym).add((rela.r_info >> 32) as usize);
+                if sym.st_shndx == 0 && sym.st_info >> 4 != STB_WEAK && sym.st_name != 0 {
+                    names.push(CStr::from_ptr(
+                        (strtab + u64::from(sym.st_name)) as *const c_char,
+                    ));
+                }
+            }
+            names
+        }
     }
 
     /// The object's `struct link_map *`, used as its identity.

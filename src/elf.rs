@@ -237,6 +237,37 @@ impl Elf {
     }
 }
 
+impl Elf {
+    /// The libraries the file needs (its `DT_NEEDED` entries), in order.
+    pub fn needed(&self) -> Vec<String> {
+        const SHT_DYNAMIC: u32 = 6;
+        const DT_NEEDED: u64 = 1;
+        let mut out = Vec::new();
+        for s in self.sections.iter().filter(|s| s.kind == SHT_DYNAMIC) {
+            let Some(strtab) = self.sections.get(s.link as usize) else {
+                continue;
+            };
+            for i in 0..s.size / 16 {
+                let at = s.offset + i * 16;
+                let (Some(tag), Some(value)) =
+                    (u64_at(&self.bytes, at), u64_at(&self.bytes, at + 8))
+                else {
+                    break;
+                };
+                if tag == 0 {
+                    break;
+                }
+                if tag == DT_NEEDED
+                    && let Some(name) = self.c_string_at(strtab.offset + value)
+                {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

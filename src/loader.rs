@@ -8,10 +8,11 @@ use crate::abi::{
 use crate::descriptor::{self, Refusal};
 use crate::dl::Library;
 use crate::folder;
-use crate::hooks::{Hook, HookSet};
+use crate::hooks::Hook;
 use crate::host::{self, host};
-use crate::registry::{self, Loaded, Origin, Registry, SynthesisedDesc};
+use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
 use crate::{dispatch, logging, policy};
+use std::collections::HashMap;
 use std::ffi::{CStr, c_int};
 use std::ptr::NonNull;
 
@@ -66,13 +67,17 @@ pub fn init(stage_value: c_int) -> Result<(), InitError> {
     result
 }
 
+/// Plugin names taken so far in this init, with the index of their plugin.
+type Names = HashMap<String, usize>;
+
 fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
+    let mut names = Names::new();
     for builtin in reg.builtins.clone() {
-        load_builtin(reg, stage_value, builtin.0)?;
+        load_builtin(reg, &mut names, stage_value, builtin.0)?;
     }
     if let Some(dir) = folder::choose() {
         for path in folder::candidates(&dir).map_err(fail)? {
-            load_file(reg, stage_value, &path)?;
+            load_file(reg, &mut names, stage_value, &path)?;
         }
     }
     if stage_value == stage::RESTORE {
@@ -99,7 +104,12 @@ fn restore_checks() -> Result<(), InitError> {
     Ok(())
 }
 
-fn load_file(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<(), InitError> {
+fn load_file(
+    reg: &mut Registry,
+    names: &mut Names,
+    stage_value: c_int,
+    path: &CStr,
+) -> Result<(), InitError> {
     let shown = path.to_string_lossy().into_owned();
     policy::check_file(path).map_err(|why| fail(format!("Refusing plugin {shown}: {why}")))?;
     let library = Library::open(path, libc::RTLD_LAZY)
@@ -122,8 +132,8 @@ fn load_file(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<(), 
         .map_err(|r| refuse(&shown, desc, r))?;
     // A descriptor without a name (or a legacy plugin) goes by its path.
     let name = checked.name.unwrap_or_else(|| shown.clone());
-    if let Some(other) = reg.plugins.iter().find(|p| p.name == name) {
-        let first = other
+    if let Some(&other) = names.get(&name) {
+        let first = reg.plugins[other]
             .path()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or("a built-in plugin".into());
@@ -138,19 +148,19 @@ fn load_file(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<(), 
         path: path.to_owned(),
         library,
     };
-    start(
-        reg,
-        stage_value,
+    let plugin = Accepted {
         desc,
         name,
         synthesised,
-        checked.hooks,
+        hooks: checked.hooks,
         origin,
-    )
+    };
+    start(reg, names, stage_value, plugin)
 }
 
 fn load_builtin(
     reg: &mut Registry,
+    names: &mut Names,
     stage_value: c_int,
     desc: NonNull<CrPluginDesc>,
 ) -> Result<(), InitError> {
@@ -162,20 +172,19 @@ fn load_builtin(
     let name = checked
         .name
         .unwrap_or_else(|| format!("built-in plugin {}", reg.plugins.len()));
-    if reg.plugins.iter().any(|p| p.name == name) {
+    if names.contains_key(&name) {
         return Err(fail(format!(
             "Refusing built-in plugin \"{name}\": the name is already taken"
         )));
     }
-    start(
-        reg,
-        stage_value,
+    let plugin = Accepted {
         desc,
         name,
-        None,
-        checked.hooks,
-        Origin::Builtin,
-    )
+        synthesised: None,
+        hooks: checked.hooks,
+        origin: Origin::Builtin,
+    };
+    start(reg, names, stage_value, plugin)
 }
 
 fn refuse(shown: &str, desc: *const CrPluginDesc, why: Refusal) -> InitError {
@@ -191,19 +200,17 @@ fn refuse(shown: &str, desc: *const CrPluginDesc, why: Refusal) -> InitError {
 /// and chains the plugin.
 fn start(
     reg: &mut Registry,
+    names: &mut Names,
     stage_value: c_int,
-    desc: *mut CrPluginDesc,
-    name: String,
-    synthesised: Option<SynthesisedDesc>,
-    hooks: HookSet,
-    origin: Origin,
+    plugin: Accepted,
 ) -> Result<(), InitError> {
+    let (desc, name) = (plugin.desc, &plugin.name);
     // SAFETY: desc is valid (checked by descriptor::check) for as long as
-    // `origin` keeps the plugin loaded or the host keeps a built-in alive.
+    // `plugin.origin` keeps the plugin loaded or the host keeps a built-in alive.
     let (version, max_hooks, init_fn) =
         unsafe { ((*desc).version, (*desc).max_hooks, (*desc).init) };
     log::debug!("Plugin \"{name}\" (version {version} hooks {max_hooks})");
-    for hook in hooks.hooks() {
+    for hook in plugin.hooks.hooks() {
         // SAFETY: `hooks` only holds slots below max_hooks.
         let f = unsafe { (*desc).hooks[hook.index()] };
         log::debug!("\t{:4} -> {:p}", hook.index(), f);
@@ -213,7 +220,7 @@ fn start(
         // ABI gives it the signature int (*)(int).
         let rc = unsafe { init_fn(stage_value) };
         if rc != 0 {
-            let where_ = match &origin {
+            let where_ = match &plugin.origin {
                 Origin::File { path, .. } => path.to_string_lossy().into_owned(),
                 Origin::Builtin => "built-in".to_owned(),
             };
@@ -223,10 +230,10 @@ fn start(
             )));
         }
     }
-    // SAFETY: `hooks` came from descriptor::check, which keeps them below
+    names.insert(plugin.name.clone(), reg.plugins.len());
+    // SAFETY: the hooks came from descriptor::check, which keeps them below
     // host_chains with non-NULL slots; desc outlives the record (see above).
-    let loaded = unsafe { Loaded::link(desc, name, synthesised, hooks, origin) };
-    reg.plugins.push(loaded);
+    reg.plugins.push(unsafe { Loaded::link(plugin) });
     Ok(())
 }
 

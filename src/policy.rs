@@ -6,8 +6,7 @@
 //! still loads.
 
 use crate::dl::{self, Library};
-use crate::elf::Elf;
-use std::ffi::{CStr, CString, OsStr};
+use std::ffi::{CStr, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -111,31 +110,21 @@ pub fn check_file(path: &CStr) -> Result<(), String> {
     check_trust(path, "Plugin file")
 }
 
-/// The undefined, non-weak dynamic symbols of the file at `path` that
-/// neither the process's global scope nor the plugin's own dependencies
-/// provide.
-pub fn missing_symbols(library: &Library, path: &CStr) -> Vec<String> {
-    let p = std::path::Path::new(OsStr::from_bytes(path.to_bytes()));
-    let Ok(elf) = Elf::open(p) else {
-        return Vec::new();
-    };
-    elf.dynamic_symbols()
+/// The functions the plugin binds lazily that neither its own dependencies
+/// nor the process's global scope provide.
+pub fn missing_symbols(library: &Library) -> Vec<String> {
+    library
+        .lazy_imports()
         .into_iter()
-        .filter(|s| !s.defined && !s.weak)
-        .filter(|s| {
-            let Ok(name) = CString::new(s.name.as_str()) else {
-                return false;
-            };
-            library.symbol(&name).is_none() && dl::global_symbol(&name).is_none()
-        })
-        .map(|s| s.name)
+        .filter(|name| library.symbol(name).is_none() && dl::global_symbol(name).is_none())
+        .map(|name| name.to_string_lossy().into_owned())
         .collect()
 }
 
 /// Reports the plugin's unresolvable symbols before any of its hooks can
 /// run (with `RTLD_LAZY` they would otherwise fail in the middle of a dump).
 pub fn check_symbols(library: &Library, path: &CStr) -> Result<(), String> {
-    let missing = missing_symbols(library, path);
+    let missing = missing_symbols(library);
     if missing.is_empty() {
         return Ok(());
     }

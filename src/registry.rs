@@ -170,6 +170,22 @@ pub struct SynthesisedDesc {
     pub _name: CString,
 }
 
+/// A plugin whose descriptor passed every check, ready to be initialised
+/// and linked.
+#[derive(Debug)]
+pub struct Accepted {
+    /// Its descriptor: in the plugin, in the host, or `synthesised`.
+    pub desc: *mut CrPluginDesc,
+    /// Its name, for messages and duplicate detection.
+    pub name: String,
+    /// The descriptor built for a legacy plugin.
+    pub synthesised: Option<SynthesisedDesc>,
+    /// The hooks it fills in.
+    pub hooks: HookSet,
+    /// File or built-in.
+    pub origin: Origin,
+}
+
 /// One loaded plugin: its C record (linked into `cr_plugin_ctl`) and what
 /// that record points to.
 #[derive(Debug)]
@@ -194,19 +210,20 @@ unsafe impl Send for Loaded {}
 unsafe impl Sync for Loaded {}
 
 impl Loaded {
-    /// Makes the C record for `desc` and links it at the tail of
+    /// Makes the C record for the plugin and links it at the tail of
     /// `cr_plugin_ctl.head` and of the chain of every hook in `hooks`.
     ///
     /// # Safety
-    /// `desc` stays valid until this value is dropped; every hook in `hooks`
-    /// has a non-NULL slot in it and is below [`host_chains`].
-    pub unsafe fn link(
-        desc: *mut CrPluginDesc,
-        name: String,
-        synthesised: Option<SynthesisedDesc>,
-        hooks: HookSet,
-        origin: Origin,
-    ) -> Loaded {
+    /// `plugin.desc` stays valid until this value is dropped; every hook in
+    /// `plugin.hooks` has a non-NULL slot in it and is below [`host_chains`].
+    pub unsafe fn link(plugin: Accepted) -> Loaded {
+        let Accepted {
+            desc,
+            name,
+            synthesised,
+            hooks,
+            origin,
+        } = plugin;
         let dlhandle = match &origin {
             Origin::File { library, .. } => library.as_ptr(),
             Origin::Builtin => null_mut(),
