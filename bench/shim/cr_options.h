@@ -1,0 +1,32 @@
+/*
+ * Minimal stand-in for CRIU's cr_options.h: an `opts` whose `libdir` sits at
+ * offset 160, as in CRIU 4.1.1, so libcriu-plugin finds it exactly as it does
+ * in CRIU (it checks the symbol is large enough).
+ */
+#ifndef BENCH_SHIM_CR_OPTIONS_H
+#define BENCH_SHIM_CR_OPTIONS_H
+
+#include <stdlib.h>
+#include "xmalloc.h"
+
+struct cr_options {
+	char __before_libdir[160];
+	char *libdir;
+	char __after_libdir[1024];
+};
+
+extern struct cr_options opts;
+
+#define SET_CHAR_OPTS(__dest, __src)                     \
+	do {                                             \
+		char *__src_dup = xstrdup(__src);        \
+		if (!__src_dup)                          \
+			abort();                         \
+		xfree(opts.__dest);                      \
+		opts.__dest = __src_dup;                 \
+	} while (0)
+
+/* CRIU 4.1's restore-time check (criu/plugin.c calls it); the host has one. */
+int check_inventory_plugins(void);
+
+#endif

@@ -1,0 +1,150 @@
+//! Benchmark helper for `make bench` (bench/run.sh): the cost of a hook call
+//! through the Rust API, `criu_plugin::api::pause_devices`.
+//!
+//! ```text
+//! bench_dispatch dispatch DIR ITERS BATCHES CHAIN
+//!     loads DIR (CHAIN plugins with PAUSE_DEVICES, bench/gen-plugins.sh),
+//!     makes the last one answer 0 and the others -ENOTSUP, and prints the
+//!     median over BATCHES batches of ITERS calls as "rust_api_ns NS"
+//! bench_dispatch mem DIR CALLS
+//!     prints "rust_api_allocs_per_call N" (needs LD_PRELOAD=malloc_count.so,
+//!     bench/malloc_count.c)
+//! ```
+//!
+//! Run it with `cargo run --release --example bench_dispatch -- ...`.
+
+use criu_plugin::Hook;
+use criu_plugin::api::{self, Answer, Stage};
+use std::ffi::{CString, c_int, c_long, c_ulong};
+use std::hint::black_box;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::exit;
+use std::time::Instant;
+
+/// `struct mc_stats` of bench/malloc_count.h.
+#[repr(C)]
+#[derive(Default)]
+struct McStats {
+    allocs: c_ulong,
+    frees: c_ulong,
+    bytes: c_ulong,
+    live: c_long,
+}
+
+type McSnapshot = unsafe extern "C" fn(*mut McStats);
+
+fn fail(msg: &str) -> ! {
+    eprintln!("bench_dispatch: {msg}");
+    exit(1)
+}
+
+/// Loads `dir`, checks the PAUSE_DEVICES chain holds `chain` plugins (any,
+/// with 0) and makes its last plugin answer 0.
+fn load_and_arm(dir: &str, chain: Option<usize>) {
+    api::set_libdir(Some(Path::new(dir)));
+    if let Err(e) = api::init(Stage::Dump) {
+        fail(&format!("init failed: {e}"));
+    }
+    let on_chain: Vec<_> = api::plugins()
+        .into_iter()
+        .filter(|p| p.hooks.has(Hook::PauseDevices))
+        .collect();
+    if let Some(n) = chain
+        && on_chain.len() != n
+    {
+        fail(&format!("{} plugins on the chain, not {n}", on_chain.len()));
+    }
+    let Some(path) = on_chain.last().and_then(|p| p.path.clone()) else {
+        fail("empty PAUSE_DEVICES chain");
+    };
+    let path = CString::new(path.as_os_str().as_bytes()).expect("no NUL in a path");
+    // SAFETY: RTLD_NOLOAD only finds the object the loader already opened;
+    // bench_answer is the plugin's `int` (bench/plugin_template.c), written
+    // before any hook runs; dlclose drops the extra reference.
+    unsafe {
+        let h = libc::dlopen(path.as_ptr(), libc::RTLD_LAZY | libc::RTLD_NOLOAD);
+        if h.is_null() {
+            fail("the last plugin is not loaded");
+        }
+        let answer = libc::dlsym(h, c"bench_answer".as_ptr()).cast::<c_int>();
+        if answer.is_null() {
+            fail("the last plugin has no bench_answer");
+        }
+        *answer = 0;
+        libc::dlclose(h);
+    }
+}
+
+/// `calls` calls; the sum of the answers (0 when every chain answered 0).
+fn calls(n: u64) -> i64 {
+    let mut sum = 0i64;
+    for i in 0..n {
+        sum += match api::pause_devices(black_box(i as i32)) {
+            Answer::Handled(rc) => i64::from(rc),
+            Answer::Declined => 1,
+        };
+    }
+    sum
+}
+
+fn arg<T: std::str::FromStr>(args: &[String], i: usize) -> T {
+    args.get(i)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| fail("bad arguments (see the source's header)"))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("dispatch") if args.len() == 6 => {
+            let (iters, batches, chain): (u64, usize, usize) =
+                (arg(&args, 3), arg(&args, 4), arg(&args, 5));
+            load_and_arm(&args[2], Some(chain));
+            let mut ns: Vec<f64> = (0..batches.max(1))
+                .map(|_| {
+                    let t = Instant::now();
+                    if calls(iters) != 0 {
+                        fail("a chain answered something other than 0");
+                    }
+                    t.elapsed().as_nanos() as f64 / iters as f64
+                })
+                .collect();
+            ns.sort_by(f64::total_cmp);
+            let n = ns.len();
+            let median = if n % 2 == 1 {
+                ns[n / 2]
+            } else {
+                (ns[n / 2 - 1] + ns[n / 2]) / 2.0
+            };
+            println!("rust_api_ns {median:.3}");
+            api::fini(Stage::Dump, 0);
+        }
+        Some("mem") if args.len() == 4 => {
+            let n: u64 = arg(&args, 3);
+            // SAFETY: looking a name up in the global scope has no preconditions.
+            let sym = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"mc_snapshot".as_ptr()) };
+            if sym.is_null() {
+                fail("mem: run with LD_PRELOAD=malloc_count.so");
+            }
+            // SAFETY: bench/malloc_count.c's mc_snapshot has this signature.
+            let snap = unsafe { std::mem::transmute::<*mut libc::c_void, McSnapshot>(sym) };
+            load_and_arm(&args[2], None);
+            let (mut a, mut b) = (McStats::default(), McStats::default());
+            // SAFETY: both point to live McStats.
+            unsafe { snap(&mut a) };
+            let sum = calls(n);
+            // SAFETY: as above.
+            unsafe { snap(&mut b) };
+            if sum != 0 {
+                fail("a chain answered something other than 0");
+            }
+            println!(
+                "rust_api_allocs_per_call {:.6}",
+                (b.allocs - a.allocs) as f64 / n as f64
+            );
+            api::fini(Stage::Dump, 0);
+        }
+        _ => fail("usage: bench_dispatch dispatch DIR ITERS BATCHES CHAIN | mem DIR CALLS"),
+    }
+}
