@@ -1,0 +1,143 @@
+# mk/install.mk: make install, make uninstall, make check-install.
+# Included by the top-level Makefile, which defines VERSION, SOVERSION, SONAME,
+# REALNAME, CARGO, BUILD and the build settings CRIU_PLUGIN_DEFAULT_DIR and
+# CRIU_OPTS_LIBDIR_OFFSET.
+#
+#   make install     builds (cargo build --release) and installs:
+#     $(LIBDIR)/libcriu-plugin.so.$(VERSION)      the shared library
+#     $(LIBDIR)/libcriu-plugin.so.$(SOVERSION)    soname link -> the above
+#     $(LIBDIR)/libcriu-plugin.so                 development link -> soname
+#     $(LIBDIR)/libcriu-plugin.a                  the static library
+#     $(INCLUDEDIR)/criu/criu-plugin.h            for plugins
+#     $(INCLUDEDIR)/criu/criu-plugin-host.h       for hosts (CRIU, tools)
+#     $(PKGCONFIGDIR)/criu-plugin.pc              pkg-config file
+#     $(BINDIR)/criu-plugin-inspect               if the build produced it
+#   make uninstall   removes what `make install` with the same variables put
+#                    there, from the install manifest it wrote (see below)
+#   make check-install   the install test (ctests/install/run-install-test.sh)
+#
+# Variables: PREFIX, LIBDIR, INCLUDEDIR, BINDIR, PKGCONFIGDIR, DESTDIR (staged
+# installs: every path is prefixed with it, nothing else changes), plus the
+# build settings (give `make install` the same ones as `make`: install
+# rebuilds with what it is given, so the library and the pkg-config file
+# always agree). NO_BUILD=1 skips the cargo build and installs the existing
+# one (for `sudo make install` when root has no cargo; then pass the settings
+# the build used). CARGO_TARGET_DIR is honoured.
+#
+# The install manifest: every file, link and folder an install creates is
+# recorded in $(BUILD)/install-manifests/<hash of DESTDIR and the folders>;
+# `make uninstall` with the same variables removes exactly those (folders
+# only if empty) and then the manifest. Without a manifest (after `make
+# clean`, or another checkout), uninstall removes the files listed above.
+# `make show-install-manifest` prints the manifest's path.
+
+PREFIX       ?= /usr/local
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+BINDIR       ?= $(PREFIX)/bin
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL      ?= install
+LDCONFIG     ?= ldconfig
+
+# What a static link against libcriu-plugin.a needs besides it (rustc
+# --print native-static-libs for a std staticlib on GNU/Linux, without -lc).
+CRIU_PLUGIN_LIBS_PRIVATE ?= -lgcc_s -lutil -lrt -lpthread -lm -ldl
+
+# Where cargo puts the release build.
+CRIU_PLUGIN_CARGO_OUT = $(abspath $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),target))/release
+# DESTDIR as an absolute path without a trailing slash (empty when unset).
+CRIU_PLUGIN_DEST = $(if $(DESTDIR),$(abspath $(DESTDIR)))
+CRIU_PLUGIN_DIRS = $(CRIU_PLUGIN_DEST)|$(LIBDIR)|$(INCLUDEDIR)|$(BINDIR)|$(PKGCONFIGDIR)
+CRIU_PLUGIN_MANIFEST = $(BUILD)/install-manifests/$(shell printf '%s' '$(CRIU_PLUGIN_DIRS)' | sha256sum | cut -c1-16)
+# The build settings as the library sees them (build.rs: empty = default).
+CRIU_PLUGIN_PC_PLUGINDIR = $(or $(CRIU_PLUGIN_DEFAULT_DIR),/usr/lib/criu/)
+CRIU_PLUGIN_PC_OFFSET = $(or $(CRIU_OPTS_LIBDIR_OFFSET),160)
+# $(call criu_plugin_rel,DIR): DIR with a leading $(PREFIX)/ written as ${prefix}/.
+criu_plugin_rel = $(if $(filter $(PREFIX)/%,$(1)),$${prefix}/$(patsubst $(PREFIX)/%,%,$(1)),$(1))
+
+# The files `make install` puts in place (without DESTDIR), for the uninstall
+# fallback; the tool only when present.
+CRIU_PLUGIN_INSTALLED = \
+	$(LIBDIR)/$(REALNAME) $(LIBDIR)/$(SONAME) $(LIBDIR)/libcriu-plugin.so \
+	$(LIBDIR)/libcriu-plugin.a $(INCLUDEDIR)/criu/criu-plugin.h \
+	$(INCLUDEDIR)/criu/criu-plugin-host.h $(PKGCONFIGDIR)/criu-plugin.pc \
+	$(BINDIR)/criu-plugin-inspect
+
+.PHONY: install install-build uninstall check-install show-install-manifest
+
+install-build:
+	$(CARGO) build --release
+
+# Shell helpers of the install recipe; $$m is the manifest.
+#   mkd DIR          creates DIR and its missing parents, recording each
+#   put MODE SRC DST installs a file and records it
+#   lnk TARGET LINK  makes a symbolic link and records it
+CRIU_PLUGIN_INSTALL_FUNCS = \
+	mkd() { p=$$1; new=; while [ ! -d "$$p" ]; do new="$$p $$new"; p=$$(dirname "$$p"); done; \
+		for n in $$new; do mkdir "$$n"; echo "d $$n" >>"$$m"; done; }; \
+	put() { $(INSTALL) -m "$$1" "$$2" "$$3"; echo "f $$3" >>"$$m"; echo "  INSTALL $$3"; }; \
+	lnk() { ln -sfn "$$1" "$$2"; echo "l $$2" >>"$$m"; echo "  LINK    $$2 -> $$1"; }
+
+install: $(if $(NO_BUILD),,install-build)
+	@set -e; \
+	for v in '$(LIBDIR)' '$(INCLUDEDIR)' '$(BINDIR)' '$(PKGCONFIGDIR)'; do \
+		case "$$v" in /*) ;; *) echo "install: '$$v' is not an absolute path (LIBDIR, INCLUDEDIR, BINDIR, PKGCONFIGDIR)" >&2; exit 1 ;; esac; \
+	done; \
+	out='$(CRIU_PLUGIN_CARGO_OUT)'; d='$(CRIU_PLUGIN_DEST)'; m='$(CRIU_PLUGIN_MANIFEST)'; \
+	for f in libcriu_plugin.so libcriu_plugin.a; do \
+		[ -f "$$out/$$f" ] || { echo "install: $$out/$$f does not exist: build first (make)" >&2; exit 1; }; \
+	done; \
+	mkdir -p '$(BUILD)/install-manifests'; \
+	[ -f "$$m" ] || echo "# criu-plugin install manifest: DIRS=$(CRIU_PLUGIN_DIRS)" >"$$m"; \
+	$(CRIU_PLUGIN_INSTALL_FUNCS); \
+	pc='$(BUILD)/criu-plugin.pc'; \
+	sed -e 's|@PREFIX@|$(PREFIX)|' \
+	    -e 's|@LIBDIR@|$(call criu_plugin_rel,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(call criu_plugin_rel,$(INCLUDEDIR))|' \
+	    -e 's|@PLUGINDIR@|$(CRIU_PLUGIN_PC_PLUGINDIR)|' \
+	    -e 's|@OPTS_LIBDIR_OFFSET@|$(CRIU_PLUGIN_PC_OFFSET)|' \
+	    -e 's|@SOVERSION@|$(SOVERSION)|' \
+	    -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(CRIU_PLUGIN_LIBS_PRIVATE)|' \
+	    criu-plugin.pc.in >"$$pc.tmp"; \
+	mv -f "$$pc.tmp" "$$pc"; \
+	mkd "$$d$(LIBDIR)"; mkd "$$d$(INCLUDEDIR)/criu"; mkd "$$d$(PKGCONFIGDIR)"; \
+	put 0755 "$$out/libcriu_plugin.so" "$$d$(LIBDIR)/$(REALNAME)"; \
+	lnk $(REALNAME) "$$d$(LIBDIR)/$(SONAME)"; \
+	lnk $(SONAME) "$$d$(LIBDIR)/libcriu-plugin.so"; \
+	put 0644 "$$out/libcriu_plugin.a" "$$d$(LIBDIR)/libcriu-plugin.a"; \
+	put 0644 include/criu-plugin.h "$$d$(INCLUDEDIR)/criu/criu-plugin.h"; \
+	put 0644 include/criu-plugin-host.h "$$d$(INCLUDEDIR)/criu/criu-plugin-host.h"; \
+	put 0644 "$$pc" "$$d$(PKGCONFIGDIR)/criu-plugin.pc"; \
+	if [ -f "$$out/criu-plugin-inspect" ]; then \
+		mkd "$$d$(BINDIR)"; put 0755 "$$out/criu-plugin-inspect" "$$d$(BINDIR)/criu-plugin-inspect"; \
+	fi; \
+	awk '!seen[$$0]++' "$$m" >"$$m.tmp"; mv -f "$$m.tmp" "$$m"; \
+	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then $(LDCONFIG); fi; \
+	echo "installed criu-plugin $(VERSION) (plugindir $(CRIU_PLUGIN_PC_PLUGINDIR), opts_libdir_offset $(CRIU_PLUGIN_PC_OFFSET)); manifest $$m"
+
+uninstall:
+	@set -e; d='$(CRIU_PLUGIN_DEST)'; m='$(CRIU_PLUGIN_MANIFEST)'; \
+	if [ -f "$$m" ]; then \
+		tac "$$m" | while read -r t p; do \
+			case "$$t" in \
+			f|l) if [ -e "$$p" ] || [ -L "$$p" ]; then rm -f "$$p"; echo "  RM      $$p"; fi ;; \
+			d) if rmdir "$$p" 2>/dev/null; then echo "  RMDIR   $$p"; fi ;; \
+			esac; \
+		done; \
+		rm -f "$$m"; \
+	else \
+		echo "uninstall: no install manifest for these variables ($$m);"; \
+		echo "uninstall: removing the files make install puts there"; \
+		for p in $(CRIU_PLUGIN_INSTALLED); do \
+			if [ -e "$$d$$p" ] || [ -L "$$d$$p" ]; then rm -f "$$d$$p"; echo "  RM      $$d$$p"; fi; \
+		done; \
+		if rmdir "$$d$(INCLUDEDIR)/criu" 2>/dev/null; then echo "  RMDIR   $$d$(INCLUDEDIR)/criu"; fi; \
+	fi; \
+	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then $(LDCONFIG); fi
+
+show-install-manifest:
+	@echo '$(CRIU_PLUGIN_MANIFEST)'
+
+check-install:
+	bash ctests/install/run-install-test.sh
