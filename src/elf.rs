@@ -238,6 +238,19 @@ impl Elf {
 }
 
 impl Elf {
+    /// Whether any relocation (`.rela.*`) writes the address `vaddr`: a
+    /// pointer there is set at load time, to a local or a global symbol.
+    pub fn has_relocation(&self, vaddr: u64) -> bool {
+        self.sections
+            .iter()
+            .filter(|s| s.kind == SHT_RELA)
+            .any(|s| {
+                let entsize = if s.entsize == 0 { 24 } else { s.entsize };
+                (0..s.size / entsize)
+                    .any(|i| u64_at(&self.bytes, s.offset + i * entsize) == Some(vaddr))
+            })
+    }
+
     /// The libraries the file needs (its `DT_NEEDED` entries), in order.
     pub fn needed(&self) -> Vec<String> {
         const SHT_DYNAMIC: u32 = 6;

@@ -401,10 +401,10 @@ pub struct StaticDescriptor {
     pub max_hooks: Option<u32>,
     /// Hook slots set in the file itself.
     pub hooks: HookSet,
-    /// `Some(true)` when `init` is set in the file, else unknown.
-    pub init: Option<bool>,
-    /// `Some(true)` when `exit` is set in the file, else unknown.
-    pub exit: Option<bool>,
+    /// Whether `init` is set in the file (a value or a relocation).
+    pub init: bool,
+    /// Whether `exit` is set in the file (a value or a relocation).
+    pub exit: bool,
 }
 
 impl FileFacts {
@@ -450,14 +450,17 @@ impl FileFacts {
         } else {
             0
         };
+        // A pointer the file sets: a value, or a relocation to a local or
+        // global function.
+        let is_set = |vaddr: u64| elf.pointer_is_set(vaddr) || elf.has_relocation(vaddr);
         let slots = slots_in_symbol
             .min(CR_PLUGIN_HOOK__MAX)
             .min(max_hooks.unwrap_or(0) as usize);
         let hooks = Hook::ALL[..slots]
             .iter()
-            .filter(|h| elf.pointer_is_set(at + 32 + 8 * h.index() as u64))
+            .filter(|h| is_set(at + 32 + 8 * h.index() as u64))
             .fold(HookSet::empty(), |set, h| set | HookSet::of(*h));
-        let set = |offset: u64| elf.pointer_is_set(at + offset).then_some(true);
+        let set = |offset: u64| is_set(at + offset);
         FileFacts {
             descriptor: Some(StaticDescriptor {
                 name: elf.string_via_pointer(at),
@@ -729,8 +732,8 @@ fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
             r.max_hooks = d.max_hooks;
             r.hooks = Some(d.hooks);
             r.hooks_complete = false;
-            r.init = d.init;
-            r.exit = d.exit;
+            r.init = Some(d.init);
+            r.exit = Some(d.exit);
         }
         None => {
             r.kind = Some(Kind::Legacy);

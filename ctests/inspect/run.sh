@@ -1,0 +1,308 @@
+#!/bin/bash
+# Tests of criu-plugin-inspect on folders of good and bad C plugins: the text
+# and JSON output, the exit status, the default folder, the trust checks,
+# and that no plugin's init is ever called.
+# Usage: run.sh TOOL (the criu-plugin-inspect binary)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+TOOL=${1:?usage: run.sh TOOL}
+TOOL=$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL")
+B=$here/build
+CFLAGS="-Wall -Wextra -Werror -I$here/../../include -shared -fPIC"
+umask 022
+rm -rf "$B" && mkdir -p "$B"
+unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
+pass=0 fail=0
+ok() { echo "PASS: $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL: $1"; fail=$((fail + 1)); [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    | /' "$2"; }
+# expect NAME FILE PATTERN...: every extended regex matches a line of FILE
+expect() {
+	local name=$1 file=$2 p
+	shift 2
+	for p in "$@"; do
+		grep -Eq -- "$p" "$file" || { ko "$name (no line matches: $p)" "$file"; return; }
+	done
+	ok "$name"
+}
+# status NAME WANT GOT
+status() {
+	if [ "$2" = "$3" ]; then ok "$1: exit status $3"; else ko "$1: exit status $3, expected $2"; fi
+}
+# block OUT FILE: the text block of FILE (from "N. FILE" to the blank line)
+block() {
+	awk -v f="$2" '$0 ~ "^[0-9]+\\. " && $2 == f { on = 1 } on && /^$/ { exit } on' "$1"
+}
+# expect_block NAME OUT FILE PATTERN...: patterns match lines of FILE's block
+expect_block() {
+	local name=$1 out=$2 file=$3
+	shift 3
+	block "$out" "$file" >"$B/block.$file"
+	if [ ! -s "$B/block.$file" ]; then
+		ko "$name (no block for $file)" "$out"
+		return
+	fi
+	expect "$name" "$B/block.$file" "$@"
+}
+# check_json NAME FILE PYTHON: runs PYTHON with d = the parsed JSON; an
+# assertion that fails, or JSON that does not parse, fails the case.
+check_json() {
+	local name=$1 file=$2 code=$3 err
+	if err=$(python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+P = {p['file']: p for p in d['plugins']}
+$code
+" "$file" 2>&1); then
+		ok "$name"
+	else
+		ko "$name: $(echo "$err" | tail -1)" "$file"
+	fi
+}
+plugin() { # plugin OUT SOURCE [CFLAGS...]
+	local out=$1 src=$2
+	shift 2
+	gcc $CFLAGS "$@" "$here/$src" -o "$out" || { echo "FAIL: building $out"; exit 1; }
+}
+
+# The mixed folder, files created in reverse load order.
+M=$B/mixed
+mkdir -p "$M"
+mkdir "$M/z_dir.so"
+plugin "$M/k_needs_fn.so" needs_criu.c -DONLY_FUNCTION -DNAME='"needs-fn"'
+plugin "$M/j_exits.so" exits.c
+plugin "$M/i_twin2.so" desc.c -DNAME='"twin"'
+plugin "$M/h_twin1.so" desc.c -DNAME='"twin"'
+plugin "$M/g_needs_criu.so" needs_criu.c
+plugin "$M/f_crash.so" crash.c
+echo "this is not a shared object" >"$M/e_not_elf.so"
+plugin "$M/d_max20.so" desc.c -DNAME='"max20"' -DMAX_HOOKS=20
+plugin "$M/c_too_new.so" desc.c -DNAME='"too-new"' -DVERSION='CRIU_PLUGIN_GEN_VERSION(0, 3, 0)'
+plugin "$M/b_legacy.so" legacy.c -DMARKER="\"$B/marker-legacy\""
+plugin "$M/a_good.so" good.c -DMARKER="\"$B/marker-good\""
+echo "not a plugin: the name does not end in .so" >"$M/README"
+cp "$M/a_good.so" "$M/a_good.so.1"
+
+# 1. --help, --version and usage errors.
+"$TOOL" --help >"$B/help.out" 2>&1
+status "--help" 0 $?
+expect "--help names every option, the default folder, the columns and the exit statuses" "$B/help.out" \
+	'^Usage: criu-plugin-inspect ' '--json' '--strict' '--load-untrusted' '--timeout SECONDS' \
+	'-h, --help' '-V, --version' 'CRIU_LIBS_DIR' 'default folder' 'CRIU_PLUGIN_STRICT' \
+	'^  status ' '^  name ' '^  kind ' '^  version ' '^  max_hooks ' '^  hooks ' '^  init, exit ' '^  needs ' \
+	'^  warning ' '^Exit status' '^  0  ' '^  1  ' '^  2  usage error' 'needs-host' 'not-loaded' 'refused'
+default_dir=$(sed -n 's/.*the default folder \([^ ]*\) .*/\1/p' "$B/help.out" | head -1)
+[ -z "$default_dir" ] && default_dir=$(grep -A1 'else the default folder$' "$B/help.out" | tail -1 | awk '{print $1}')
+if [ -n "$default_dir" ]; then ok "--help shows the default folder ($default_dir)"; else ko "--help shows the default folder" "$B/help.out"; fi
+"$TOOL" --version >"$B/version.out" 2>&1
+status "--version" 0 $?
+expect "--version prints the version" "$B/version.out" '^criu-plugin-inspect [0-9]+\.[0-9]+\.[0-9]+$'
+for args in "--bogus" "$M $M" "--timeout" "--timeout soon $M" "--timeout=0 $M"; do
+	# shellcheck disable=SC2086
+	"$TOOL" $args >"$B/usage.out" 2>&1
+	status "usage error ($args)" 2 $?
+done
+expect "a usage error says what is wrong and points to --help" "$B/usage.out" \
+	'^criu-plugin-inspect: --timeout needs' "Try 'criu-plugin-inspect --help'"
+
+# 2. The mixed folder, as text.
+"$TOOL" "$M" >"$B/mixed.out" 2>"$B/mixed.err"
+status "mixed folder" 1 $?
+expect "header names the folder, its source and the loader's limits" "$B/mixed.out" \
+	"^Plugin folder: $M \(from command line\)$" '^Loader: plugin versions up to 0\.2\.0, 15 hooks; strict mode off$'
+expect_block "good plugin: loads, name, version, hooks registered by constructors, init not called" \
+	"$B/mixed.out" a_good.so '^1\. a_good\.so$' '^   status +loads$' '^   name +good$' '^   kind +descriptor$' \
+	'^   version +0\.2\.0$' '^   max_hooks +15$' '^   hooks +DUMP_UNIX_SK, POST_FORKING$' \
+	'^   init +present \(not called\)$' '^   exit +present \(not called\)$'
+expect_block "legacy plugin: loads, named by its path, 0.1.0, hooks from its symbols, a warning" \
+	"$B/mixed.out" b_legacy.so '^   status +loads$' "^   name +$M/b_legacy\.so$" '^   kind +legacy$' \
+	'^   version +0\.1\.0$' '^   hooks +DUMP_EXT_FILE, RESTORE_EXT_FILE$' '^   init +present \(not called\)$' \
+	'^   warning +legacy plugin'
+expect_block "version too new: refused with both versions" "$B/mixed.out" c_too_new.so \
+	'^   status +refused: version 0\.3\.0 is newer than the supported 0\.2\.0$' '^   name +too-new$' '^   version +0\.3\.0$'
+expect_block "max_hooks 20: refused with both numbers" "$B/mixed.out" d_max20.so \
+	'^   status +refused: max_hooks 20 is more than the supported 15$' '^   name +max20$' '^   max_hooks +20$'
+expect_block "not an ELF file: refused, with dlopen's error" "$B/mixed.out" e_not_elf.so \
+	"^   status +refused: not an ELF file \(dlopen: $M/e_not_elf\.so: .+\)$"
+expect_block "crash in a constructor: reported with the signal, name and version still shown" \
+	"$B/mixed.out" f_crash.so '^   status +refused: crashed in its constructors: signal 11 \(SIGSEGV\)$' \
+	'^   name +crash$' '^   version +0\.2\.0$'
+expect_block "plugin needing CRIU's data and functions: needs-host, symbols named, descriptor read from the file" \
+	"$B/mixed.out" g_needs_criu.so '^   status +needs-host' '^   needs +.*\bopts\b' '^   needs +.*\bprint_on_level\b' \
+	'^   name +needs-criu$' '^   version +0\.2\.0$' '^   max_hooks +15$' \
+	'^   hooks +DUMP_EXT_FILE \(from the file; hooks its constructors register are not known\)$' \
+	'^   note +cannot be loaded outside CRIU \(dlopen: .*undefined symbol: opts\)'
+expect_block "first of two plugins with the same name loads" "$B/mixed.out" h_twin1.so '^   status +loads$' '^   name +twin$'
+expect_block "second of two plugins with the same name: refused, naming the first" "$B/mixed.out" i_twin2.so \
+	"^   status +refused: plugin name \"twin\" is already taken by $M/h_twin1\.so$" "^   duplicate +of $M/h_twin1\.so$"
+expect_block "exit() in a constructor: refused with the status" "$B/mixed.out" j_exits.so \
+	'^   status +refused: called exit\(3\) in its constructors' '^   name +exits$'
+expect_block "plugin needing only a CRIU function: loads lazily, hooks known, symbol named" "$B/mixed.out" \
+	k_needs_fn.so '^   status +needs-host' '^   needs +print_on_level$' '^   hooks +DUMP_EXT_FILE, RESTORE_EXT_FILE$'
+expect_block "a folder entry that is not a file: refused" "$B/mixed.out" z_dir.so '^   status +refused: not a regular file'
+expect "summary counts and the file where CRIU would stop" "$B/mixed.out" \
+	'^Summary: 12 candidate files: 3 load, 2 need CRIU.s symbols, 7 refused\.$' \
+	'would fail at c_too_new\.so \(the first refused file\)'
+if grep -Eq 'a_good\.so\.1|README' "$B/mixed.out"; then ko "only names ending in .so are candidates" "$B/mixed.out"; else ok "only names ending in .so are candidates"; fi
+expect "what plugins print to stdout goes to stderr, not into the report" "$B/mixed.err" 'good\.c: a constructor writing to stdout'
+if grep -q 'constructor writing' "$B/mixed.out"; then ko "stdout holds only the report" "$B/mixed.out"; else ok "stdout holds only the report"; fi
+
+# 3. The mixed folder, as JSON.
+"$TOOL" --json "$M" >"$B/mixed.json" 2>/dev/null
+status "mixed folder --json" 1 $?
+check_json "JSON: files in byte order of their names (created in reverse)" "$B/mixed.json" "
+names = [p['file'] for p in d['plugins']]
+assert names == sorted(names, key=lambda n: n.encode()), names
+assert [p['position'] for p in d['plugins']] == list(range(1, len(names) + 1))
+assert len(names) == 12, names"
+check_json "JSON: folder, summary, first refused, exit status" "$B/mixed.json" "
+assert d['folder'] == '$M' and d['folder_source'] == 'command line', d['folder']
+assert d['folder_error'] is None and d['strict'] is False
+assert d['supported_version'] == '0.2.0' and d['supported_max_hooks'] == 15
+assert d['summary'] == {'candidates': 12, 'loads': 3, 'needs_host': 2, 'not_loaded': 0, 'refused': 7}, d['summary']
+assert d['first_refused'] == '$M/c_too_new.so' and d['exit_status'] == 1"
+check_json "JSON: the good plugin" "$B/mixed.json" "
+p = P['a_good.so']
+assert p['status'] == 'loads' and p['reason'] is None and p['kind'] == 'descriptor'
+assert p['name'] == 'good' and p['version'] == '0.2.0' and p['version_number'] == 0x200 and p['max_hooks'] == 15
+assert p['hooks'] == ['DUMP_UNIX_SK', 'POST_FORKING'] and p['hooks_complete'] is True
+assert p['init'] == 'present' and p['exit'] == 'present' and p['loaded'] is True
+assert p['missing_symbols'] == [] and p['warnings'] == [] and p['path'] == '$M/a_good.so'"
+check_json "JSON: the legacy plugin" "$B/mixed.json" "
+p = P['b_legacy.so']
+assert p['status'] == 'loads' and p['kind'] == 'legacy' and p['name'] == '$M/b_legacy.so'
+assert p['version'] == '0.1.0' and p['max_hooks'] == 15 and p['init'] == 'present' and p['exit'] == 'present'
+assert p['hooks'] == ['DUMP_EXT_FILE', 'RESTORE_EXT_FILE'] and p['hooks_complete'] is True
+assert any('legacy' in w for w in p['warnings'])"
+check_json "JSON: refusals with their reasons" "$B/mixed.json" "
+r = {f: P[f]['reason'] for f in P}
+assert r['c_too_new.so'] == 'version 0.3.0 is newer than the supported 0.2.0', r
+assert P['c_too_new.so']['version'] == '0.3.0' and P['c_too_new.so']['name'] == 'too-new'
+assert r['d_max20.so'] == 'max_hooks 20 is more than the supported 15', r
+assert P['d_max20.so']['max_hooks'] == 20
+assert r['e_not_elf.so'].startswith('not an ELF file (dlopen: '), r
+assert P['e_not_elf.so']['kind'] is None and P['e_not_elf.so']['loaded'] is False
+assert r['f_crash.so'] == 'crashed in its constructors: signal 11 (SIGSEGV)', r
+assert P['f_crash.so']['name'] == 'crash' and P['f_crash.so']['loaded'] is False
+assert r['i_twin2.so'] == 'plugin name \"twin\" is already taken by $M/h_twin1.so', r
+assert P['i_twin2.so']['duplicate_of'] == '$M/h_twin1.so' and P['h_twin1.so']['status'] == 'loads'
+assert r['j_exits.so'].startswith('called exit(3) in its constructors'), r
+assert r['z_dir.so'].startswith('not a regular file'), r
+assert all(P[f]['status'] == 'refused' for f in ['c_too_new.so', 'd_max20.so', 'e_not_elf.so', 'f_crash.so', 'i_twin2.so', 'j_exits.so', 'z_dir.so'])"
+check_json "JSON: plugins needing CRIU's symbols" "$B/mixed.json" "
+p = P['g_needs_criu.so']
+assert p['status'] == 'needs-host' and p['reason'] is None and p['loaded'] is False
+assert sorted(p['missing_symbols']) == ['opts', 'print_on_level'], p['missing_symbols']
+assert p['name'] == 'needs-criu' and p['version'] == '0.2.0' and p['max_hooks'] == 15 and p['kind'] == 'descriptor'
+assert p['hooks'] == ['DUMP_EXT_FILE'] and p['hooks_complete'] is False
+q = P['k_needs_fn.so']
+assert q['status'] == 'needs-host' and q['loaded'] is True and q['missing_symbols'] == ['print_on_level']
+assert q['hooks'] == ['DUMP_EXT_FILE', 'RESTORE_EXT_FILE'] and q['hooks_complete'] is True"
+
+# 4. No init was ever called.
+if [ -e "$B/marker-good" ] || [ -e "$B/marker-legacy" ]; then
+	ko "no plugin's init is called" "$B/marker-good"
+else
+	ok "no plugin's init is called (the good and legacy plugins' markers are absent)"
+fi
+
+# 5. A folder where everything loads: exit status 0.
+G=$B/good
+mkdir -p "$G"
+cp "$M/a_good.so" "$M/b_legacy.so" "$M/g_needs_criu.so" "$M/k_needs_fn.so" "$G/"
+"$TOOL" "$G" >"$B/good.out" 2>/dev/null
+status "folder without refusals (plugins needing CRIU's symbols included)" 0 $?
+expect "its summary" "$B/good.out" '^Summary: 4 candidate files: 2 load, 2 need CRIU.s symbols\.$'
+
+# 6. The default folder: CRIU_LIBS_DIR, else the build-time default.
+CRIU_LIBS_DIR=$G "$TOOL" --json >"$B/env.json" 2>/dev/null
+status "default folder from CRIU_LIBS_DIR (good)" 0 $?
+check_json "JSON: the folder comes from CRIU_LIBS_DIR" "$B/env.json" "
+assert d['folder'] == '$G' and d['folder_source'] == 'CRIU_LIBS_DIR', (d['folder'], d['folder_source'])
+assert len(d['plugins']) == 4"
+CRIU_LIBS_DIR=$M "$TOOL" >"$B/env.out" 2>/dev/null
+status "default folder from CRIU_LIBS_DIR (mixed)" 1 $?
+expect "text names CRIU_LIBS_DIR as the source" "$B/env.out" "^Plugin folder: $M \(from CRIU_LIBS_DIR\)$"
+env -u CRIU_LIBS_DIR "$TOOL" --json >"$B/default.json" 2>/dev/null
+rc=$?
+if [ $rc -le 1 ]; then ok "default folder without CRIU_LIBS_DIR: exit status $rc"; else ko "default folder: exit status $rc"; fi
+check_json "JSON: without CRIU_LIBS_DIR, the build-time default folder, or none when it does not exist" "$B/default.json" "
+import os
+dflt = '$default_dir'
+if os.path.exists(dflt):
+    assert d['folder'] == dflt and d['folder_source'] == 'default', d
+else:
+    assert d['folder'] is None and d['plugins'] == [] and d['exit_status'] == 0, d
+    assert any('no plugin folder' in n and dflt in n for n in d['notes']), d['notes']"
+
+# 7. Folders that cannot be used, and an empty one.
+"$TOOL" "$B/does-not-exist" >"$B/missing.out" 2>&1
+status "missing folder" 1 $?
+expect "missing folder: the loader's error" "$B/missing.out" "^error: Unable to open directory $B/does-not-exist: "
+mkdir -p "$B/empty"
+"$TOOL" "$B/empty" >"$B/empty.out" 2>&1
+status "empty folder" 0 $?
+expect "empty folder: no candidates" "$B/empty.out" '^No candidate files \(\*\.so\): the loader loads no plugin\.$'
+
+# 8. Trust: files and folders others may write.
+T=$B/trust
+mkdir -p "$T"
+cp "$M/a_good.so" "$T/a_good.so"
+chmod 0666 "$T/a_good.so"
+"$TOOL" "$T" >"$B/trust.out" 2>&1
+status "untrusted file (warning only)" 0 $?
+expect_block "untrusted file: warned about, not loaded by the inspector, what the file says shown" "$B/trust.out" a_good.so \
+	'^   status +not-loaded' "^   warning +Plugin file $T/a_good\.so is writable by its group and others \(mode 0666\)$" \
+	'^   name +good$' '^   note +not loaded by the inspector'
+"$TOOL" --load-untrusted --json "$T" >"$B/trust.json" 2>/dev/null
+status "untrusted file with --load-untrusted" 0 $?
+check_json "JSON: --load-untrusted loads it (hooks known), still warns" "$B/trust.json" "
+p = P['a_good.so']
+assert p['status'] == 'loads' and p['loaded'] is True and p['hooks'] == ['DUMP_UNIX_SK', 'POST_FORKING']
+assert any('writable by its group and others' in w for w in p['warnings'])"
+"$TOOL" --strict "$T" >"$B/trust-strict.out" 2>&1
+status "untrusted file, --strict" 1 $?
+expect_block "strict mode refuses the untrusted file" "$B/trust-strict.out" a_good.so \
+	"^   status +refused: Plugin file $T/a_good\.so is writable by its group and others \(mode 0666\) \(strict mode\)$"
+CRIU_PLUGIN_STRICT=1 "$TOOL" "$T" >"$B/trust-env.out" 2>&1
+status "untrusted file, CRIU_PLUGIN_STRICT=1" 1 $?
+expect "CRIU_PLUGIN_STRICT turns strict mode on" "$B/trust-env.out" 'strict mode on$'
+chmod 0644 "$T/a_good.so"
+chmod 0777 "$T"
+"$TOOL" --json "$T" >"$B/trust-dir.json" 2>/dev/null
+status "untrusted folder (warning only)" 0 $?
+check_json "JSON: untrusted folder: warning, its files not loaded" "$B/trust-dir.json" "
+assert any(w == 'Plugin folder $T is writable by its group and others (mode 0777)' for w in d['warnings']), d['warnings']
+assert P['a_good.so']['status'] == 'not-loaded' and d['folder_error'] is None"
+"$TOOL" --strict --json "$T" >"$B/trust-dir-strict.json" 2>/dev/null
+status "untrusted folder, --strict" 1 $?
+check_json "JSON: strict mode refuses the untrusted folder" "$B/trust-dir-strict.json" "
+assert d['folder_error'].startswith('Refusing plugin folder $T') and d['folder_error'].endswith('(strict mode)'), d['folder_error']
+assert d['strict'] is True and d['exit_status'] == 1"
+chmod 0755 "$T"
+if [ "$(id -u)" = 0 ]; then
+	chown 65534 "$T/a_good.so"
+	"$TOOL" "$T" >"$B/owner.out" 2>&1
+	status "file owned by another user (warning only)" 0 $?
+	expect "a foreign owner is named" "$B/owner.out" \
+		"^   warning +Plugin file $T/a_good\.so is owned by uid 65534, neither root nor the effective user 0$"
+	chown 0 "$T/a_good.so"
+else
+	echo "SKIP: foreign owner (needs root)"
+fi
+if [ -e "$B/marker-good" ]; then ko "--load-untrusted does not call init either"; else ok "--load-untrusted does not call init either"; fi
+
+# 9. A plugin whose constructor never returns is killed after --timeout.
+H=$B/hang
+mkdir -p "$H"
+plugin "$H/hangs.so" hangs.c
+start=$(date +%s)
+"$TOOL" --timeout 1 "$H" >"$B/hang.out" 2>&1
+rc=$?
+elapsed=$(($(date +%s) - start))
+status "hanging constructor" 1 $rc
+expect_block "a hanging constructor is killed and reported" "$B/hang.out" hangs.so \
+	'^   status +refused: still running after 1 s in its constructors' '^   name +hangs$'
+if [ $elapsed -le 5 ]; then ok "the hanging plugin was stopped in time (${elapsed}s)"; else ko "hanging plugin took ${elapsed}s"; fi
+
+echo "inspect: $pass passed, $fail failed"
+[ $fail -eq 0 ]
