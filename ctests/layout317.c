@@ -1,0 +1,11 @@
+/* layout317.c: the ABI numbers of Debian's real CRIU 3.17 header
+ * (/usr/include/criu/criu-plugin.h, package criu). */
+#include <criu/criu-plugin.h>
+
+_Static_assert(CR_PLUGIN_HOOK__MAX == 10, "not the CRIU 3.17 header");
+
+/* Before 2025, RESTORE_EXT_FILE took only the id. */
+#define RESTORE_EXT_FILE_ARGS int
+#include "layout_nums.h"
+
+ABI_NUMBERS(abi_317);
