@@ -792,7 +792,11 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     match &ev.run {
         Some(run) if run.record.opened => {
             r.loaded = run.record.end;
-            fill_from_record(&mut r, &run.record);
+            if run.record.kind.is_some() {
+                fill_from_record(&mut r, &run.record);
+            } else {
+                fill_from_facts(&mut r, &ev.facts);
+            }
             r.missing_symbols = run.record.missing.clone();
             if !run.record.end {
                 refusal.get_or_insert_with(|| ending_reason(&run.ending, true));
