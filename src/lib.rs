@@ -11,7 +11,8 @@
 //! [`folder`] (which folder, which files), [`descriptor`] (descriptor
 //! checks), [`policy`] (trust, symbols, strict mode), [`dispatch`] (hook
 //! chains), [`host`] (what comes from CRIU), [`logging`] (into CRIU's log),
-//! [`dl`] and [`elf`] (dynamic linker and ELF helpers), [`capi`] (C exports).
+//! [`dl`] and [`elf`] (dynamic linker and ELF helpers), [`capi`] (C exports),
+//! [`inspect`] (what a folder holds, for `criu-plugin-inspect`).
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -29,6 +30,7 @@ pub mod elf;
 pub mod folder;
 pub mod hooks;
 pub mod host;
+pub mod inspect;
 pub mod loader;
 pub mod logging;
 pub mod policy;
