@@ -26,6 +26,15 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* CPU time this process has used, ns (user + system). */
+static inline double cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 /* Median of v[0..n) (sorts v). */
 static inline double median(double *v, int n)
 {

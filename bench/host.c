@@ -8,12 +8,15 @@
  * Usage:
  *   HOST startup DIR CYCLES       cr_plugin_init + cr_plugin_fini over DIR,
  *                                 CYCLES times; prints the first (cold) and
- *                                 the median of the others (warm), in ns
+ *                                 the median of the others (warm), wall and
+ *                                 process CPU time, in ns
  *   HOST dispatch DIR ITERS BATCHES CHAIN
  *                                 ns per PAUSE_DEVICES call through CRIU's
  *                                 run_plugins() macro (and, with the library,
  *                                 its typed cr_plugin_run_pause_devices()),
  *                                 median of BATCHES batches of ITERS calls
+ *                                 (process CPU time: a busy machine that takes
+ *                                 the CPU away does not count)
  *   HOST mem DIR CALLS            heap use of init, fini and dispatch (needs
  *                                 LD_PRELOAD=malloc_count.so)
  *
@@ -35,6 +38,8 @@
 /* The library's typed call for PAUSE_DEVICES (include/criu-plugin-host.h;
  * declared here because that header's list types clash with CRIU's). */
 int cr_plugin_run_pause_devices(int pid);
+/* The same walk in C, in a shared object of its own (typed_ref.c). */
+int typed_ref_pause_devices(int pid);
 #endif
 
 static const char *dir;
@@ -61,28 +66,26 @@ static void unload(void)
 
 static void startup(int cycles)
 {
-	double *total = calloc((size_t)cycles, sizeof(double));
-	double *init = calloc((size_t)cycles, sizeof(double));
+	double *wall = calloc((size_t)cycles, sizeof(double));
+	double *cpu = calloc((size_t)cycles, sizeof(double));
 	int c;
 
-	if (!total || !init || cycles < 2)
+	if (!wall || !cpu || cycles < 2)
 		die("startup: bad cycle count");
 	for (c = 0; c < cycles; c++) {
-		double t0 = now_ns(), t1, t2;
+		double t0 = now_ns(), c0 = cpu_ns();
 
 		load();
-		t1 = now_ns();
 		unload();
-		t2 = now_ns();
-		total[c] = t2 - t0;
-		init[c] = t1 - t0;
+		cpu[c] = cpu_ns() - c0;
+		wall[c] = now_ns() - t0;
 	}
-	printf("cold_ns %.0f\n", total[0]);
-	printf("cold_init_ns %.0f\n", init[0]);
-	printf("warm_ns %.0f\n", median(total + 1, cycles - 1));
-	printf("warm_init_ns %.0f\n", median(init + 1, cycles - 1));
-	free(total);
-	free(init);
+	printf("cold_ns %.0f\n", wall[0]);
+	printf("cold_cpu_ns %.0f\n", cpu[0]);
+	printf("warm_ns %.0f\n", median(wall + 1, cycles - 1));
+	printf("warm_cpu_ns %.0f\n", median(cpu + 1, cycles - 1));
+	free(wall);
+	free(cpu);
 }
 
 #ifndef FLOOR
@@ -110,10 +113,11 @@ static void dispatch(long iters, int batches, int chain)
 {
 	double *macro = calloc((size_t)batches, sizeof(double));
 	double *typed = calloc((size_t)batches, sizeof(double));
+	double *ref = calloc((size_t)batches, sizeof(double));
 	long i, sum = 0;
 	int b;
 
-	if (!macro || !typed || batches < 1 || iters < 1)
+	if (!macro || !typed || !ref || batches < 1 || iters < 1)
 		die("dispatch: bad arguments");
 	load();
 	if (arm_chain() != chain)
@@ -121,23 +125,31 @@ static void dispatch(long iters, int batches, int chain)
 	for (b = 0; b < batches; b++) {
 		int k;
 
-		/* Alternate which way goes first, so neither always runs warm. */
-		for (k = 0; k < 2; k++) {
+		/* Rotate which way goes first, so none always runs warm. */
+		for (k = 0; k < 3; k++) {
+			int way = (k + b) % 3;
 			double t0;
 
-			if ((k ^ (b & 1)) == 0) {
-				t0 = now_ns();
+			if (way == 0) {
+				t0 = cpu_ns();
 				for (i = 0; i < iters; i++)
 					sum += run_plugins(PAUSE_DEVICES, (int)i);
-				macro[b] = (now_ns() - t0) / (double)iters;
-			} else {
+				macro[b] = (cpu_ns() - t0) / (double)iters;
+			}
 #ifdef WITH_LIBRARY
-				t0 = now_ns();
+			if (way == 1) {
+				t0 = cpu_ns();
 				for (i = 0; i < iters; i++)
 					sum += cr_plugin_run_pause_devices((int)i);
-				typed[b] = (now_ns() - t0) / (double)iters;
-#endif
+				typed[b] = (cpu_ns() - t0) / (double)iters;
 			}
+			if (way == 2) {
+				t0 = cpu_ns();
+				for (i = 0; i < iters; i++)
+					sum += typed_ref_pause_devices((int)i);
+				ref[b] = (cpu_ns() - t0) / (double)iters;
+			}
+#endif
 		}
 	}
 	if (sum != 0)
@@ -145,10 +157,12 @@ static void dispatch(long iters, int batches, int chain)
 	printf("macro_ns %.3f\n", median(macro, batches));
 #ifdef WITH_LIBRARY
 	printf("typed_ns %.3f\n", median(typed, batches));
+	printf("ref_ns %.3f\n", median(ref, batches));
 #endif
 	unload();
 	free(macro);
 	free(typed);
+	free(ref);
 }
 #endif
 

@@ -1,0 +1,34 @@
+# make bench: the loader's cost against CRIU 4.1.1's own loader and the
+# dlopen floor (issue 5). Builds everything in release mode, runs the
+# measurements side by side (interleaved, medians) and prints one table;
+# BENCHMARKS.md explains it and records one run. Takes a few minutes; nothing
+# in `make check` depends on it.
+#
+#   BENCH_REPS=N        repetitions of each timed measurement (default 11, >= 5)
+#   BENCH_CRIU_REPS=N   dump + restore pairs for the real-CRIU figure (default 11)
+#   BENCH_BUILD_CRIU=1  build the two CRIU 4.1.1 trees the real-CRIU figure
+#                       needs (ctests/e2e/build-criu.sh) if `make e2e` has not
+#   BENCH_SKIP_CRIU=1   leave the real-CRIU figure out
+
+BENCH_REPS ?= 11
+BENCH_CRIU_REPS ?= 11
+BENCH_BUILD_CRIU ?= 0
+BENCH_SKIP_CRIU ?= 0
+PYTHON ?= python3
+
+.PHONY: bench bench-build bench-clean
+
+# CRIU's tarball (for criu/plugin.c, extracted into bench/build, never
+# committed) comes from the e2e test's fetch script.
+bench-build: lib
+	bash ctests/e2e/fetch-criu.sh
+	$(CARGO) build --release --example bench_dispatch
+	$(MAKE) -C bench LIBDIR=$(STAGE) INCLUDE=$(CURDIR)/include \
+		TARBALL=$(CURDIR)/.cache/criu_4.1.1.orig.tar.xz
+
+bench: bench-build
+	BENCH_BUILD_CRIU=$(BENCH_BUILD_CRIU) $(PYTHON) bench/run.py --reps $(BENCH_REPS) \
+		--criu-reps $(BENCH_CRIU_REPS) $(if $(filter 1,$(BENCH_SKIP_CRIU)),--skip-criu)
+
+bench-clean:
+	$(MAKE) -C bench clean
