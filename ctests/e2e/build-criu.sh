@@ -115,10 +115,13 @@ run() { # run DESCRIPTION CMD...: appends output to the log; on failure shows it
 	shift
 	local t0=$SECONDS
 	echo "build-criu: $what" | tee -a "$LOG"
-	if ! "$@" >>"$LOG" 2>&1; then
-		tail -n 40 "$LOG" >&2
+	if ! "$@" >"$LOG.step" 2>&1; then
+		cat "$LOG.step" >>"$LOG"
+		tail -n 40 "$LOG.step" >&2
 		die "$what (full log: $LOG)"
 	fi
+	cat "$LOG.step" >>"$LOG"
+	rm -f "$LOG.step"
 	echo "build-criu:   ... $((SECONDS - t0)) s" | tee -a "$LOG"
 }
 
@@ -193,9 +196,17 @@ if [ -n "$HDR" ]; then
 		"$H"/test/plugins/*.so
 	cp "$HDR" "$H/criu/include/criu-plugin.h"
 	max_hooks "$H/criu/include" >"$OUTDIR/ourhdr-max-hooks"
-	run "make -C hdr-tree/plugins/cuda" make -C "$H/plugins/cuda" all
+	# Called directly (the top-level targets would rebuild criu in the
+	# hard-linked tree), so give them the ARCH the top-level Makefile
+	# exports; CRIU's name for x86_64 is x86.
+	case $(uname -m) in
+	x86_64) CRIU_ARCH=x86 ;;
+	aarch64) CRIU_ARCH=aarch64 ;;
+	*) die "unsupported machine $(uname -m)" ;;
+	esac
+	run "make -C hdr-tree/plugins/cuda" make -C "$H/plugins/cuda" ARCH="$CRIU_ARCH" all
 	run "make -C hdr-tree/test/plugins (inventory test plugins)" \
-		make -C "$H/test/plugins" inventory_test_enabled_plugin.so inventory_test_disabled_plugin.so
+		make -C "$H/test/plugins" ARCH="$CRIU_ARCH" inventory_test_enabled_plugin.so inventory_test_disabled_plugin.so
 	mkdir -p "$OUTDIR/plugins-ourhdr"
 	cp "$OUTDIR/plugins/amdgpu_plugin.so" "$H/plugins/cuda/cuda_plugin.so" \
 		"$H/test/plugins/inventory_test_enabled_plugin.so" "$H/test/plugins/inventory_test_disabled_plugin.so" \
