@@ -43,7 +43,7 @@ lib:
 headers:
 	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
 
-check: check-rust check-c check-beyond check-inspect check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-c check-beyond check-inspect check-install check-c-valgrind check-c-sanitizers e2e
 
 check-rust:
 	$(CARGO) fmt --check
