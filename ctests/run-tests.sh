@@ -17,7 +17,7 @@ trap 'rm -rf "$res"' EXIT
 # --- the cases of the host binaries, JOBS at a time ---
 n=0
 : >"$res/list"
-for bin in host host-nopie plain; do
+for bin in host host-nopie host-alias plain; do
 	cases=$("$B/$bin" --list) || { echo "FAIL $bin --list"; exit 1; }
 	for c in $cases; do
 		printf '%s %s %s\n' "$n" "$bin" "$c" >>"$res/list"

@@ -1,12 +1,17 @@
 /*
  * p317.c: a plugin built against Debian's real CRIU 3.17 header
- * (<criu/criu-plugin.h>, CR_PLUGIN_HOOK__MAX = 10): its descriptor has 10
+ * (/usr/include/criu/criu-plugin.h, CR_PLUGIN_HOOK__MAX = 10): its descriptor has 10
  * hook slots and max_hooks = 10. Registers DUMP_UNIX_SK and
  * RESUME_DEVICES_LATE with the 3.17 macros.
  */
 #include <stdio.h>
 
-#include <criu/criu-plugin.h>
+/* By full path: a CRIU installed under /usr/local would come first on the
+ * include path. The header's inline dummies have unused parameters. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include CRIU317_HEADER
+#pragma GCC diagnostic pop
 
 _Static_assert(CR_PLUGIN_HOOK__MAX == 10, "this must be the CRIU 3.17 header");
 
