@@ -104,7 +104,7 @@ typedef struct cr_plugin_desc_t {
    */
   void (*exit)(int stage, int ret);
   /*
-   Interface version the plugin was built for, see [`gen_version`].
+   Interface version the plugin was built for: `CRIU_PLUGIN_GEN_VERSION(a, b, c)`.
    */
   unsigned int version;
   /*

@@ -44,7 +44,7 @@ pub struct CrPluginDesc {
     pub init: Option<unsafe extern "C" fn(stage: c_int) -> c_int>,
     /// Called once when the plugin is unloaded, with the operation's outcome.
     pub exit: Option<unsafe extern "C" fn(stage: c_int, ret: c_int)>,
-    /// Interface version the plugin was built for, see [`gen_version`].
+    /// Interface version the plugin was built for: `CRIU_PLUGIN_GEN_VERSION(a, b, c)`.
     pub version: c_uint,
     /// Number of valid slots in `hooks`.
     pub max_hooks: c_uint,
