@@ -118,9 +118,11 @@ PIDS=()
 cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do
-		kill -9 "$p" 2>/dev/null
+		# only if that pid is still one of ours (the workload or its unshare)
+		if grep -qF "$COUNTER" "/proc/$p/cmdline" 2>/dev/null; then
+			kill -9 "$p" 2>/dev/null
+		fi
 	done
-	:
 }
 trap cleanup EXIT
 
