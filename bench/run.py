@@ -12,8 +12,10 @@ to the next, so that a noisy, shared machine slows them all alike.
   3. memory     the same under LD_PRELOAD=build/malloc_count.so (one run each:
                 counts do not depend on timing)
   4. real CRIU  bench/criu-real.sh
+  1b. counts    user-space instructions (callgrind) and system calls (strace)
+                of one init + fini cycle: what the start-up times are made of
 
-Usage: run.py [--reps N] [--quick] [--skip-criu]
+Usage: run.py [--reps N] [--criu-reps N] [--skip-criu] [--only PART]
 """
 import argparse
 import os
@@ -89,6 +91,15 @@ def pratio(xs, ys):
     return statistics.median(x / y for x, y in zip(xs, ys))
 
 
+def ci95(xs, ys):
+    """95% bootstrap interval of pratio(xs, ys) (fixed seed: reproducible)."""
+    import random
+    rnd = random.Random(1)
+    rs = [x / y for x, y in zip(xs, ys)]
+    meds = sorted(statistics.median(rnd.choices(rs, k=len(rs))) for _ in range(2000))
+    return meds[50], meds[1949]
+
+
 def us(ns):
     return f"{ns / 1000:10.1f}"
 
@@ -123,7 +134,8 @@ def startup(reps):
                     rc = pratio(res[(v, n)][m], res[("c", n)][m])
                     row += f" {us(x)} {rf:7.3f} {rc:6.3f}  "
                     if v == "rust":
-                        goals.append((n, m, rf, rc))
+                        goals.append((n, m, rf, rc,
+                                      ci95(res[(v, n)][m], res[("floor", n)][m])))
                 print(row.rstrip())
         print()
     return med, goals
@@ -169,7 +181,8 @@ def dispatch(reps):
         for k in CHAINS:
             row += f"{med[(w, k)]:9.2f} {pratio(res[(w, k)], res[('macro_rust', k)]):7.3f}"
         print(row)
-    ratios = {k: pratio(res[("typed", k)], res[("macro_rust", k)]) for k in CHAINS}
+    ratios = {k: (pratio(res[("typed", k)], res[("macro_rust", k)]),
+                  ci95(res[("typed", k)], res[("macro_rust", k)])) for k in CHAINS}
     return med, ratios
 
 
@@ -228,6 +241,64 @@ def memory():
     return m, api, slopes
 
 
+def counts(n=64):
+    """Deterministic counts behind the start-up times (noise-free): user-space
+    instructions inside init + fini (valgrind --tool=callgrind, toggled on the
+    loader's two calls) and system calls per init + fini cycle (strace -c,
+    difference of a 3-cycle and a 1-cycle run)."""
+    import re
+    import shutil
+    import tempfile
+    d = os.path.join(PLUGINS, f"n{n}")
+    toggles = {"floor": ("floor_init", "floor_fini"), "c": ("cr_plugin_init", "cr_plugin_fini"),
+               "rust": ("cr_plugin_init", "cr_plugin_fini")}
+    ir, sc = {}, {}
+    tmp = tempfile.mkdtemp(prefix="bench-counts-")
+    cycles = 3
+    for v in VARIANTS:
+        if shutil.which("valgrind"):
+            out = os.path.join(tmp, f"cg.{v}")
+            subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+                           + [f"--toggle-collect={t}" for t in toggles[v]]
+                           + [VARIANTS[v][1], "startup", d, str(cycles)],
+                           check=True, capture_output=True, text=True)
+            with open(out) as f:
+                m = re.search(r"^summary:\s+(\d+)", f.read(), re.M)
+            ir[v] = int(m.group(1)) / cycles if m else None
+        if shutil.which("strace"):
+            tot = []
+            for c in (2, 4):
+                out = os.path.join(tmp, f"st.{v}.{c}")
+                subprocess.run(["strace", "-f", "-c", "-o", out, VARIANTS[v][1], "startup", d,
+                                str(c)], check=True, capture_output=True, text=True)
+                with open(out) as f:
+                    m = re.search(r"^[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?total$",
+                                  f.read(), re.M)
+                tot.append(int(m.group(1)) if m else None)
+            sc[v] = (tot[1] - tot[0]) / 2 if None not in tot else None
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"1b. Start-up, deterministic counts for one init + fini cycle over N={n} plugins (not "
+          f"timed,\n   so not noisy):\n   user-space instructions executed inside the two calls "
+          f"(callgrind), system calls\n   (strace -c); per plugin = beyond the floor, divided "
+          f"by N\n")
+    print(f"   {'variant':<32} {'instructions':>13} {'/floor':>7} {'per plugin':>11}   "
+          f"{'syscalls':>9} {'per plugin':>11}")
+    for v in VARIANTS:
+        i = ir.get(v)
+        c = sc.get(v)
+        row = f"   {VARIANTS[v][0]:<32}"
+        if i is not None and ir.get("floor"):
+            row += f" {i:13.0f} {i / ir['floor']:7.3f} {(i - ir['floor']) / n:11.0f}   "
+        else:
+            row += f" {'(no valgrind)':>33}   "
+        if c is not None and sc.get("floor") is not None:
+            row += f"{c:9.0f} {(c - sc['floor']) / n:11.2f}"
+        else:
+            row += f"{'(no strace)':>21}"
+        print(row)
+    return ir, sc
+
+
 def real_criu(reps):
     print(f"\n4. Real CRIU 4.1.1: criu dump + criu restore -d of one process with the cuda "
           f"(mocked cuda-checkpoint)\n   and the two inventory test plugins; the two CRIUs "
@@ -253,10 +324,13 @@ def real_criu(reps):
         t = statistics.median(x[0] + x[1] for x in runs[l])
         print(f"   {label:<34} {d * 1e3:8.1f} {r * 1e3:10.1f} {t * 1e3:9.1f}")
     # run i of each CRIU belong to the same alternating pair
-    ratio = pratio([x[0] + x[1] for x in runs["rust"]], [x[0] + x[1] for x in runs["c"]])
+    tr = [x[0] + x[1] for x in runs["rust"]]
+    tc = [x[0] + x[1] for x in runs["c"]]
+    ratio = pratio(tr, tc)
+    lo, hi = ci95(tr, tc)
     print(f"   ratio libcriu-plugin / C loader (dump + restore; median of the pairs' ratios): "
-          f"{ratio:.3f}")
-    return ratio
+          f"{ratio:.3f}\n   95% bootstrap interval of that median: {lo:.3f} .. {hi:.3f}")
+    return ratio, lo, hi
 
 
 def verdict(ok):
@@ -265,15 +339,22 @@ def verdict(ok):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "7")))
-    ap.add_argument("--criu-reps", type=int, default=int(os.environ.get("BENCH_CRIU_REPS", "11")))
+    ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "15")))
+    ap.add_argument("--criu-reps", type=int, default=int(os.environ.get("BENCH_CRIU_REPS", "51")))
     ap.add_argument("--skip-criu", action="store_true")
+    ap.add_argument("--only", choices=("startup", "dispatch", "memory", "counts", "criu"),
+                    help="run one part (for experiments; no goal summary)")
     a = ap.parse_args()
     if a.reps < 5:
         sys.exit("run.py: at least 5 repetitions")
     t0 = time.time()
     print(machine())
+    if a.only:
+        {"startup": lambda: startup(a.reps), "dispatch": lambda: dispatch(a.reps),
+         "memory": memory, "counts": counts, "criu": lambda: real_criu(a.criu_reps)}[a.only]()
+        return
     st, sgoals = startup(a.reps)
+    counts()
     dm, typed_ratios = dispatch(a.reps)
     mem, api, slopes = memory()
     ratio = None if a.skip_criu else real_criu(a.criu_reps)
@@ -283,11 +364,13 @@ def main():
         worst_f = max(g[2] for g in sgoals if g[1] == m)
         worst_c = max(g[3] for g in sgoals if g[1] == m)
         ok = worst_f <= GOAL_STARTUP and worst_c <= 1.0
-        detail = ", ".join(f"N={g[0]}: {g[2]:.3f}x floor, {g[3]:.3f}x C" for g in sgoals if g[1] == m)
+        detail = "; ".join(f"N={g[0]}: {g[2]:.3f}x floor (95% {g[4][0]:.2f}..{g[4][1]:.2f}), "
+                           f"{g[3]:.3f}x C" for g in sgoals if g[1] == m)
         print(f"   {verdict(ok)} start-up ({m}) within 5% of the floor and no slower than "
               f"the C loader: {detail}")
-    worst = max(typed_ratios.values())
-    detail = ", ".join(f"K={k}: {r:.3f}" for k, r in typed_ratios.items())
+    worst = max(r for r, _ in typed_ratios.values())
+    detail = ", ".join(f"K={k}: {r:.3f} (95% {c[0]:.2f}..{c[1]:.2f})"
+                       for k, (r, c) in typed_ratios.items())
     print(f"   {verdict(worst <= GOAL_TYPED)} typed function within 10% of the macro: {detail}")
     left = [mem[("rust", n)]["live_after_fini_again"] - mem[("floor", n)]["live_after_fini_again"]
             for n in STARTUP_N]
@@ -303,7 +386,10 @@ def main():
     if ratio is None:
         print("   n/a    real CRIU ratio 1.00 +- 0.03: not measured (see 4.)")
     else:
-        print(f"   {verdict(abs(ratio - 1) <= GOAL_CRIU)} real CRIU ratio 1.00 +- 0.03: {ratio:.3f}")
+        r, lo, hi = ratio
+        print(f"   {verdict(abs(r - 1) <= GOAL_CRIU)} real CRIU ratio 1.00 +- 0.03: {r:.3f} "
+              f"(95% interval {lo:.3f} .. {hi:.3f}"
+              f"{', includes 1.00' if lo <= 1 <= hi else ''})")
     print(f"\nbench: {time.time() - t0:.0f} s")
 
 

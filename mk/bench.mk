@@ -4,14 +4,14 @@
 # BENCHMARKS.md explains it and records one run. Takes a few minutes; nothing
 # in `make check` depends on it.
 #
-#   BENCH_REPS=N        repetitions of each timed measurement (default 11, >= 5)
-#   BENCH_CRIU_REPS=N   dump + restore pairs for the real-CRIU figure (default 11)
+#   BENCH_REPS=N        repetitions of each timed measurement (default 15, >= 5)
+#   BENCH_CRIU_REPS=N   dump + restore pairs for the real-CRIU figure (default 51)
 #   BENCH_BUILD_CRIU=1  build the two CRIU 4.1.1 trees the real-CRIU figure
 #                       needs (ctests/e2e/build-criu.sh) if `make e2e` has not
 #   BENCH_SKIP_CRIU=1   leave the real-CRIU figure out
 
-BENCH_REPS ?= 11
-BENCH_CRIU_REPS ?= 11
+BENCH_REPS ?= 15
+BENCH_CRIU_REPS ?= 51
 BENCH_BUILD_CRIU ?= 0
 BENCH_SKIP_CRIU ?= 0
 PYTHON ?= python3
