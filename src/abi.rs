@@ -52,14 +52,17 @@ pub struct CrPluginDesc {
     pub hooks: [*mut c_void; CR_PLUGIN_HOOK__MAX],
 }
 
-/// A kernel-style circular doubly linked list node (C: `struct list_head`).
+/// A circular doubly linked list node (C: `struct list_head`), laid out as
+/// CRIU's `include/common/list.h` has it: `prev` first, then `next` (the
+/// reverse of the Linux kernel's), since CRIU's `run_plugins` reads `next`
+/// at offset 8.
 #[repr(C)]
 #[derive(Debug)]
 pub struct ListHead {
-    /// The next node; the list's head node when this is the last entry.
-    pub next: *mut ListHead,
     /// The previous node; the list's head node when this is the first entry.
     pub prev: *mut ListHead,
+    /// The next node; the list's head node when this is the last entry.
+    pub next: *mut ListHead,
 }
 
 /// The loader's record of one loaded plugin (C: `plugin_desc_t`), linked into
@@ -118,6 +121,8 @@ mod tests {
         assert_eq!(offset_of!(PluginDesc, dlhandle), 24);
         assert_eq!(offset_of!(PluginDesc, link), 32);
         assert_eq!(size_of::<CrPluginCtl>(), 256);
+        assert_eq!(offset_of!(ListHead, prev), 0);
+        assert_eq!(offset_of!(ListHead, next), 8);
     }
 
     #[test]

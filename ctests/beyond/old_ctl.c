@@ -3,8 +3,9 @@
  * hook chains (CRIU 4.0 to 4.1.1): a host linked against it holds a 208-byte
  * copy of cr_plugin_ctl. At run time the real library is found instead.
  */
+/* CRIU's order: prev first. */
 struct list_head {
-	struct list_head *next, *prev;
+	struct list_head *prev, *next;
 };
 
 struct {
