@@ -1,0 +1,232 @@
+//! What the tool finds about a file: kinds, statuses, reports, static facts.
+
+use super::*;
+
+/// Descriptor or legacy plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// It exports `CR_PLUGIN_DESC`.
+    Descriptor,
+    /// It has no descriptor; the loader builds one from its `cr_plugin_*` symbols.
+    Legacy,
+}
+
+impl Kind {
+    /// `descriptor` or `legacy`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Descriptor => "descriptor",
+            Kind::Legacy => "legacy",
+        }
+    }
+}
+
+/// The verdict on one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The loader would load it.
+    Loads,
+    /// It needs symbols only CRIU provides; every check that could be made passed.
+    NeedsHost,
+    /// Untrusted, so not loaded by the tool; what the file says passes.
+    NotLoaded,
+    /// The loader would refuse it, for this reason.
+    Refused(String),
+}
+
+impl Status {
+    /// `loads`, `needs-host`, `not-loaded` or `refused`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Status::Loads => "loads",
+            Status::NeedsHost => "needs-host",
+            Status::NotLoaded => "not-loaded",
+            Status::Refused(_) => "refused",
+        }
+    }
+
+    /// Whether the loader would refuse the file.
+    pub fn is_refused(&self) -> bool {
+        matches!(self, Status::Refused(_))
+    }
+}
+
+/// Everything known about one candidate file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// Position in load order, from 1.
+    pub position: usize,
+    /// The full path, as the loader builds it.
+    pub path: String,
+    /// The file name.
+    pub file: String,
+    /// The verdict.
+    pub status: Status,
+    /// Descriptor or legacy, when known.
+    pub kind: Option<Kind>,
+    /// The plugin's name (a legacy plugin's is its path).
+    pub name: Option<String>,
+    /// Whether `name` is known: `name == None` then means a NULL name.
+    pub name_known: bool,
+    /// The interface version it was built for.
+    pub version: Option<u32>,
+    /// Its `max_hooks`.
+    pub max_hooks: Option<u32>,
+    /// The hooks it registers, when known.
+    pub hooks: Option<HookSet>,
+    /// Whether `hooks` is all of them (its constructors ran, or legacy).
+    pub hooks_complete: bool,
+    /// Whether it has an init function (`None`: unknown).
+    pub init: Option<bool>,
+    /// Whether it has an exit function (`None`: unknown).
+    pub exit: Option<bool>,
+    /// Whether the tool loaded it (its constructors ran to the end).
+    pub loaded: bool,
+    /// Undefined symbols nothing outside CRIU provides.
+    pub missing_symbols: Vec<String>,
+    /// The earlier file that has the same plugin name.
+    pub duplicate_of: Option<String>,
+    /// Warnings the loader would log.
+    pub warnings: Vec<String>,
+    /// How the information was obtained.
+    pub notes: Vec<String>,
+}
+
+impl FileReport {
+    /// An empty report for `path`.
+    pub fn new(position: usize, path: &str) -> FileReport {
+        let file = path.rsplit('/').next().unwrap_or(path).to_owned();
+        FileReport {
+            position,
+            path: path.to_owned(),
+            file,
+            status: Status::Loads,
+            kind: None,
+            name: None,
+            name_known: false,
+            version: None,
+            max_hooks: None,
+            hooks: None,
+            hooks_complete: false,
+            init: None,
+            exit: None,
+            loaded: false,
+            missing_symbols: Vec::new(),
+            duplicate_of: None,
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The name the loader registers it under (its path when the
+    /// descriptor has no name, or for a legacy plugin), when known.
+    pub fn loader_name(&self) -> Option<String> {
+        match self.kind? {
+            Kind::Legacy => Some(self.path.clone()),
+            Kind::Descriptor if self.name_known => {
+                Some(self.name.clone().unwrap_or_else(|| self.path.clone()))
+            }
+            Kind::Descriptor => None,
+        }
+    }
+}
+
+/// What the file itself says, read without running any of its code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Why the file is not a usable ELF file, if it is not.
+    pub elf_error: Option<String>,
+    /// Its `CR_PLUGIN_DESC`, if it defines one.
+    pub descriptor: Option<StaticDescriptor>,
+    /// Without a descriptor: the hooks of its legacy symbols.
+    pub legacy_hooks: HookSet,
+    /// Without a descriptor: whether it defines `cr_plugin_init`.
+    pub legacy_init: bool,
+    /// Without a descriptor: whether it defines `cr_plugin_fini`.
+    pub legacy_exit: bool,
+}
+
+/// `CR_PLUGIN_DESC` as the file holds it before any constructor ran.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaticDescriptor {
+    /// The name, when a relocation gives it.
+    pub name: Option<String>,
+    /// `version`.
+    pub version: Option<u32>,
+    /// `max_hooks`.
+    pub max_hooks: Option<u32>,
+    /// Hook slots set in the file itself.
+    pub hooks: HookSet,
+    /// Whether `init` is set in the file (a value or a relocation).
+    pub init: bool,
+    /// Whether `exit` is set in the file (a value or a relocation).
+    pub exit: bool,
+}
+
+impl FileFacts {
+    /// Facts about a file that cannot be read as ELF.
+    pub fn unusable(why: impl Into<String>) -> FileFacts {
+        FileFacts {
+            elf_error: Some(why.into()),
+            ..FileFacts::default()
+        }
+    }
+
+    /// Reads the file at `path` (a regular file).
+    pub fn read(path: &Path) -> FileFacts {
+        match Elf::open(path) {
+            Ok(elf) => FileFacts::of(&elf),
+            Err(e) => FileFacts::unusable(e),
+        }
+    }
+
+    /// The facts of a parsed ELF file.
+    pub fn of(elf: &Elf) -> FileFacts {
+        let symbols = elf.dynamic_symbols();
+        let defines = |name: &str| symbols.iter().any(|s| s.defined && s.name == name);
+        let Some(desc) = symbols
+            .iter()
+            .find(|s| s.defined && s.name == "CR_PLUGIN_DESC")
+        else {
+            return FileFacts {
+                legacy_hooks: Hook::ALL
+                    .into_iter()
+                    .filter(|h| defines(h.legacy_symbol()))
+                    .fold(HookSet::empty(), |set, h| set | HookSet::of(h)),
+                legacy_init: defines("cr_plugin_init"),
+                legacy_exit: defines("cr_plugin_fini"),
+                ..FileFacts::default()
+            };
+        };
+        let at = desc.value;
+        let max_hooks = elf.u32_at_addr(at + 28);
+        // Only slots that lie inside the symbol and below max_hooks.
+        let slots_in_symbol = if desc.size >= 32 {
+            ((desc.size - 32) / 8) as usize
+        } else {
+            0
+        };
+        // A pointer the file sets: a value, or a relocation to a local or
+        // global function.
+        let is_set = |vaddr: u64| elf.pointer_is_set(vaddr) || elf.has_relocation(vaddr);
+        let slots = slots_in_symbol
+            .min(CR_PLUGIN_HOOK__MAX)
+            .min(max_hooks.unwrap_or(0) as usize);
+        let hooks = Hook::ALL[..slots]
+            .iter()
+            .filter(|h| is_set(at + 32 + 8 * h.index() as u64))
+            .fold(HookSet::empty(), |set, h| set | HookSet::of(*h));
+        let set = |offset: u64| is_set(at + offset);
+        FileFacts {
+            descriptor: Some(StaticDescriptor {
+                name: elf.string_via_pointer(at),
+                version: elf.u32_at_addr(at + 24),
+                max_hooks,
+                hooks,
+                init: set(8),
+                exit: set(16),
+            }),
+            ..FileFacts::default()
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! `criu-plugin-inspect`: what a plugin folder holds and what the loader
+//! would do with each of its files, without calling any plugin's `init`.
+//!
+//! Every candidate file is opened with `dlopen(RTLD_LAZY)` in a child
+//! process (`fork`): its constructors run there, so hooks registered with
+//! `CR_PLUGIN_REGISTER_HOOK` are seen, and a plugin that crashes, calls
+//! `exit()` or hangs in its constructors only takes the child down. The
+//! child writes a small line-based record to a pipe and leaves with
+//! `_exit`; the parent reads it, waits, and judges the file with the
+//! loader's own checks ([`descriptor::check_numbers`], the trust check of
+//! [`policy::untrusted_writer`], duplicate names), in the loader's order.
+//!
+//! What the file says can also be read without running any of its code
+//! ([`Elf`]): that is how a plugin that needs CRIU's own symbols (which
+//! cannot be loaded outside CRIU) still shows its name and version.
+//!
+//! The parent must be single-threaded when it forks ([`inspect`] is meant
+//! for the tool's `main`).
+//!
+//! Parts: `args` (command line and help), `facts` (what is found about a
+//! file), `record` (the child's report), `child` (the child process),
+//! `judge` (the loader's checks, pure), `render` (JSON and text); this file
+//! walks the folder and runs the tool.
+
+use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc};
+use crate::descriptor::{self, Version};
+use crate::dl::{self, Library};
+use crate::elf::Elf;
+use crate::folder::{self, Source};
+use crate::hooks::{Hook, HookSet};
+use crate::{host, policy, registry};
+use std::ffi::{CStr, CString, OsStr, OsString, c_int};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The tool's name, as in messages.
+pub const TOOL: &str = "criu-plugin-inspect";
+
+/// How long a plugin may take to load by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+mod args;
+mod child;
+mod facts;
+mod judge;
+mod record;
+mod render;
+#[cfg(test)]
+mod tests;
+
+pub use args::*;
+pub use child::*;
+pub use facts::*;
+pub use judge::*;
+pub use record::*;
+pub use render::*;
+
+// ---------------------------------------------------------------------------
+// The folder
+// ---------------------------------------------------------------------------
+
+/// The whole inspection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The folder inspected; `None`: there is none (no plugins).
+    pub folder: Option<String>,
+    /// Where the folder came from.
+    pub source: Option<&'static str>,
+    /// Why the loader would fail on the folder itself.
+    pub folder_error: Option<String>,
+    /// Warnings about the folder.
+    pub warnings: Vec<String>,
+    /// Notes about the folder choice.
+    pub notes: Vec<String>,
+    /// Whether strict mode was applied.
+    pub strict: bool,
+    /// The candidate files, in load order.
+    pub files: Vec<FileReport>,
+}
+
+impl Report {
+    fn count(&self, word: &str) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.status.word() == word)
+            .count()
+    }
+
+    /// The first file the loader would refuse.
+    pub fn first_refused(&self) -> Option<&FileReport> {
+        self.files.iter().find(|f| f.status.is_refused())
+    }
+
+    /// 1 when the loader would fail (a refused file, a refused or
+    /// unreadable folder), else 0.
+    pub fn exit_status(&self) -> i32 {
+        i32::from(self.folder_error.is_some() || self.first_refused().is_some())
+    }
+}
+
+pub(crate) fn source_word(source: Source) -> &'static str {
+    match source {
+        Source::Libdir => "--libdir",
+        Source::Setter => "cr_plugin_set_libdir",
+        Source::Environment => "CRIU_LIBS_DIR",
+        Source::Default => "default",
+    }
+}
+
+/// Inspects the folder the options name (or the loader's), loading each
+/// candidate in a child process. Call it from a single-threaded process.
+pub fn inspect(opts: &Options) -> Report {
+    let strict = opts.strict
+        || std::env::var_os(policy::STRICT_ENV).is_some_and(|v| policy::parse_strict(v.as_bytes()));
+    let mut report = Report {
+        folder: None,
+        source: None,
+        folder_error: None,
+        warnings: Vec::new(),
+        notes: Vec::new(),
+        strict,
+        files: Vec::new(),
+    };
+    let chosen = match &opts.folder {
+        Some(dir) => CString::new(dir.as_os_str().as_bytes())
+            .map(|d| (d, "command line"))
+            .map_err(|_| "the folder name holds a NUL byte".to_string()),
+        None => {
+            if std::env::var_os("CRIU_LIBS_DIR").is_some() && host::secure_execution() {
+                report.notes.push(
+                    "CRIU_LIBS_DIR is ignored: this process runs in secure-execution mode".into(),
+                );
+            }
+            match folder::locate() {
+                Some((dir, source)) => Ok((dir, source_word(source))),
+                None => {
+                    report.notes.push(format!(
+                        "no plugin folder: CRIU_LIBS_DIR is not set and the default folder {} does not exist, so the loader loads no plugin",
+                        host::DEFAULT_PLUGIN_DIR
+                    ));
+                    return report;
+                }
+            }
+        }
+    };
+    let (dir, source) = match chosen {
+        Ok(c) => c,
+        Err(e) => {
+            report.folder_error = Some(e);
+            return report;
+        }
+    };
+    let shown = dir.to_string_lossy().into_owned();
+    report.folder = Some(shown.clone());
+    report.source = Some(source);
+
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    let dir_path = Path::new(OsStr::from_bytes(dir.to_bytes()));
+    let folder_untrusted = std::fs::metadata(dir_path)
+        .ok()
+        .and_then(|m| policy::untrusted_writer(&m, euid));
+    if let Some(why) = &folder_untrusted {
+        let msg = format!("Plugin folder {shown} {why}");
+        if strict {
+            report.folder_error = Some(format!(
+                "Refusing plugin folder {shown}: {msg} (strict mode)"
+            ));
+        } else {
+            report.warnings.push(msg);
+        }
+    }
+    let paths = match folder::candidates(&dir) {
+        Ok(paths) => paths,
+        Err(e) => {
+            report.folder_error.get_or_insert(e);
+            return report;
+        }
+    };
+    for (i, path) in paths.iter().enumerate() {
+        let ev = gather(i + 1, path, folder_untrusted.is_some(), opts, euid);
+        report.files.push(judge(&ev, strict));
+    }
+    mark_duplicates(&mut report.files);
+    report
+}
+
+/// Collects the evidence on one file: its trust, what it says, and (unless
+/// it is untrusted) what loading it in a child shows.
+pub(crate) fn gather(
+    position: usize,
+    path: &CStr,
+    folder_untrusted: bool,
+    opts: &Options,
+    euid: u32,
+) -> Evidence {
+    let p = Path::new(OsStr::from_bytes(path.to_bytes()));
+    let meta = std::fs::metadata(p);
+    let untrusted = meta
+        .as_ref()
+        .ok()
+        .and_then(|m| policy::untrusted_writer(m, euid));
+    let facts = match &meta {
+        Ok(m) if m.is_file() => FileFacts::read(p),
+        Ok(_) => FileFacts::unusable("not a regular file"),
+        Err(e) => FileFacts::unusable(e.to_string()),
+    };
+    let skipped = ((untrusted.is_some() || folder_untrusted) && !opts.load_untrusted).then(|| {
+        "not loaded by the inspector: the file or its folder is untrusted (--load-untrusted loads it)"
+            .to_string()
+    });
+    let run = skipped.is_none().then(|| run_child(path, opts.timeout));
+    Evidence {
+        position,
+        path: path.to_string_lossy().into_owned(),
+        facts,
+        run,
+        untrusted,
+        skipped,
+    }
+}
+
+/// The tool: parses `args` (without the program name), inspects, prints,
+/// and returns the exit status.
+pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
+    let opts = match parse_args(args) {
+        Ok(Command::Inspect(opts)) => opts,
+        Ok(Command::Help) => {
+            let _ = std::io::stdout().write_all(help_text().as_bytes());
+            return 0;
+        }
+        Ok(Command::Version) => {
+            let _ = writeln!(std::io::stdout(), "{TOOL} {}", env!("CARGO_PKG_VERSION"));
+            return 0;
+        }
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{TOOL}: {e}\nTry '{TOOL} --help' for more information."
+            );
+            return 2;
+        }
+    };
+    let report = inspect(&opts);
+    let text = if opts.json {
+        render_json(&report)
+    } else {
+        render_human(&report)
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    let _ = std::io::stdout().flush();
+    report.exit_status()
+}

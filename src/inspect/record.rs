@@ -1,0 +1,216 @@
+//! The child's report: a line-based record, and how a child ended.
+
+use super::*;
+
+/// What the child found, as it reports it line by line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    /// `dlopen` returned: the constructors ran to the end.
+    pub opened: bool,
+    /// `dlopen`'s error text.
+    pub dlerror: Option<String>,
+    /// Descriptor or legacy.
+    pub kind: Option<Kind>,
+    /// The descriptor's name: `Some(None)` for a NULL name.
+    pub name: Option<Option<String>>,
+    /// `version`.
+    pub version: Option<u32>,
+    /// `max_hooks`.
+    pub max_hooks: Option<u32>,
+    /// The hooks filled in.
+    pub hooks: Option<HookSet>,
+    /// Whether an init function is set.
+    pub init: Option<bool>,
+    /// Whether an exit function is set.
+    pub exit: Option<bool>,
+    /// Undefined symbols nothing in the child provides.
+    pub missing: Vec<String>,
+    /// The child finished its report.
+    pub end: bool,
+}
+
+/// Escapes a record value: backslash and newline.
+pub fn escape_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Undoes [`escape_value`].
+pub fn unescape_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// One record line: `key` or `key value`, newline-terminated.
+pub fn record_line(key: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("{key} {}\n", escape_value(v)),
+        None => format!("{key}\n"),
+    }
+}
+
+pub(crate) fn flag(value: &str) -> Option<bool> {
+    match value {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
+}
+
+impl Record {
+    /// Parses what the child wrote; unknown or torn lines are ignored.
+    pub fn parse(text: &str) -> Record {
+        let mut r = Record::default();
+        // Only complete lines: a child that died mid-write leaves a torn one.
+        let complete = match text.rfind('\n') {
+            Some(end) => &text[..end],
+            None => "",
+        };
+        for line in complete.lines() {
+            let (key, value) = match line.split_once(' ') {
+                Some((k, v)) => (k, unescape_value(v)),
+                None => (line, String::new()),
+            };
+            match key {
+                "opened" => r.opened = true,
+                "dlerror" => r.dlerror = Some(value),
+                "descriptor" => r.kind = Some(Kind::Descriptor),
+                "legacy" => r.kind = Some(Kind::Legacy),
+                "name" => r.name = Some(Some(value)),
+                "noname" => r.name = Some(None),
+                "version" => r.version = value.parse().ok(),
+                "max_hooks" => r.max_hooks = value.parse().ok(),
+                "hooks" => r.hooks = value.parse().ok().map(HookSet::from_bits_truncate),
+                "init" => r.init = flag(&value),
+                "exit" => r.exit = flag(&value),
+                "missing" => r.missing.push(value),
+                "end" => r.end = true,
+                _ => {}
+            }
+        }
+        r
+    }
+}
+
+/// How the child ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// `_exit` or `exit` with this status.
+    Exited(i32),
+    /// Killed by this signal.
+    Signalled(i32),
+    /// Still running after the timeout, then killed.
+    TimedOut(Duration),
+    /// No child could be run.
+    Failed(String),
+}
+
+/// A child's record and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// What it reported.
+    pub record: Record,
+    /// How it ended.
+    pub ending: Ending,
+}
+
+/// The conventional name of a signal number (`SIGSEGV`), or `"?"`.
+pub fn signal_name(signal: i32) -> &'static str {
+    const NAMES: [&str; 32] = [
+        "?",
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS",
+    ];
+    usize::try_from(signal)
+        .ok()
+        .and_then(|i| NAMES.get(i).copied())
+        .unwrap_or("?")
+}
+
+pub(crate) fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// Why a child that did not finish its report failed, given whether
+/// `dlopen` had returned (`opened`).
+pub fn ending_reason(ending: &Ending, opened: bool) -> String {
+    let stage = if opened {
+        "while its descriptor was read"
+    } else {
+        "in its constructors"
+    };
+    match ending {
+        Ending::Signalled(s) => format!("crashed {stage}: signal {s} ({})", signal_name(*s)),
+        Ending::Exited(code) if opened => format!("exited {stage} (status {code})"),
+        Ending::Exited(code) => {
+            format!("called exit({code}) {stage}, which would end CRIU")
+        }
+        Ending::TimedOut(d) => format!("still running after {} {stage} (hangs?)", seconds(*d)),
+        Ending::Failed(why) => format!("the inspector could not load it: {why}"),
+    }
+}
+
+/// Whether a `dlopen` error is about an unresolved symbol.
+pub fn is_undefined_symbol_error(dlerror: &str) -> bool {
+    dlerror.contains("undefined symbol")
+}
+
+/// The symbol a `dlopen` "undefined symbol: NAME" error names.
+pub fn undefined_symbol_in(dlerror: &str) -> Option<&str> {
+    let (_, rest) = dlerror.split_once("undefined symbol: ")?;
+    let name = rest.split([' ', ',', '\t', '(']).next()?;
+    (!name.is_empty()).then_some(name)
+}
