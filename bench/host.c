@@ -97,8 +97,21 @@ static int arm_chain(void)
 	struct list_head *p;
 	int *answer, n = 0;
 
-	for (p = head->next; p != head; p = p->next)
+	for (p = head->next; p != head; p = p->next) {
+		plugin_desc_t *this = container_of(p, plugin_desc_t, link[CR_PLUGIN_HOOK__PAUSE_DEVICES]);
+
+#ifdef WITH_LIBRARY
+		/* The library loads in name order: walking `next` must meet the
+		 * names in ascending order, or the host's list layout is not the
+		 * library's. */
+		if (n && strcmp(container_of(p->prev, plugin_desc_t, link[CR_PLUGIN_HOOK__PAUSE_DEVICES])->d->name,
+				this->d->name) >= 0)
+			die("the chain is not in load order: list_head layout mismatch?");
+#endif
+		if (this->dlhandle == NULL || this->d->hooks[CR_PLUGIN_HOOK__PAUSE_DEVICES] == NULL)
+			die("a chain entry is not a loaded plugin with PAUSE_DEVICES");
 		n++;
+	}
 	if (!n)
 		die("empty PAUSE_DEVICES chain");
 	last = container_of(head->prev, plugin_desc_t, link[CR_PLUGIN_HOOK__PAUSE_DEVICES]);

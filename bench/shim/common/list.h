@@ -1,6 +1,8 @@
 /*
- * Minimal kernel-style circular doubly linked list, written for the benchmark
- * harness: the subset CRIU's criu/plugin.c and run_plugins() use.
+ * Minimal circular doubly linked list, written for the benchmark harness: the
+ * subset CRIU's criu/plugin.c and run_plugins() use. The node is laid out as
+ * CRIU's include/common/list.h has it, prev first (the kernel's has next
+ * first): run_plugins() walks libcriu-plugin's lists through this layout.
  */
 #ifndef BENCH_SHIM_LIST_H
 #define BENCH_SHIM_LIST_H
@@ -8,7 +10,7 @@
 #include <stddef.h>
 
 struct list_head {
-	struct list_head *next, *prev;
+	struct list_head *prev, *next;
 };
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
