@@ -1,17 +1,27 @@
 /*
- * criu_run.c: CRIU's own run_plugins macro, exactly as CRIU 4.1.1's
- * criu/include/plugin.h has it, over a list_for_each_entry / container_of
- * written here from scratch (kernel style), compiled against this library's
- * cr_plugin_ctl_t and plugin_desc_t. This is how CRIU's C code walks the
- * library's lists at every hook site.
+ * criu_run.c: CRIU's side of the ABI, compiled the way CRIU compiles it and
+ * without this project's host header: the plugin header CRIU includes
+ * (criu-plugin.h, ours as a drop-in), CRIU's struct list_head (prev first,
+ * as CRIU's include/common/list.h has it, unlike the kernel's), CRIU 4.1.1's
+ * criu/include/plugin.h types, and its run_plugins macro exactly as it is
+ * there, over a container_of / list_for_each_entry written here from
+ * scratch (kernel style). This is how CRIU's code walks the library's lists
+ * at every hook site.
  */
 #include <errno.h>
 #include <stddef.h>
+
+#include "criu-plugin.h"
 
 /* CRIU's logging, as CRIU's log.h declares it (the host defines it). */
 #define LOG_DEBUG 4
 extern void print_on_level(unsigned int loglevel, const char *format, ...) __attribute__((format(printf, 2, 3)));
 #define pr_debug(fmt, ...) print_on_level(LOG_DEBUG, fmt, ##__VA_ARGS__)
+
+/* CRIU's include/common/list.h: prev, then next. */
+struct list_head {
+	struct list_head *prev, *next;
+};
 
 /* container_of and list_for_each_entry, kernel style. */
 #define container_of(ptr, type, member)                            \
@@ -29,6 +39,20 @@ extern void print_on_level(unsigned int loglevel, const char *format, ...) __att
 	     pos = list_next_entry(pos, member))
 
 /* CRIU 4.1.1, criu/include/plugin.h. */
+typedef struct {
+	struct list_head head;
+	struct list_head hook_chain[CR_PLUGIN_HOOK__MAX];
+} cr_plugin_ctl_t;
+
+extern cr_plugin_ctl_t cr_plugin_ctl;
+
+typedef struct {
+	cr_plugin_desc_t *d;
+	struct list_head list;
+	void *dlhandle;
+	struct list_head link[CR_PLUGIN_HOOK__MAX];
+} plugin_desc_t;
+
 #define run_plugins(__hook, ...)                                                                            \
 	({                                                                                                  \
 		plugin_desc_t *this;                                                                        \
@@ -47,8 +71,21 @@ extern void print_on_level(unsigned int loglevel, const char *format, ...) __att
 		__ret;                                                                                      \
 	})
 
-/* The header sees that run_plugins is defined and keeps CRIU's. */
-#include "ct.h"
+#include "runner.h"
+
+const struct ct_criu_layout ct_criu_layout = {
+	.list_head_size = sizeof(struct list_head),
+	.off_prev = offsetof(struct list_head, prev),
+	.off_next = offsetof(struct list_head, next),
+	.ctl_size = sizeof(cr_plugin_ctl_t),
+	.ctl_off_head = offsetof(cr_plugin_ctl_t, head),
+	.ctl_off_hook_chain = offsetof(cr_plugin_ctl_t, hook_chain),
+	.pd_size = sizeof(plugin_desc_t),
+	.pd_off_d = offsetof(plugin_desc_t, d),
+	.pd_off_list = offsetof(plugin_desc_t, list),
+	.pd_off_dlhandle = offsetof(plugin_desc_t, dlhandle),
+	.pd_off_link = offsetof(plugin_desc_t, link),
+};
 
 static int dump_unix_sk(int fd, int id)
 {

@@ -95,34 +95,7 @@ plugin_desc_t *ct_find(const char *name);
 /* Whether a line of /proc/self/maps contains S. */
 bool ct_mapped(const char *s);
 
-/* ---- hook callers: three ways of running every hook ---- */
-
-struct ct_runner {
-	const char *how;
-	int (*dump_unix_sk)(int fd, int id);
-	int (*restore_unix_sk)(int id);
-	int (*dump_ext_file)(int fd, int id);
-	int (*restore_ext_file)(int id, bool *retry_needed);
-	int (*dump_ext_mount)(char *mountpoint, int id);
-	int (*restore_ext_mount)(int id, char *mountpoint, char *old_root, int *is_file);
-	int (*dump_ext_link)(int index, int type, char *kind);
-	int (*handle_device_vma)(int fd, const struct stat *st);
-	int (*update_vma_map)(const char *path, const uint64_t addr, const uint64_t old_pgoff, uint64_t *new_pgoff,
-			      int *plugin_fd);
-	int (*resume_devices_late)(int pid);
-	int (*pause_devices)(int pid);
-	int (*checkpoint_devices)(int pid);
-	int (*post_forking)(void);
-	int (*restore_init)(void);
-	int (*dump_devices_late)(int id);
-};
-
-/* The library's typed functions cr_plugin_run_<hook>. */
-extern const struct ct_runner ct_run_lib;
-/* The run_plugins macro of criu-plugin-host.h (hdr_run.c). */
-extern const struct ct_runner ct_run_hdr;
-/* CRIU 4.1.1's own run_plugins macro (criu_run.c; CRIU-like hosts only). */
-extern const struct ct_runner ct_run_criu;
+#include "runner.h"
 
 /* Runs hook HOOK through R with the fixed arguments below. */
 int ct_run_hook(const struct ct_runner *r, int hook);

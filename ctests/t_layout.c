@@ -18,9 +18,10 @@ TEST(layout_structs)
 	int i;
 
 	SIZE(void *, 8);
+	/* CRIU's include/common/list.h order: prev, then next. */
 	SIZE(struct list_head, 16);
-	OFF(struct list_head, next, 0);
-	OFF(struct list_head, prev, 8);
+	OFF(struct list_head, prev, 0);
+	OFF(struct list_head, next, 8);
 
 	SIZE(cr_plugin_desc_t, 152);
 	OFF(cr_plugin_desc_t, name, 0);
@@ -82,6 +83,25 @@ TEST(layout_numbers)
 	CHECK_INT(CRIU_PLUGIN_VERSION, 0x200);
 	CHECK_INT(CRIU_PLUGIN_VERSION_OLD, 0x100);
 	CHECK_INT(ENOTSUP, 95);
+}
+
+/* The header's types against CRIU's own, as criu_run.c compiled them from
+ * CRIU's list.h and plugin.h. */
+TEST(layout_matches_criu_plugin_h)
+{
+	const struct ct_criu_layout *c = &ct_criu_layout;
+
+	CHECK_INT(sizeof(struct list_head), c->list_head_size);
+	CHECK_INT(offsetof(struct list_head, prev), c->off_prev);
+	CHECK_INT(offsetof(struct list_head, next), c->off_next);
+	CHECK_INT(sizeof(cr_plugin_ctl_t), c->ctl_size);
+	CHECK_INT(offsetof(cr_plugin_ctl_t, head), c->ctl_off_head);
+	CHECK_INT(offsetof(cr_plugin_ctl_t, hook_chain), c->ctl_off_hook_chain);
+	CHECK_INT(sizeof(plugin_desc_t), c->pd_size);
+	CHECK_INT(offsetof(plugin_desc_t, d), c->pd_off_d);
+	CHECK_INT(offsetof(plugin_desc_t, list), c->pd_off_list);
+	CHECK_INT(offsetof(plugin_desc_t, dlhandle), c->pd_off_dlhandle);
+	CHECK_INT(offsetof(plugin_desc_t, link), c->pd_off_link);
 }
 
 #define T_OK(t, ...) __builtin_types_compatible_p(t, int(__VA_ARGS__))
