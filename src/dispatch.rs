@@ -3,7 +3,7 @@
 //! `run_plugins` macro does. One exported C function per hook, expanded from
 //! the hook table.
 
-use crate::abi::PluginDesc;
+use crate::abi::{CrPluginDesc, ListHead, PluginDesc};
 use crate::registry::{chain, host_chains};
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::mem::offset_of;
@@ -19,10 +19,41 @@ pub const DECLINED: c_int = -libc::ENOTSUP;
 /// and `cr_plugin_init`/`cr_plugin_fini` from one thread), and `call` calls
 /// the function with the hook's own C signature.
 #[inline(always)]
-pub unsafe fn walk(hook: usize, mut call: impl FnMut(*mut c_void) -> c_int) -> c_int {
+pub unsafe fn walk(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_int {
     if hook >= host_chains() {
         return DECLINED;
     }
+    // One check per call, not per plugin, keeps the loop itself as small
+    // as CRIU's macro; the logging walk is out of line.
+    if log::max_level() >= log::LevelFilter::Debug {
+        // SAFETY: forwarded contract.
+        return unsafe { walk_logged(hook, call) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { walk_chain(hook, call, |_, _| {}) }
+}
+
+/// [`walk`] with CRIU's debug line before each call.
+///
+/// # Safety
+/// As [`walk`], with `hook` below the host's chains.
+#[cold]
+#[inline(never)]
+unsafe fn walk_logged(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { walk_chain(hook, call, |desc, f| log_call(desc, hook, f)) }
+}
+
+/// The chain walk itself, with `before` run ahead of each call.
+///
+/// # Safety
+/// As [`walk_logged`].
+#[inline(always)]
+unsafe fn walk_chain(
+    hook: usize,
+    mut call: impl FnMut(*mut c_void) -> c_int,
+    before: impl Fn(*const CrPluginDesc, *mut c_void),
+) -> c_int {
     // SAFETY: hook is within the host's chains; each node on the chain is
     // the link[hook] member of a live plugin_desc_t (container_of), whose
     // descriptor has a non-NULL hooks[hook] (checked at load).
@@ -31,13 +62,11 @@ pub unsafe fn walk(hook: usize, mut call: impl FnMut(*mut c_void) -> c_int) -> c
         let mut node = (*head).next;
         while node != head {
             let record = node
-                .byte_sub(offset_of!(PluginDesc, link) + hook * size_of::<crate::abi::ListHead>())
+                .byte_sub(offset_of!(PluginDesc, link) + hook * size_of::<ListHead>())
                 .cast::<PluginDesc>();
             let desc = (*record).d;
             let f = (*desc).hooks[hook];
-            if log::log_enabled!(log::Level::Debug) {
-                log_call(desc, hook, f);
-            }
+            before(desc, f);
             let ret = call(f);
             if ret != DECLINED {
                 return ret;
@@ -49,8 +78,7 @@ pub unsafe fn walk(hook: usize, mut call: impl FnMut(*mut c_void) -> c_int) -> c
 }
 
 /// CRIU's debug line for a hook call, in CRIU's words.
-#[cold]
-fn log_call(desc: *const crate::abi::CrPluginDesc, hook: usize, f: *mut c_void) {
+fn log_call(desc: *const CrPluginDesc, hook: usize, f: *mut c_void) {
     // SAFETY: desc is a live descriptor; its name is NULL or a C string.
     let name = unsafe {
         let n = (*desc).name;

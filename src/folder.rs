@@ -1,8 +1,7 @@
 //! Which folder the plugins come from, and which of its entries are plugins.
 
 use crate::host::{self, DEFAULT_PLUGIN_DIR, host};
-use crate::policy;
-use std::ffi::{CStr, CString, OsStr};
+use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
 
 /// Where the plugin folder came from.
@@ -78,39 +77,122 @@ pub fn sort(names: &mut [Vec<u8>]) {
     names.sort_unstable();
 }
 
-/// The candidate plugin files of `dir`, in load order (byte order of their
-/// names). The error is the message to log.
-pub fn candidates(dir: &CStr) -> Result<Vec<CString>, String> {
-    let shown = dir.to_string_lossy();
-    let path = std::path::Path::new(OsStr::from_bytes(dir.to_bytes()));
-    policy::check_folder(dir).map_err(|why| format!("Refusing plugin folder {shown}: {why}"))?;
-    let entries =
-        std::fs::read_dir(path).map_err(|e| format!("Unable to open directory {shown}: {e}"))?;
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry =
-            entry.map_err(|e| format!("Unable to read the libraries directory {shown}: {e}"))?;
-        let name = entry.file_name().as_bytes().to_vec();
-        if is_candidate(&name) {
-            names.push(name);
+/// An open plugin folder (`opendir`), closed when dropped. The trust checks
+/// use its descriptor (`fstat`, `fstatat`) rather than walking paths again.
+#[derive(Debug)]
+pub struct PluginDir {
+    dir: std::ptr::NonNull<libc::DIR>,
+    path: CString,
+}
+
+/// One candidate plugin file.
+#[derive(Debug)]
+pub struct Candidate {
+    /// Its name in the folder.
+    pub name: CString,
+    /// `folder/name`.
+    pub path: CString,
+}
+
+impl PluginDir {
+    /// Opens `path`; the error is the message to log.
+    pub fn open(path: &CStr) -> Result<PluginDir, String> {
+        // SAFETY: path is NUL-terminated; opendir returns NULL or a handle we own.
+        let dir = unsafe { libc::opendir(path.as_ptr()) };
+        match std::ptr::NonNull::new(dir) {
+            Some(dir) => Ok(PluginDir {
+                dir,
+                path: path.to_owned(),
+            }),
+            None => Err(format!(
+                "Unable to open directory {}: {}",
+                path.to_string_lossy(),
+                std::io::Error::last_os_error()
+            )),
         }
     }
-    sort(&mut names);
-    if names.is_empty() {
-        log::debug!("No plugins (*.so) in {shown}");
+
+    /// The folder's path.
+    pub fn path(&self) -> &CStr {
+        &self.path
     }
-    names
-        .iter()
-        .map(|name| {
-            join(dir.to_bytes(), name).ok_or_else(|| {
-                format!(
-                    "Unable to build plugin path: {shown}/{} does not fit in PATH_MAX ({} bytes)",
-                    String::from_utf8_lossy(name),
-                    libc::PATH_MAX
-                )
+
+    /// `fstat` of the folder itself.
+    pub fn stat_self(&self) -> Option<libc::stat> {
+        // SAFETY: the DIR is open, so its descriptor is valid; stat is plain data.
+        unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            (libc::fstat(libc::dirfd(self.dir.as_ptr()), &mut st) == 0).then_some(st)
+        }
+    }
+
+    /// `stat` of the entry `name` (following symbolic links: what `dlopen`
+    /// would map), relative to the open folder.
+    pub fn stat(&self, name: &CStr) -> Option<libc::stat> {
+        // SAFETY: as in stat_self; name is NUL-terminated.
+        unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            (libc::fstatat(libc::dirfd(self.dir.as_ptr()), name.as_ptr(), &mut st, 0) == 0)
+                .then_some(st)
+        }
+    }
+
+    /// The candidate plugin files, in load order (byte order of their
+    /// names). The error is the message to log.
+    pub fn candidates(&mut self) -> Result<Vec<Candidate>, String> {
+        let shown = self.path.to_string_lossy().into_owned();
+        let mut names = Vec::new();
+        loop {
+            // SAFETY: readdir on our open DIR; the entry it returns stays
+            // valid until the next readdir, and its name is copied at once.
+            // errno is cleared first to tell the end from an error.
+            let entry = unsafe {
+                *libc::__errno_location() = 0;
+                libc::readdir(self.dir.as_ptr())
+            };
+            if entry.is_null() {
+                let err = std::io::Error::last_os_error();
+                if err.raw_os_error() == Some(0) {
+                    break;
+                }
+                return Err(format!(
+                    "Unable to read the libraries directory {shown}: {err}"
+                ));
+            }
+            // SAFETY: d_name is a NUL-terminated array inside the entry.
+            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) }.to_bytes();
+            if is_candidate(name) {
+                names.push(name.to_vec());
+            }
+        }
+        sort(&mut names);
+        if names.is_empty() {
+            log::debug!("No plugins (*.so) in {shown}");
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let path = join(self.path.to_bytes(), &name).ok_or_else(|| {
+                    format!(
+                        "Unable to build plugin path: {shown}/{} does not fit in PATH_MAX ({} bytes)",
+                        String::from_utf8_lossy(&name),
+                        libc::PATH_MAX
+                    )
+                })?;
+                let name = CString::new(name).expect("directory entry names hold no NUL");
+                Ok(Candidate { name, path })
             })
-        })
-        .collect()
+            .collect()
+    }
+}
+
+impl Drop for PluginDir {
+    fn drop(&mut self) {
+        // SAFETY: the DIR came from opendir and is closed once, here.
+        unsafe {
+            libc::closedir(self.dir.as_ptr());
+        }
+    }
 }
 
 #[cfg(test)]

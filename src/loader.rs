@@ -7,7 +7,7 @@ use crate::abi::{
 };
 use crate::descriptor::{self, Refusal};
 use crate::dl::Library;
-use crate::folder;
+use crate::folder::{self, PluginDir};
 use crate::hooks::Hook;
 use crate::host::{self, host};
 use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
@@ -75,9 +75,24 @@ fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
     for builtin in reg.builtins.clone() {
         load_builtin(reg, &mut names, stage_value, builtin.0)?;
     }
-    if let Some(dir) = folder::choose() {
-        for path in folder::candidates(&dir).map_err(fail)? {
-            load_file(reg, &mut names, stage_value, &path)?;
+    if let Some(path) = folder::choose() {
+        let mut dir = PluginDir::open(&path).map_err(fail)?;
+        // SAFETY: geteuid has no preconditions.
+        let euid = unsafe { libc::geteuid() };
+        policy::check_trust(dir.stat_self(), euid, "Plugin folder", dir.path()).map_err(|why| {
+            fail(format!(
+                "Refusing plugin folder {}: {why}",
+                path.to_string_lossy()
+            ))
+        })?;
+        for candidate in dir.candidates().map_err(fail)? {
+            let trust = policy::check_trust(
+                dir.stat(&candidate.name),
+                euid,
+                "Plugin file",
+                &candidate.path,
+            );
+            load_file(reg, &mut names, stage_value, &candidate.path, trust)?;
         }
     }
     if stage_value == stage::RESTORE {
@@ -104,23 +119,27 @@ fn restore_checks() -> Result<(), InitError> {
     Ok(())
 }
 
+/// Loads the plugin file `path`, whose trust check gave `trust`.
 fn load_file(
     reg: &mut Registry,
     names: &mut Names,
     stage_value: c_int,
     path: &CStr,
+    trust: Result<(), String>,
 ) -> Result<(), InitError> {
-    let shown = path.to_string_lossy().into_owned();
-    policy::check_file(path).map_err(|why| fail(format!("Refusing plugin {shown}: {why}")))?;
+    // Messages are built only when something goes wrong.
+    let shown = || path.to_string_lossy();
+    trust.map_err(|why| fail(format!("Refusing plugin {}: {why}", shown())))?;
     let library = Library::open(path, libc::RTLD_LAZY)
-        .map_err(|e| fail(format!("Unable to load {shown}: {e}")))?;
+        .map_err(|e| fail(format!("Unable to load {}: {e}", shown())))?;
 
     let (desc, synthesised) = match library.symbol(c"CR_PLUGIN_DESC") {
         Some(d) => (d.cast::<CrPluginDesc>().as_ptr(), None),
         None => {
             let synth = synthesise_legacy(&library, path);
             log::warn!(
-                "Generating dynamic descriptor for plugin `{shown}'. Won't work in next version of the program. Please update your plugin."
+                "Generating dynamic descriptor for plugin `{}'. Won't work in next version of the program. Please update your plugin.",
+                shown()
             );
             (&raw const *synth.desc as *mut CrPluginDesc, Some(synth))
         }
@@ -129,20 +148,21 @@ fn load_file(
     // says it is a cr_plugin_desc_t) or our own synthesised descriptor, and
     // the library stays open while we use it.
     let checked = unsafe { descriptor::check(desc, registry::host_chains()) }
-        .map_err(|r| refuse(&shown, desc, r))?;
+        .map_err(|r| refuse(&shown(), desc, r))?;
     // A descriptor without a name (or a legacy plugin) goes by its path.
-    let name = checked.name.unwrap_or_else(|| shown.clone());
+    let name = checked.name.unwrap_or_else(|| shown().into_owned());
     if let Some(&other) = names.get(&name) {
         let first = reg.plugins[other]
             .path()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or("a built-in plugin".into());
         return Err(fail(format!(
-            "Refusing plugin {shown}: plugin name \"{name}\" is already taken by {first}"
+            "Refusing plugin {}: plugin name \"{name}\" is already taken by {first}",
+            shown()
         )));
     }
     policy::check_symbols(&library, path)
-        .map_err(|why| fail(format!("Refusing plugin {shown}: {why}")))?;
+        .map_err(|why| fail(format!("Refusing plugin {}: {why}", shown())))?;
 
     let origin = Origin::File {
         path: path.to_owned(),

@@ -6,9 +6,8 @@
 //! still loads.
 
 use crate::dl::{self, Library};
-use std::ffi::{CStr, OsStr};
+use std::ffi::CStr;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Environment variable that turns strict mode on (`1`) or off (`0`).
@@ -65,15 +64,13 @@ fn concern(message: String) -> Result<(), String> {
     }
 }
 
-/// Who may write `meta`'s file, as a sentence, if anyone untrusted can.
-/// Trusted: owned by root or the effective user, not writable by group or
-/// others.
-pub fn untrusted_writer(meta: &std::fs::Metadata, euid: u32) -> Option<String> {
-    let mode = meta.mode();
-    if meta.uid() != 0 && meta.uid() != euid {
+/// Who may write a file with owner `uid` and `mode`, as a sentence, if
+/// anyone untrusted can. Trusted: owned by root or the effective user `euid`,
+/// not writable by group or others.
+pub fn untrusted_writer(uid: u32, mode: u32, euid: u32) -> Option<String> {
+    if uid != 0 && uid != euid {
         return Some(format!(
-            "is owned by uid {}, neither root nor the effective user {euid}",
-            meta.uid()
+            "is owned by uid {uid}, neither root nor the effective user {euid}"
         ));
     }
     if mode & 0o022 != 0 {
@@ -87,27 +84,18 @@ pub fn untrusted_writer(meta: &std::fs::Metadata, euid: u32) -> Option<String> {
     None
 }
 
-fn check_trust(path: &CStr, what: &str) -> Result<(), String> {
-    let p = std::path::Path::new(OsStr::from_bytes(path.to_bytes()));
-    let Ok(meta) = std::fs::metadata(p) else {
-        return Ok(());
-    };
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    match untrusted_writer(&meta, euid) {
+/// Checks the owner and mode of a plugin file or folder (`what` names it in
+/// the message, with `path`): a warning, or the refusal in strict mode.
+pub fn check_trust(
+    st: Option<libc::stat>,
+    euid: u32,
+    what: &str,
+    path: &CStr,
+) -> Result<(), String> {
+    match st.and_then(|st| untrusted_writer(st.st_uid, st.st_mode, euid)) {
         Some(why) => concern(format!("{what} {} {why}", path.to_string_lossy())),
         None => Ok(()),
     }
-}
-
-/// Checks the plugin folder's owner and mode.
-pub fn check_folder(dir: &CStr) -> Result<(), String> {
-    check_trust(dir, "Plugin folder")
-}
-
-/// Checks a plugin file's owner and mode.
-pub fn check_file(path: &CStr) -> Result<(), String> {
-    check_trust(path, "Plugin file")
 }
 
 /// The functions the plugin binds lazily that neither its own dependencies
@@ -138,6 +126,28 @@ pub fn check_symbols(library: &Library, path: &CStr) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trust_rules() {
+        assert_eq!(untrusted_writer(0, 0o100644, 0), None);
+        assert_eq!(untrusted_writer(1000, 0o100755, 1000), None);
+        assert_eq!(
+            untrusted_writer(1000, 0o100644, 0).unwrap(),
+            "is owned by uid 1000, neither root nor the effective user 0"
+        );
+        assert_eq!(
+            untrusted_writer(0, 0o100664, 0).unwrap(),
+            "is writable by its group (mode 0664)"
+        );
+        assert_eq!(
+            untrusted_writer(0, 0o40757, 0).unwrap(),
+            "is writable by others (mode 0757)"
+        );
+        assert_eq!(
+            untrusted_writer(0, 0o41777, 0).unwrap(),
+            "is writable by its group and others (mode 1777)"
+        );
+    }
 
     #[test]
     fn strict_values() {

@@ -33,6 +33,7 @@ use std::ffi::{CStr, CString, OsStr, OsString, c_int};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -162,7 +163,7 @@ pub fn inspect(opts: &Options) -> Report {
     let dir_path = Path::new(OsStr::from_bytes(dir.to_bytes()));
     let folder_untrusted = std::fs::metadata(dir_path)
         .ok()
-        .and_then(|m| policy::untrusted_writer(&m, euid));
+        .and_then(|m| policy::untrusted_writer(m.uid(), m.mode(), euid));
     if let Some(why) = &folder_untrusted {
         let msg = format!("Plugin folder {shown} {why}");
         if strict {
@@ -173,15 +174,21 @@ pub fn inspect(opts: &Options) -> Report {
             report.warnings.push(msg);
         }
     }
-    let paths = match folder::candidates(&dir) {
-        Ok(paths) => paths,
+    let candidates = match folder::PluginDir::open(&dir).and_then(|mut d| d.candidates()) {
+        Ok(candidates) => candidates,
         Err(e) => {
             report.folder_error.get_or_insert(e);
             return report;
         }
     };
-    for (i, path) in paths.iter().enumerate() {
-        let ev = gather(i + 1, path, folder_untrusted.is_some(), opts, euid);
+    for (i, candidate) in candidates.iter().enumerate() {
+        let ev = gather(
+            i + 1,
+            &candidate.path,
+            folder_untrusted.is_some(),
+            opts,
+            euid,
+        );
         report.files.push(judge(&ev, strict));
     }
     mark_duplicates(&mut report.files);
@@ -202,7 +209,7 @@ pub(crate) fn gather(
     let untrusted = meta
         .as_ref()
         .ok()
-        .and_then(|m| policy::untrusted_writer(m, euid));
+        .and_then(|m| policy::untrusted_writer(m.uid(), m.mode(), euid));
     let facts = match &meta {
         Ok(m) if m.is_file() => FileFacts::read(p),
         Ok(_) => FileFacts::unusable("not a regular file"),
