@@ -12,7 +12,13 @@ export CT_WRAP=${CT_WRAP:-}
 export CT_TIMEOUT=${CT_TIMEOUT:-120}
 
 res=$(mktemp -d "${TMPDIR:-/tmp}/ctests-results.XXXXXX")
-trap 'rm -rf "$res"' EXIT
+trap 'chmod -R u+rwx "$res" 2>/dev/null; rm -rf "$res"' EXIT
+# The cases' temporary folders go here too, so that a case killed by a
+# signal or the timeout leaves nothing behind. Open to all: one case runs
+# as nobody.
+chmod 755 "$res"
+mkdir -m 755 "$res/tmp"
+export CT_TMPDIR=$res/tmp
 
 # --- the cases of the host binaries, JOBS at a time ---
 n=0
