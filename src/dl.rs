@@ -7,8 +7,6 @@ use std::ffi::{CStr, c_char, c_int, c_void};
 use std::mem::size_of;
 use std::ptr::NonNull;
 
-/// `dladdr1` flag: return the symbol table entry (`<dlfcn.h>`'s `RTLD_DL_SYMENT`).
-const RTLD_DL_SYMENT: c_int = 1;
 /// `dladdr1` flag: return the `struct link_map *` (`RTLD_DL_LINKMAP`).
 const RTLD_DL_LINKMAP: c_int = 2;
 
@@ -35,6 +33,146 @@ const DT_RELA: i64 = 7;
 const DT_PLTREL: i64 = 20;
 const DT_JMPREL: i64 = 23;
 const STB_WEAK: u8 = 2;
+
+const DT_HASH: i64 = 4;
+const DT_GNU_HASH: i64 = 0x6fff_fef5;
+
+/// What a loaded object's dynamic section says of its symbol tables.
+struct Dynamic {
+    symtab: u64,
+    strtab: u64,
+    hash: u64,
+    gnu_hash: u64,
+    jmprel: u64,
+    pltrelsz: u64,
+    pltrel: i64,
+}
+
+impl Dynamic {
+    /// Reads the dynamic section of the object `map`.
+    ///
+    /// # Safety
+    /// `map` is NULL or a live `struct link_map`.
+    unsafe fn read(map: *const LinkMap) -> Option<Dynamic> {
+        if map.is_null() {
+            return None;
+        }
+        let mut d = Dynamic {
+            symtab: 0,
+            strtab: 0,
+            hash: 0,
+            gnu_hash: 0,
+            jmprel: 0,
+            pltrelsz: 0,
+            pltrel: DT_RELA,
+        };
+        // SAFETY: a live object's dynamic section is mapped and ends with DT_NULL.
+        unsafe {
+            let base = (*map).l_addr;
+            // glibc stores the addresses already relocated; other loaders may not.
+            let abs = |a: u64| if a != 0 && a < base { a + base } else { a };
+            let mut entry = (*map).l_ld;
+            while (*entry).d_tag != DT_NULL {
+                let v = (*entry).d_val;
+                match (*entry).d_tag {
+                    DT_SYMTAB => d.symtab = abs(v),
+                    DT_STRTAB => d.strtab = abs(v),
+                    DT_HASH => d.hash = abs(v),
+                    DT_GNU_HASH => d.gnu_hash = abs(v),
+                    DT_JMPREL => d.jmprel = abs(v),
+                    DT_PLTRELSZ => d.pltrelsz = v,
+                    DT_PLTREL => d.pltrel = v as i64,
+                    _ => {}
+                }
+                entry = entry.add(1);
+            }
+        }
+        (d.symtab != 0 && d.strtab != 0).then_some(d)
+    }
+
+    /// Symbol number `index`.
+    ///
+    /// # Safety
+    /// `index` is a valid index of the mapped symbol table.
+    unsafe fn symbol(&self, index: usize) -> &libc::Elf64_Sym {
+        // SAFETY: caller's contract.
+        unsafe { &*(self.symtab as *const libc::Elf64_Sym).add(index) }
+    }
+
+    /// Where a symbol's name is, in the mapped string table.
+    fn name_ptr(&self, sym: &libc::Elf64_Sym) -> *const c_char {
+        (self.strtab + u64::from(sym.st_name)) as *const c_char
+    }
+
+    /// A symbol's name.
+    ///
+    /// # Safety
+    /// `sym` is from this table.
+    unsafe fn name(&self, sym: &libc::Elf64_Sym) -> &CStr {
+        // SAFETY: st_name is an offset into the mapped string table.
+        unsafe { CStr::from_ptr(self.name_ptr(sym)) }
+    }
+
+    /// Looks `name` up through the object's hash table (GNU or SysV), as
+    /// the dynamic linker does.
+    ///
+    /// # Safety
+    /// The tables are those of a live object.
+    unsafe fn lookup(&self, name: &CStr) -> Option<&libc::Elf64_Sym> {
+        let bytes = name.to_bytes();
+        // SAFETY: the hash tables' layouts are the ELF gABI's and GNU's; all
+        // indices come from the tables themselves.
+        unsafe {
+            if self.gnu_hash != 0 {
+                let table = self.gnu_hash as *const u32;
+                let (nbuckets, symoffset, bloom_words) = (*table, *table.add(1), *table.add(2));
+                let buckets = table.add(4 + 2 * bloom_words as usize);
+                let chain = buckets.add(nbuckets as usize);
+                let hash = bytes.iter().fold(5381u32, |h, &b| {
+                    h.wrapping_mul(33).wrapping_add(u32::from(b))
+                });
+                let mut index = *buckets.add((hash % nbuckets) as usize);
+                if nbuckets == 0 || index < symoffset {
+                    return None;
+                }
+                loop {
+                    let chained = *chain.add((index - symoffset) as usize);
+                    let sym = self.symbol(index as usize);
+                    if chained | 1 == hash | 1 && self.name(sym) == name {
+                        return Some(sym);
+                    }
+                    if chained & 1 != 0 {
+                        return None;
+                    }
+                    index += 1;
+                }
+            }
+            if self.hash != 0 {
+                let table = self.hash as *const u32;
+                let nbucket = *table;
+                let buckets = table.add(2);
+                let chain = buckets.add(nbucket as usize);
+                let hash = bytes.iter().fold(0u32, |h, &b| {
+                    let h = (h << 4).wrapping_add(u32::from(b));
+                    (h ^ ((h & 0xf000_0000) >> 24)) & 0x0fff_ffff
+                });
+                let mut index = if nbucket == 0 {
+                    0
+                } else {
+                    *buckets.add((hash % nbucket) as usize)
+                };
+                while index != 0 {
+                    let sym = self.symbol(index as usize);
+                    if self.name(sym) == name {
+                        return Some(sym);
+                    }
+                    index = *chain.add(index as usize);
+                }
+            }
+            None
+        }
+    }
+}
 
 /// The last `dlerror()` text, or a placeholder when there is none.
 fn last_error() -> String {
@@ -92,50 +230,28 @@ impl Library {
     /// not already resolve, and a missing one would fail only when first
     /// called. Read from the object's mapped dynamic section: no I/O.
     pub fn lazy_imports(&self) -> Vec<&CStr> {
-        let map = self.link_map().cast::<LinkMap>();
-        if map.is_null() {
+        // SAFETY: the link_map is the live object's; its tables stay mapped
+        // while the handle is open, and the returned names borrow `self`.
+        let Some(dynamic) = (unsafe { Dynamic::read(self.link_map().cast()) }) else {
+            return Vec::new();
+        };
+        if dynamic.jmprel == 0 || dynamic.pltrel != DT_RELA {
             return Vec::new();
         }
-        // SAFETY: `map` is the object's live link_map (<link.h>'s public
-        // prefix). Its dynamic section, symbol and string tables and PLT
-        // relocations are mapped read-only for as long as the handle is open
-        // (the returned names borrow `self`). Sizes come from the dynamic
-        // section; every symbol index is checked against the relocation it
-        // came from only, as the dynamic linker itself trusts them.
+        // SAFETY: DT_JMPREL/DT_PLTRELSZ describe the mapped PLT relocations;
+        // each names a symbol of the mapped symbol table, as the dynamic
+        // linker itself trusts.
         unsafe {
-            let base = (*map).l_addr;
-            let (mut symtab, mut strtab, mut jmprel, mut pltrelsz, mut pltrel) =
-                (0, 0, 0, 0, DT_RELA);
-            let mut dyn_ = (*map).l_ld;
-            while (*dyn_).d_tag != DT_NULL {
-                let v = (*dyn_).d_val;
-                match (*dyn_).d_tag {
-                    DT_SYMTAB => symtab = v,
-                    DT_STRTAB => strtab = v,
-                    DT_JMPREL => jmprel = v,
-                    DT_PLTRELSZ => pltrelsz = v,
-                    DT_PLTREL => pltrel = v as i64,
-                    _ => {}
-                }
-                dyn_ = dyn_.add(1);
-            }
-            // glibc stores these already relocated; other loaders may not.
-            let abs = |a: u64| if a != 0 && a < base { a + base } else { a };
-            let (symtab, strtab, jmprel) = (abs(symtab), abs(strtab), abs(jmprel));
-            if symtab == 0 || strtab == 0 || jmprel == 0 || pltrel != DT_RELA {
-                return Vec::new();
-            }
             let relocs = std::slice::from_raw_parts(
-                jmprel as *const libc::Elf64_Rela,
-                pltrelsz as usize / size_of::<libc::Elf64_Rela>(),
+                dynamic.jmprel as *const libc::Elf64_Rela,
+                dynamic.pltrelsz as usize / size_of::<libc::Elf64_Rela>(),
             );
             let mut names = Vec::new();
             for rela in relocs {
-                let sym = &*(symtab as *const libc::Elf64_Sym).add((rela.r_info >> 32) as usize);
+                let sym = dynamic.symbol((rela.r_info >> 32) as usize);
                 if sym.st_shndx == 0 && sym.st_info >> 4 != STB_WEAK && sym.st_name != 0 {
-                    names.push(CStr::from_ptr(
-                        (strtab + u64::from(sym.st_name)) as *const c_char,
-                    ));
+                    // The string lives in the object's mapping, as long as `self`.
+                    names.push(CStr::from_ptr(dynamic.name_ptr(sym)));
                 }
             }
             names
@@ -177,26 +293,22 @@ fn defining_object(addr: *const c_void) -> Option<*mut c_void> {
     }
 }
 
-/// The size in bytes that the dynamic symbol table gives for the symbol at
-/// address `addr`, as the process actually uses it. For a data symbol that a
-/// non-PIE executable copied (a copy relocation) this is the executable's
-/// size. `addr` is only compared, never dereferenced.
-pub fn symbol_size(addr: usize) -> Option<usize> {
-    let addr = addr as *const c_void;
-    // SAFETY: as in defining_object; on success `sym` points into the loaded
-    // object's read-only dynamic symbol table, which outlives this call.
+/// The size in bytes of the data symbol `name` at address `addr`, as the
+/// dynamic symbol table of the object holding that address says: for a
+/// symbol a non-PIE executable copied (a copy relocation) this is the
+/// executable's size. The symbol is looked up by name, so markers that
+/// share its address (`__bss_start`, `_edata`) cannot answer for it.
+/// `addr` is only compared, never dereferenced.
+pub fn symbol_size(addr: usize, name: &CStr) -> Option<usize> {
+    let map = defining_object(addr as *const c_void)?;
+    // SAFETY: dladdr1 gave the live link_map of the object holding addr; its
+    // tables stay mapped for the process's life (it holds our own data).
     unsafe {
-        let mut info: libc::Dl_info = std::mem::zeroed();
-        let mut sym: *mut c_void = std::ptr::null_mut();
-        if libc::dladdr1(addr, &mut info, &raw mut sym, RTLD_DL_SYMENT) == 0 || sym.is_null() {
-            return None;
-        }
-        // dladdr1 may report the nearest symbol below addr; only trust an
-        // exact match.
-        if !std::ptr::eq(info.dli_saddr, addr) {
-            return None;
-        }
-        Some((*sym.cast::<libc::Elf64_Sym>()).st_size as usize)
+        let dynamic = Dynamic::read(map.cast())?;
+        let sym = dynamic.lookup(name)?;
+        let bias = (*map.cast::<LinkMap>()).l_addr;
+        (sym.st_shndx != 0 && sym.st_value.wrapping_add(bias) == addr as u64)
+            .then_some(sym.st_size as usize)
     }
 }
 

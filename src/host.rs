@@ -159,7 +159,7 @@ fn find_opts_libdir() -> Result<Option<usize>, usize> {
     let Some(opts) = dl::global_symbol(c"opts") else {
         return Ok(None);
     };
-    let size = dl::symbol_size(opts.as_ptr() as usize).unwrap_or(0);
+    let size = dl::symbol_size(opts.as_ptr() as usize, c"opts").unwrap_or(0);
     if size < OPTS_LIBDIR_OFFSET + std::mem::size_of::<*const c_char>() {
         return Err(size);
     }

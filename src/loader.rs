@@ -48,8 +48,15 @@ pub fn init(stage_value: c_int) -> Result<(), InitError> {
         && registry::host_chains() < CR_PLUGIN_HOOK__MAX
     {
         log::warn!(
-            "The host's cr_plugin_ctl is {size} bytes: it can call hooks 0..{} only; plugins using later hooks are refused",
+            "The host's cr_plugin_ctl is {size} bytes: {} hook chains where this library has {CR_PLUGIN_HOOK__MAX}; plugins using hook {} or later are refused",
+            registry::host_chains(),
             registry::host_chains()
+        );
+    }
+    if let Some(size) = host().opts_too_small {
+        log::warn!(
+            "The host's `opts' is {size} bytes, too small for libdir at offset {}: --libdir is not read",
+            host::OPTS_LIBDIR_OFFSET
         );
     }
     // SAFETY: the registry is empty, so no record is linked.

@@ -85,7 +85,7 @@ pub fn host_chains() -> usize {
 /// chains it holds. Returns the size in bytes found, if the dynamic symbol
 /// table gave one.
 pub fn measure_host_chains() -> Option<usize> {
-    let size = dl::symbol_size(ctl() as usize)?;
+    let size = dl::symbol_size(ctl() as usize, c"cr_plugin_ctl")?;
     let chains = size.saturating_sub(size_of::<ListHead>()) / size_of::<ListHead>();
     HOST_CHAINS.store(chains.min(CR_PLUGIN_HOOK__MAX), Ordering::Relaxed);
     Some(size)

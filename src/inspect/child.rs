@@ -95,7 +95,7 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
             // count; with a max_hooks too big, read the slots only if the
             // symbol is big enough to hold them all.
             let readable = max_hooks as usize <= CR_PLUGIN_HOOK__MAX
-                || dl::symbol_size(desc as usize)
+                || dl::symbol_size(desc as usize, c"CR_PLUGIN_DESC")
                     .is_some_and(|size| size >= std::mem::size_of::<CrPluginDesc>());
             if readable {
                 // SAFETY: the hooks array holds min(max_hooks, MAX) slots:
