@@ -31,7 +31,7 @@ pub extern "C" fn cr_plugin_fini(stage: c_int, ret: c_int) {
 /// else -1.
 #[unsafe(no_mangle)]
 pub extern "C" fn criu_get_image_dir() -> c_int {
-    loader::image_dir()
+    host::image_dir_fd()
 }
 
 /// Sets the plugin folder for hosts that have no CRIU `opts` (NULL clears

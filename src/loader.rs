@@ -2,9 +2,7 @@
 //! checking, initialising and chaining each plugin, rolling back on failure,
 //! and unloading.
 
-use crate::abi::{
-    CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage,
-};
+use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage};
 use crate::descriptor::{self, Refusal};
 use crate::dl::Library;
 use crate::folder::{self, PluginDir};
@@ -327,14 +325,4 @@ pub fn stage_name(stage_value: c_int) -> &'static str {
         stage::RESTORE => "restore",
         _ => "unknown",
     }
-}
-
-/// Whether the loader accepts this interface version.
-pub const fn version_supported(version: u32) -> bool {
-    version <= CRIU_PLUGIN_VERSION
-}
-
-/// `criu_get_image_dir()`.
-pub fn image_dir() -> c_int {
-    host::image_dir_fd()
 }
