@@ -7,9 +7,22 @@ use crate::abi::{CrPluginDesc, ListHead, PluginDesc};
 use crate::registry::{chain, host_chains};
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::mem::offset_of;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The answer of a chain in which no plugin handled the call.
 pub const DECLINED: c_int = -libc::ENOTSUP;
+
+/// Hooks below this number take the fast path: the host has their chain
+/// and no debug line is wanted. 0 while debug logging is on, so every call
+/// takes the logging path. Set by [`refresh_fast_path`].
+static FAST_CHAINS: AtomicUsize = AtomicUsize::new(0);
+
+/// Recomputes the fast path's limit from the host's chains and the log
+/// level; called when either may have changed (library load, each init).
+pub fn refresh_fast_path() {
+    let debug = log::max_level() >= log::LevelFilter::Debug;
+    FAST_CHAINS.store(if debug { 0 } else { host_chains() }, Ordering::Relaxed);
+}
 
 /// Walks the chain of hook `hook`, calling `call` with each plugin's hook
 /// function until one returns something other than `-ENOTSUP`.
@@ -20,27 +33,29 @@ pub const DECLINED: c_int = -libc::ENOTSUP;
 /// the function with the hook's own C signature.
 #[inline(always)]
 pub unsafe fn walk(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_int {
+    // One load and compare per call keeps the path as short as CRIU's
+    // macro; hooks the host lacks and debug logging go out of line.
+    if hook < FAST_CHAINS.load(Ordering::Relaxed) {
+        // SAFETY: forwarded contract; hook is below the host's chains.
+        unsafe { walk_chain(hook, call, |_, _| {}) }
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { walk_slow(hook, call) }
+    }
+}
+
+/// [`walk`] for a hook the host has no chain for, or with CRIU's debug line
+/// before each call.
+///
+/// # Safety
+/// As [`walk`].
+#[cold]
+#[inline(never)]
+unsafe fn walk_slow(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_int {
     if hook >= host_chains() {
         return DECLINED;
     }
-    // One check per call, not per plugin, keeps the loop itself as small
-    // as CRIU's macro; the logging walk is out of line.
-    if log::max_level() >= log::LevelFilter::Debug {
-        // SAFETY: forwarded contract.
-        return unsafe { walk_logged(hook, call) };
-    }
-    // SAFETY: forwarded contract.
-    unsafe { walk_chain(hook, call, |_, _| {}) }
-}
-
-/// [`walk`] with CRIU's debug line before each call.
-///
-/// # Safety
-/// As [`walk`], with `hook` below the host's chains.
-#[cold]
-#[inline(never)]
-unsafe fn walk_logged(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_int {
-    // SAFETY: forwarded contract.
+    // SAFETY: forwarded contract; hook is below the host's chains.
     unsafe { walk_chain(hook, call, |desc, f| log_call(desc, hook, f)) }
 }
 

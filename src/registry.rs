@@ -88,8 +88,21 @@ pub fn measure_host_chains() -> Option<usize> {
     let size = dl::symbol_size(ctl() as usize, c"cr_plugin_ctl")?;
     let chains = size.saturating_sub(size_of::<ListHead>()) / size_of::<ListHead>();
     HOST_CHAINS.store(chains.min(CR_PLUGIN_HOOK__MAX), Ordering::Relaxed);
+    crate::dispatch::refresh_fast_path();
     Some(size)
 }
+
+/// Measures the host's `cr_plugin_ctl` as soon as the library is loaded
+/// (the dynamic linker has done every relocation by then), so hook calls
+/// before the first `cr_plugin_init` never read past a smaller copy.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static MEASURE_AT_LOAD: extern "C" fn() = {
+    extern "C" fn measure_at_load() {
+        measure_host_chains();
+    }
+    measure_at_load
+};
 
 /// Intrusive list primitives over `ListHead`, kernel style.
 pub mod list {

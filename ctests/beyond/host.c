@@ -74,6 +74,9 @@ int main(int argc, char **argv)
 			return 10;
 	}
 
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "post-forking"))
+			printf("post_forking_before_init=%d\n", cr_plugin_run_post_forking());
 	rc = cr_plugin_init(CR_PLUGIN_STAGE__DUMP);
 	printf("init=%d\n", rc);
 	for (pos = cr_plugin_ctl.head.next; pos != &cr_plugin_ctl.head; pos = pos->next) {

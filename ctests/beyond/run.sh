@@ -140,6 +140,7 @@ fi
 LD_LIBRARY_PATH=$LIBDIR "$B/host-old" post-forking >"$B/skew.out" 2>&1
 expect "a host with 12 chains still loads plugins using hooks below 12" "$B/skew.out" \
 	'^\[2\] The host.s cr_plugin_ctl is 208 bytes: 12 hook chains where this library has 15; plugins using hook 12 or later are refused$' '^loaded pa dlopen$' '^pause=7$' \
+	'^post_forking_before_init=-95$' \
 	'^post_forking=-95$'
 plugin "$B/plugins/z.so" pz -DPOST_FORKING
 LD_LIBRARY_PATH=$LIBDIR "$B/host-old" post-forking >"$B/skew-refused.out" 2>&1
