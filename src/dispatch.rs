@@ -123,7 +123,7 @@ macro_rules! typed_dispatch {
                 // signature (the plugin ABI); the caller vouches for the
                 // arguments and for the chains.
                 unsafe {
-                    walk($num, |f| {
+                    walk($num, move |f| {
                         let f = std::mem::transmute::<*mut c_void, HookFn>(f);
                         f($($arg),*)
                     })
