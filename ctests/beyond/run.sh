@@ -10,23 +10,7 @@ LIBDIR=$(cd "$LIBDIR" && pwd)
 B=$here/build
 CFLAGS="-Wall -Wextra -Werror -I$here/../../include"
 rm -rf "$B" && mkdir -p "$B"
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); [ -n "${2:-}" ] && sed 's/^/    | /' "$2"; }
-# expect NAME FILE PATTERN...: every extended regex matches a line of FILE
-expect() {
-	local name=$1 file=$2 p
-	shift 2
-	for p in "$@"; do
-		grep -Eq -- "$p" "$file" || { ko "$name (no line matches: $p)" "$file"; return; }
-	done
-	ok "$name"
-}
-# reject NAME FILE PATTERN: no line of FILE matches
-reject() {
-	grep -Eq -- "$3" "$2" && { ko "$1 (unexpected: $3)" "$2"; return; }
-	ok "$1"
-}
+. "$here/../checks.sh"
 
 plugin() { # plugin OUT NAME [CFLAGS...]
 	local out=$1 name=$2

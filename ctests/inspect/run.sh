@@ -12,18 +12,7 @@ CFLAGS="-Wall -Wextra -Werror -I$here/../../include -shared -fPIC"
 umask 022
 rm -rf "$B" && mkdir -p "$B"
 unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    | /' "$2"; }
-# expect NAME FILE PATTERN...: every extended regex matches a line of FILE
-expect() {
-	local name=$1 file=$2 p
-	shift 2
-	for p in "$@"; do
-		grep -Eq -- "$p" "$file" || { ko "$name (no line matches: $p)" "$file"; return; }
-	done
-	ok "$name"
-}
+. "$here/../checks.sh"
 # status NAME WANT GOT
 status() {
 	if [ "$2" = "$3" ]; then ok "$1: exit status $3"; else ko "$1: exit status $3, expected $2"; fi
