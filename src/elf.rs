@@ -1,6 +1,6 @@
 //! A small reader for 64-bit little-endian ELF shared objects: just enough to
-//! list the dynamic symbols a plugin needs and to read its descriptor from
-//! the file without running any of its code.
+//! list a plugin's dynamic symbols and read its descriptor's fields from
+//! the file without running any of its code (`criu-plugin-inspect`).
 
 use std::ffi::CStr;
 
@@ -211,32 +211,6 @@ impl Elf {
     }
 }
 
-/// What the file says of a plugin's descriptor, read without loading it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaticDescriptor {
-    /// `name`, when a relocation gives it.
-    pub name: Option<String>,
-    /// `version`.
-    pub version: u32,
-    /// `max_hooks`.
-    pub max_hooks: u32,
-}
-
-impl Elf {
-    /// Reads `CR_PLUGIN_DESC` from the file, if the file defines it.
-    pub fn descriptor(&self) -> Option<StaticDescriptor> {
-        let sym = self
-            .dynamic_symbols()
-            .into_iter()
-            .find(|s| s.defined && s.name == "CR_PLUGIN_DESC")?;
-        Some(StaticDescriptor {
-            name: self.string_via_pointer(sym.value),
-            version: self.u32_at_addr(sym.value + 24)?,
-            max_hooks: self.u32_at_addr(sym.value + 28)?,
-        })
-    }
-}
-
 impl Elf {
     /// Whether any relocation (`.rela.*`) writes the address `vaddr`: a
     /// pointer there is set at load time, to a local or a global symbol.
@@ -309,6 +283,6 @@ mod tests {
         let elf = Elf::open(std::path::Path::new(path)).unwrap();
         let syms = elf.dynamic_symbols();
         assert!(syms.iter().any(|s| s.name == "malloc" && s.defined));
-        assert!(elf.descriptor().is_none());
+        assert!(!syms.iter().any(|s| s.name == "CR_PLUGIN_DESC"));
     }
 }

@@ -57,7 +57,7 @@ pub fn init(stage_value: c_int) -> Result<(), InitError> {
             host::OPTS_LIBDIR_OFFSET
         );
     }
-    // The log level is CRIU's of this run.
+    // The host's chains and CRIU's log level of this run.
     dispatch::refresh_fast_path();
     // SAFETY: the registry is empty, so no record is linked.
     unsafe { registry::reset_lists() };

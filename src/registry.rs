@@ -88,7 +88,6 @@ pub fn measure_host_chains() -> Option<usize> {
     let size = dl::symbol_size(ctl() as usize, c"cr_plugin_ctl")?;
     let chains = size.saturating_sub(size_of::<ListHead>()) / size_of::<ListHead>();
     HOST_CHAINS.store(chains.min(CR_PLUGIN_HOOK__MAX), Ordering::Relaxed);
-    crate::dispatch::refresh_fast_path();
     Some(size)
 }
 
@@ -100,6 +99,7 @@ pub fn measure_host_chains() -> Option<usize> {
 static MEASURE_AT_LOAD: extern "C" fn() = {
     extern "C" fn measure_at_load() {
         measure_host_chains();
+        crate::dispatch::refresh_fast_path();
     }
     measure_at_load
 };
