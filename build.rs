@@ -20,12 +20,13 @@ struct HookRow {
     legacy: &'static str,
     typed: &'static str,
     cargs: &'static str,
+    since: u32,
 }
 
 macro_rules! collect_rows {
     ($(($num:literal, $variant:ident, $cname:literal, $legacy:literal, $typed:ident,
-        ($($arg:ident: $argty:ty),*), $cargs:literal)),* $(,)?) => {
-        &[$(HookRow { num: $num, cname: $cname, legacy: $legacy, typed: stringify!($typed), cargs: $cargs }),*]
+        ($($arg:ident: $argty:ty),*), $cargs:literal, $since:literal)),* $(,)?) => {
+        &[$(HookRow { num: $num, cname: $cname, legacy: $legacy, typed: stringify!($typed), cargs: $cargs, since: $since }),*]
     };
 }
 
@@ -142,17 +143,58 @@ const HOST_FUNCTIONS: &[&str] = &[
     "cr_plugin_ctl",
 ];
 
+/// Writes `row` for every hook, each run of hooks that came with the same
+/// CRIU release inside `#if CRIU_PLUGIN_TARGET >= <release>`, so a plugin
+/// built for an older release sees only that release's hooks.
+fn for_each_release_group(out: &mut String, mut row: impl FnMut(&mut String, &HookRow)) {
+    let mut open: Option<u32> = None;
+    for h in HOOKS {
+        if open != Some(h.since) {
+            if open.is_some_and(|r| r != 0) {
+                out.push_str("#endif\n");
+            }
+            if h.since != 0 {
+                writeln!(out, "#if CRIU_PLUGIN_TARGET >= {}", h.since).unwrap();
+            }
+            open = Some(h.since);
+        }
+        row(out, h);
+    }
+    if open.is_some_and(|r| r != 0) {
+        out.push_str("#endif\n");
+    }
+}
+
+/// Hooks whose C arguments changed in some release: (hook number, the
+/// last release with the old arguments, the old arguments).
+const OLD_SIGNATURES: &[(u32, u32, &str)] = &[(3, 40299, "int id")];
+
+/// Writes a hook's declaration with the arguments of the target release.
+fn write_signature(out: &mut String, h: &HookRow, mut decl: impl FnMut(&mut String, &str)) {
+    match OLD_SIGNATURES.iter().find(|(num, _, _)| *num == h.num) {
+        Some((_, until, old)) => {
+            writeln!(out, "#if CRIU_PLUGIN_TARGET <= {until}").unwrap();
+            decl(out, old);
+            out.push_str("#else\n");
+            decl(out, h.cargs);
+            out.push_str("#endif\n");
+        }
+        None => decl(out, h.cargs),
+    }
+}
+
 fn plugin_header(crate_dir: &str) -> String {
     let mut head = String::from(PLUGIN_PRELUDE);
+    head.push_str(TARGET_PRELUDE);
     writeln!(
         head,
         "/* Hook numbers, fixed forever; new hooks are only appended. */"
     )
     .unwrap();
     writeln!(head, "enum {{").unwrap();
-    for h in HOOKS {
-        writeln!(head, "\tCR_PLUGIN_HOOK__{} = {},", h.cname, h.num).unwrap();
-    }
+    for_each_release_group(&mut head, |out, h| {
+        writeln!(out, "\tCR_PLUGIN_HOOK__{} = {},", h.cname, h.num).unwrap();
+    });
     writeln!(head, "\n\tCR_PLUGIN_HOOK__MAX\n}};\n").unwrap();
     writeln!(
         head,
@@ -164,14 +206,16 @@ fn plugin_header(crate_dir: &str) -> String {
         "#define DECLARE_PLUGIN_HOOK_ARGS(__hook, ...) typedef int(__hook##_t)(__VA_ARGS__)\n"
     )
     .unwrap();
-    for h in HOOKS {
-        writeln!(
-            head,
-            "DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__{}, {});",
-            h.cname, h.cargs
-        )
-        .unwrap();
-    }
+    for_each_release_group(&mut head, |out, h| {
+        write_signature(out, h, |out, cargs| {
+            writeln!(
+                out,
+                "DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__{}, {cargs});",
+                h.cname
+            )
+            .unwrap();
+        });
+    });
     head.push_str(PLUGIN_STAGES);
 
     let mut tail = String::from(PLUGIN_MACROS);
@@ -181,9 +225,11 @@ fn plugin_header(crate_dir: &str) -> String {
         "typedef int(cr_plugin_init_t)(void);\ntypedef void(cr_plugin_fini_t)(void);"
     )
     .unwrap();
-    for h in HOOKS {
-        writeln!(tail, "typedef int({}_t)({});", h.legacy, h.cargs).unwrap();
-    }
+    for_each_release_group(&mut tail, |out, h| {
+        write_signature(out, h, |out, cargs| {
+            writeln!(out, "typedef int({}_t)({cargs});", h.legacy).unwrap();
+        });
+    });
     tail.push_str("\n#endif /* __CRIU_PLUGIN_H__ */");
 
     let mut exclude: Vec<&str> = HOST_FUNCTIONS.to_vec();
@@ -246,6 +292,23 @@ const PLUGIN_PRELUDE: &str = r#"/*
 /* The newest version the loader accepts; plugins register with it. */
 #define CRIU_PLUGIN_VERSION \
 	CRIU_PLUGIN_GEN_VERSION(CRIU_PLUGIN_VERSION_MAJOR, CRIU_PLUGIN_VERSION_MINOR, CRIU_PLUGIN_VERSION_SUBLEVEL)
+
+"#;
+
+const TARGET_PRELUDE: &str = r#"/*
+ * CRIU_PLUGIN_TARGET: the CRIU release a plugin is built for, as
+ * MAJOR * 10000 + MINOR * 100 + SUBLEVEL (40101 for CRIU 4.1.1), defined
+ * before this header is included (or with -DCRIU_PLUGIN_TARGET=40101). It
+ * selects that release's hooks and hook types: its CR_PLUGIN_HOOK__MAX,
+ * which the release's own loader checks max_hooks against (10 in 3.17,
+ * 12 in 4.0 and 4.1, 13 in 4.2), and RESTORE_EXT_FILE's arguments (int id)
+ * up to 4.2. Unset, every hook this header knows (CRIU after 4.2).
+ */
+#ifndef CRIU_PLUGIN_TARGET
+#define CRIU_PLUGIN_TARGET CRIU_PLUGIN_TARGET_NEWEST
+#endif
+/* The target that selects every hook this header knows. */
+#define CRIU_PLUGIN_TARGET_NEWEST 999999
 
 "#;
 
@@ -323,6 +386,11 @@ const HOST_PRELUDE: &str = r#"/*
 #include "criu-plugin.h"
 
 #define CR_PLUGIN_HOST_ABI_VERSION 1
+
+/* The host side describes the library's own lists: every hook it knows. */
+#if CRIU_PLUGIN_TARGET != CRIU_PLUGIN_TARGET_NEWEST
+#error "criu-plugin-host.h needs every hook: do not set CRIU_PLUGIN_TARGET in a host"
+#endif
 "#;
 
 const HOST_MACROS: &str = r#"

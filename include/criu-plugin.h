@@ -31,6 +31,21 @@
 #define CRIU_PLUGIN_VERSION \
 	CRIU_PLUGIN_GEN_VERSION(CRIU_PLUGIN_VERSION_MAJOR, CRIU_PLUGIN_VERSION_MINOR, CRIU_PLUGIN_VERSION_SUBLEVEL)
 
+/*
+ * CRIU_PLUGIN_TARGET: the CRIU release a plugin is built for, as
+ * MAJOR * 10000 + MINOR * 100 + SUBLEVEL (40101 for CRIU 4.1.1), defined
+ * before this header is included (or with -DCRIU_PLUGIN_TARGET=40101). It
+ * selects that release's hooks and hook types: its CR_PLUGIN_HOOK__MAX,
+ * which the release's own loader checks max_hooks against (10 in 3.17,
+ * 12 in 4.0 and 4.1, 13 in 4.2), and RESTORE_EXT_FILE's arguments (int id)
+ * up to 4.2. Unset, every hook this header knows (CRIU after 4.2).
+ */
+#ifndef CRIU_PLUGIN_TARGET
+#define CRIU_PLUGIN_TARGET CRIU_PLUGIN_TARGET_NEWEST
+#endif
+/* The target that selects every hook this header knows. */
+#define CRIU_PLUGIN_TARGET_NEWEST 999999
+
 /* Hook numbers, fixed forever; new hooks are only appended. */
 enum {
 	CR_PLUGIN_HOOK__DUMP_UNIX_SK = 0,
@@ -40,14 +55,22 @@ enum {
 	CR_PLUGIN_HOOK__DUMP_EXT_MOUNT = 4,
 	CR_PLUGIN_HOOK__RESTORE_EXT_MOUNT = 5,
 	CR_PLUGIN_HOOK__DUMP_EXT_LINK = 6,
+#if CRIU_PLUGIN_TARGET >= 31700
 	CR_PLUGIN_HOOK__HANDLE_DEVICE_VMA = 7,
 	CR_PLUGIN_HOOK__UPDATE_VMA_MAP = 8,
 	CR_PLUGIN_HOOK__RESUME_DEVICES_LATE = 9,
+#endif
+#if CRIU_PLUGIN_TARGET >= 40000
 	CR_PLUGIN_HOOK__PAUSE_DEVICES = 10,
 	CR_PLUGIN_HOOK__CHECKPOINT_DEVICES = 11,
+#endif
+#if CRIU_PLUGIN_TARGET >= 40200
 	CR_PLUGIN_HOOK__POST_FORKING = 12,
+#endif
+#if CRIU_PLUGIN_TARGET >= 40300
 	CR_PLUGIN_HOOK__RESTORE_INIT = 13,
 	CR_PLUGIN_HOOK__DUMP_DEVICES_LATE = 14,
+#endif
 
 	CR_PLUGIN_HOOK__MAX
 };
@@ -58,18 +81,30 @@ enum {
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__DUMP_UNIX_SK, int fd, int id);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__RESTORE_UNIX_SK, int id);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__DUMP_EXT_FILE, int fd, int id);
+#if CRIU_PLUGIN_TARGET <= 40299
+DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__RESTORE_EXT_FILE, int id);
+#else
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__RESTORE_EXT_FILE, int id, bool *retry_needed);
+#endif
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__DUMP_EXT_MOUNT, char *mountpoint, int id);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__RESTORE_EXT_MOUNT, int id, char *mountpoint, char *old_root, int *is_file);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__DUMP_EXT_LINK, int index, int type, char *kind);
+#if CRIU_PLUGIN_TARGET >= 31700
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__HANDLE_DEVICE_VMA, int fd, const struct stat *stat);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__UPDATE_VMA_MAP, const char *path, const uint64_t addr, const uint64_t old_pgoff, uint64_t *new_pgoff, int *plugin_fd);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__RESUME_DEVICES_LATE, int pid);
+#endif
+#if CRIU_PLUGIN_TARGET >= 40000
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__PAUSE_DEVICES, int pid);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__CHECKPOINT_DEVICES, int pid);
+#endif
+#if CRIU_PLUGIN_TARGET >= 40200
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__POST_FORKING, void);
+#endif
+#if CRIU_PLUGIN_TARGET >= 40300
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__RESTORE_INIT, void);
 DECLARE_PLUGIN_HOOK_ARGS(CR_PLUGIN_HOOK__DUMP_DEVICES_LATE, int id);
+#endif
 
 /* The stage given to cr_plugin_init(), init() and exit(). */
 enum {
@@ -184,17 +219,29 @@ typedef void(cr_plugin_fini_t)(void);
 typedef int(cr_plugin_dump_unix_sk_t)(int fd, int id);
 typedef int(cr_plugin_restore_unix_sk_t)(int id);
 typedef int(cr_plugin_dump_file_t)(int fd, int id);
+#if CRIU_PLUGIN_TARGET <= 40299
+typedef int(cr_plugin_restore_file_t)(int id);
+#else
 typedef int(cr_plugin_restore_file_t)(int id, bool *retry_needed);
+#endif
 typedef int(cr_plugin_dump_ext_mount_t)(char *mountpoint, int id);
 typedef int(cr_plugin_restore_ext_mount_t)(int id, char *mountpoint, char *old_root, int *is_file);
 typedef int(cr_plugin_dump_ext_link_t)(int index, int type, char *kind);
+#if CRIU_PLUGIN_TARGET >= 31700
 typedef int(cr_plugin_handle_device_vma_t)(int fd, const struct stat *stat);
 typedef int(cr_plugin_update_vma_map_t)(const char *path, const uint64_t addr, const uint64_t old_pgoff, uint64_t *new_pgoff, int *plugin_fd);
 typedef int(cr_plugin_resume_devices_late_t)(int pid);
+#endif
+#if CRIU_PLUGIN_TARGET >= 40000
 typedef int(cr_plugin_pause_devices_t)(int pid);
 typedef int(cr_plugin_checkpoint_devices_t)(int pid);
+#endif
+#if CRIU_PLUGIN_TARGET >= 40200
 typedef int(cr_plugin_post_forking_t)(void);
+#endif
+#if CRIU_PLUGIN_TARGET >= 40300
 typedef int(cr_plugin_restore_init_t)(void);
 typedef int(cr_plugin_dump_devices_late_t)(int id);
+#endif
 
 #endif /* __CRIU_PLUGIN_H__ */

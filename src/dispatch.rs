@@ -108,7 +108,7 @@ fn log_call(desc: *const CrPluginDesc, hook: usize, f: *mut c_void) {
 
 macro_rules! typed_dispatch {
     ($(($num:literal, $variant:ident, $cname:literal, $legacy:literal, $typed:ident,
-        ($($arg:ident: $argty:ty),*), $cargs:literal)),* $(,)?) => {
+        ($($arg:ident: $argty:ty),*), $cargs:literal, $since:literal)),* $(,)?) => {
         $(
             #[doc = concat!("Runs hook `CR_PLUGIN_HOOK__", $cname, "` (", stringify!($num),
                 ") like `run_plugins(", $cname, ", ...)`: the first answer other than ",

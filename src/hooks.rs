@@ -5,7 +5,7 @@ use bitflags::bitflags;
 
 macro_rules! define_hooks {
     ($(($num:literal, $variant:ident, $cname:literal, $legacy:literal, $typed:ident,
-        ($($arg:ident: $argty:ty),*), $cargs:literal)),* $(,)?) => {
+        ($($arg:ident: $argty:ty),*), $cargs:literal, $since:literal)),* $(,)?) => {
         /// A CRIU plugin hook. The discriminant is the hook's number, fixed
         /// forever (`CR_PLUGIN_HOOK__*`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +30,13 @@ macro_rules! define_hooks {
             /// exports for this hook.
             pub const fn legacy_symbol(self) -> &'static str {
                 match self { $(Hook::$variant => $legacy),* }
+            }
+
+            /// The first CRIU release that calls this hook, as
+            /// `MAJOR * 10000 + MINOR * 100 + SUBLEVEL` (0: every release
+            /// this project knows; 40300: releases after 4.2).
+            pub const fn first_release(self) -> u32 {
+                match self { $(Hook::$variant => $since),* }
             }
 
             /// The same legacy symbol, NUL-terminated for `dlsym`.
