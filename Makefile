@@ -11,14 +11,21 @@ CRIU_PLUGIN_DEFAULT_DIR ?= /usr/lib/criu/
 CRIU_OPTS_LIBDIR_OFFSET ?= 160
 export CRIU_PLUGIN_DEFAULT_DIR CRIU_OPTS_LIBDIR_OFFSET
 
-VERSION   := 1.0.0
-SOVERSION := 1
+# The release version, written once in Cargo.toml; its major number is
+# the C ABI version (the soname's).
+VERSION   := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n1)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+ifeq ($(VERSION),)
+$(error no version = "..." line in Cargo.toml)
+endif
 CARGO     ?= cargo
 BUILD     := $(CURDIR)/build
 STAGE     := $(BUILD)/lib
 SONAME    := libcriu-plugin.so.$(SOVERSION)
 REALNAME  := libcriu-plugin.so.$(VERSION)
 
+
+.PHONY: print-version
 .PHONY: all setup deps lib headers check check-rust check-c check-c-valgrind \
 	check-c-sanitizers check-beyond e2e bench install uninstall clean
 
@@ -46,9 +53,9 @@ headers:
 check: check-rust check-c check-beyond check-inspect check-install check-c-valgrind check-c-sanitizers e2e
 
 check-rust:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) test
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace
 
 check-c: lib
 	$(MAKE) -C ctests check LIBDIR=$(STAGE)
@@ -60,8 +67,8 @@ check-beyond: lib
 check-c-valgrind: lib
 	$(MAKE) -C ctests check-valgrind LIBDIR=$(STAGE)
 
-check-c-sanitizers:
-	$(MAKE) -C ctests check-sanitizers
+check-c-sanitizers: lib
+	$(MAKE) -C ctests check-sanitizers LIBDIR=$(STAGE)
 
 e2e: lib
 	bash ctests/e2e/run-e2e.sh
@@ -73,6 +80,10 @@ clean:
 
 # install / uninstall / pkg-config (mk/install.mk), benchmarks (mk/bench.mk),
 # the inspection tool's tests (mk/inspect.mk).
--include mk/install.mk
--include mk/bench.mk
--include mk/inspect.mk
+include mk/install.mk
+include mk/bench.mk
+include mk/inspect.mk
+
+# The version and C ABI version, for scripts.
+print-version:
+	@echo $(VERSION) $(SOVERSION)

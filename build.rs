@@ -11,8 +11,9 @@ use std::path::Path;
 
 include!("src/hook_table.rs");
 
-/// The C ABI version: the soname is `libcriu-plugin.so.<SOVERSION>`.
-const SOVERSION: &str = "1";
+/// The C ABI version, the major number of the release (Cargo.toml): the
+/// soname is `libcriu-plugin.so.<SOVERSION>`.
+const SOVERSION: &str = env!("CARGO_PKG_VERSION_MAJOR");
 
 struct HookRow {
     num: u32,
@@ -249,10 +250,11 @@ fn host_header(crate_dir: &str) -> String {
     }
     tail.push_str("\n#ifdef __cplusplus\n}\n#endif\n");
     tail.push_str(HOST_MACROS);
+    let prelude = HOST_PRELUDE.replace("@SOVERSION@", SOVERSION);
     run_cbindgen(
         crate_dir,
         cbindgen_config(
-            HOST_PRELUDE,
+            &prelude,
             &tail,
             &["PluginDesc"],
             &["criu_get_image_dir", "CrPluginDesc"],
@@ -385,7 +387,7 @@ const HOST_PRELUDE: &str = r#"/*
 #include <stddef.h>
 #include "criu-plugin.h"
 
-#define CR_PLUGIN_HOST_ABI_VERSION 1
+#define CR_PLUGIN_HOST_ABI_VERSION @SOVERSION@
 
 /* The host side describes the library's own lists: every hook it knows. */
 #if CRIU_PLUGIN_TARGET != CRIU_PLUGIN_TARGET_NEWEST

@@ -1,5 +1,5 @@
 /*
- * t_layout.c: the C layouts against ABI.md's numbers (x86-64), the hook
+ * t_layout.c: the C layouts against the ABI's numbers (x86-64), the hook
  * and stage numbers, the versions, the hook types, and the shared prefix
  * against Debian's real CRIU 3.17 header (layout317.c), compared through
  * numbers since both headers define the same names.

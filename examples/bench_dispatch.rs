@@ -1,4 +1,4 @@
-//! Benchmark helper for `make bench` (bench/run.sh): the cost of a hook call
+//! Benchmark helper for `make bench` (bench/run.py): the cost of a hook call
 //! through the Rust API, `criu_plugin::api::pause_devices`.
 //!
 //! ```text

@@ -1,5 +1,5 @@
 # make bench: the loader's cost against CRIU 4.1.1's own loader and the
-# dlopen floor (issue 5). Builds everything in release mode, runs the
+# dlopen floor. Builds everything in release mode, runs the
 # measurements side by side (interleaved, medians) and prints one table;
 # BENCHMARKS.md explains it and records one run. Takes a few minutes; nothing
 # in `make check` depends on it.

@@ -7,7 +7,7 @@ INSPECT := $(CURDIR)/target/release/criu-plugin-inspect
 
 # The tool alone (target/release/criu-plugin-inspect).
 inspect:
-	$(CARGO) build --release --bin criu-plugin-inspect
+	$(CARGO) build --release -p criu-plugin-inspect
 
 check-inspect: inspect
 	bash ctests/inspect/run.sh $(INSPECT)

@@ -66,7 +66,7 @@ CRIU_PLUGIN_INSTALLED = \
 .PHONY: install install-build uninstall check-install show-install-manifest
 
 install-build:
-	$(CARGO) build --release
+	$(CARGO) build --release --workspace
 
 # Shell helpers of the install recipe; $$m is the manifest.
 #   mkd DIR          creates DIR and its missing parents, recording each

@@ -2,7 +2,7 @@
 //! layouts, identical to CRIU's `criu-plugin.h` and `plugin.h`.
 //!
 //! The C headers in `include/` are generated from these definitions by
-//! `build.rs`; the layouts are checked from C by `ctests/test_layout.c`.
+//! `build.rs`; the layouts are checked from C by `ctests/t_layout.c`.
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
@@ -112,7 +112,7 @@ mod tests {
     use std::mem::{offset_of, size_of};
 
     #[test]
-    fn layouts_match_abi_md() {
+    fn layouts_match_criu() {
         assert_eq!(size_of::<CrPluginDesc>(), 32 + 8 * CR_PLUGIN_HOOK__MAX);
         assert_eq!(offset_of!(CrPluginDesc, version), 24);
         assert_eq!(offset_of!(CrPluginDesc, max_hooks), 28);

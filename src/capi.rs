@@ -1,10 +1,14 @@
 //! The exported C functions: CRIU's three entry points and the calls for
 //! hosts that are not CRIU. (The typed hook functions are in `dispatch`, the
-//! `cr_plugin_ctl` data symbol in `registry`.)
+//! `cr_plugin_ctl` data symbol in `ctl`.)
+
+// The functions are `pub` for cbindgen and exported by `#[no_mangle]`; Rust
+// code outside the crate cannot reach this module.
+#![allow(unreachable_pub)]
 
 use crate::abi::CrPluginDesc;
 use crate::registry::{self, BuiltinDesc};
-use crate::{host, loader, policy};
+use crate::{ctl, dispatch, host, loader, policy};
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::NonNull;
 
@@ -99,3 +103,50 @@ pub extern "C" fn cr_plugin_default_dir() -> *const c_char {
 pub extern "C" fn cr_plugin_opts_libdir_offset() -> usize {
     host::OPTS_LIBDIR_OFFSET
 }
+
+/// Measures the host's `cr_plugin_ctl` as soon as the library is loaded
+/// (the dynamic linker has done every relocation by then), so hook calls
+/// before the first `cr_plugin_init` never read past a smaller copy.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static MEASURE_AT_LOAD: extern "C" fn() = {
+    extern "C" fn measure_at_load() {
+        ctl::measure_host_chains();
+        dispatch::refresh_fast_path();
+    }
+    measure_at_load
+};
+
+macro_rules! typed_exports {
+    ($(($num:literal, $variant:ident, $cname:literal, $legacy:literal, $typed:ident,
+        ($($arg:ident: $argty:ty),*), $cargs:literal, $since:literal)),* $(,)?) => {
+        [$(crate::dispatch::$typed as *const ()),*]
+    };
+}
+
+/// The C entry points by address, for a program that links the library
+/// statically and exports them to the plugins it opens (`probe::c_exports`).
+pub(crate) fn exports() -> [&'static [*const ()]; 2] {
+    [&C_ENTRY_POINTS.0, &TYPED.0]
+}
+
+/// Raw addresses are `Sync` here: they are only compared, never called.
+struct Addresses<const N: usize>([*const (); N]);
+// SAFETY: the addresses are plain numbers to the holder; nothing is shared.
+unsafe impl<const N: usize> Sync for Addresses<N> {}
+
+static C_ENTRY_POINTS: Addresses<10> = Addresses([
+    cr_plugin_init as *const (),
+    cr_plugin_fini as *const (),
+    criu_get_image_dir as *const (),
+    cr_plugin_set_libdir as *const (),
+    cr_plugin_set_image_dir_fd as *const (),
+    cr_plugin_set_strict as *const (),
+    cr_plugin_register_builtin as *const (),
+    cr_plugin_default_dir as *const (),
+    cr_plugin_opts_libdir_offset as *const (),
+    &raw const crate::ctl::cr_plugin_ctl as *const (),
+]);
+
+static TYPED: Addresses<{ crate::abi::CR_PLUGIN_HOOK__MAX }> =
+    Addresses(for_each_hook!(typed_exports));

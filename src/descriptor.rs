@@ -1,9 +1,28 @@
-//! Checking a plugin descriptor before anything of it is used.
+//! Checking a plugin descriptor before anything of it is used: its symbol
+//! (a data object large enough for what the loader reads), its numbers, and
+//! which hooks it fills in; and the parts of a legacy plugin (one without a
+//! descriptor).
 
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CrPluginDesc, version_parts};
+use crate::dl::Library;
+use crate::elf::{ElfFile, Image, STT_COMMON, STT_OBJECT, Symbol};
 use crate::hooks::{Hook, HookSet};
-use crate::registry;
-use std::ffi::CStr;
+use std::ffi::{CStr, CString, c_void};
+use std::ptr::NonNull;
+
+/// Bytes of a descriptor before its hook slots: name, init, exit, version,
+/// max_hooks.
+pub const DESC_FIELDS: u64 = 32;
+
+/// Bytes the loader reads of a descriptor whose `max_hooks` is `max_hooks`.
+pub const fn desc_bytes(max_hooks: u32) -> u64 {
+    let slots = if (max_hooks as usize) < CR_PLUGIN_HOOK__MAX {
+        max_hooks as u64
+    } else {
+        CR_PLUGIN_HOOK__MAX as u64
+    };
+    DESC_FIELDS + 8 * slots
+}
 
 /// A version number shown as `a.b.c`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +52,62 @@ pub enum Refusal {
     },
 }
 
+/// Why the symbol `CR_PLUGIN_DESC` cannot be a descriptor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadSymbol {
+    /// It is not a data object (a function, a thread-local variable, ...).
+    NotData(&'static str),
+    /// It is smaller than the descriptor's fields.
+    TooSmall(u64),
+    /// It is smaller than the fields and the hook slots its `max_hooks` claims.
+    TooSmallForHooks {
+        /// Its size.
+        size: u64,
+        /// Its `max_hooks`.
+        max_hooks: u32,
+    },
+}
+
+impl std::fmt::Display for BadSymbol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            BadSymbol::NotData(kind) => {
+                write!(f, "CR_PLUGIN_DESC is {kind}, not a data object")
+            }
+            BadSymbol::TooSmall(size) => write!(
+                f,
+                "CR_PLUGIN_DESC is {size} bytes, too small for a descriptor ({DESC_FIELDS} bytes)"
+            ),
+            BadSymbol::TooSmallForHooks { size, max_hooks } => write!(
+                f,
+                "CR_PLUGIN_DESC is {size} bytes, too small for max_hooks {max_hooks} ({} bytes)",
+                desc_bytes(max_hooks)
+            ),
+        }
+    }
+}
+
+/// Checks the symbol table's word on `CR_PLUGIN_DESC` before its fields are
+/// read: a data object holding at least the fields.
+pub fn check_symbol_kind(sym: &Symbol) -> Result<(), BadSymbol> {
+    if sym.kind() != STT_OBJECT && sym.kind() != STT_COMMON {
+        return Err(BadSymbol::NotData(sym.kind_words()));
+    }
+    if sym.size < DESC_FIELDS {
+        return Err(BadSymbol::TooSmall(sym.size));
+    }
+    Ok(())
+}
+
+/// Checks that a descriptor symbol of `size` bytes holds the hook slots
+/// that `max_hooks` makes the loader read.
+pub fn check_symbol_size(size: u64, max_hooks: u32) -> Result<(), BadSymbol> {
+    if size < desc_bytes(max_hooks) {
+        return Err(BadSymbol::TooSmallForHooks { size, max_hooks });
+    }
+    Ok(())
+}
+
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
@@ -60,7 +135,7 @@ impl std::fmt::Display for Refusal {
 
 /// What a valid descriptor tells the loader.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checked {
+pub(crate) struct Checked {
     /// The plugin's name, `None` when the descriptor has a NULL name.
     pub name: Option<String>,
     /// The hooks it fills in.
@@ -91,13 +166,16 @@ pub fn check_numbers(
 /// # Safety
 /// `desc` points to a readable `cr_plugin_desc_t` whose hooks array has at
 /// least `max_hooks` slots when `max_hooks` is within bounds.
-pub unsafe fn check(desc: *const CrPluginDesc, host_chains: usize) -> Result<Checked, Refusal> {
+pub(crate) unsafe fn check(
+    desc: *const CrPluginDesc,
+    host_chains: usize,
+) -> Result<Checked, Refusal> {
     // SAFETY: caller's contract; the hooks are read only once max_hooks is
     // known to be within bounds.
     unsafe {
         let (version, max_hooks) = ((*desc).version, (*desc).max_hooks);
         check_numbers(version, max_hooks, HookSet::empty(), host_chains)?;
-        let hooks = registry::filled_hooks(desc);
+        let hooks = filled_hooks(desc);
         check_numbers(version, max_hooks, hooks, host_chains)?;
         Ok(Checked {
             name: name_of(desc),
@@ -115,6 +193,147 @@ pub unsafe fn name_of(desc: *const CrPluginDesc) -> Option<String> {
     unsafe {
         let name = (*desc).name;
         (!name.is_null()).then(|| CStr::from_ptr(name).to_string_lossy().into_owned())
+    }
+}
+
+/// The hooks `desc` fills in, reading only its first `max_hooks` slots.
+///
+/// # Safety
+/// `desc` points to a descriptor whose `hooks` array has at least
+/// `min(max_hooks, CR_PLUGIN_HOOK__MAX)` readable slots.
+pub unsafe fn filled_hooks(desc: *const CrPluginDesc) -> HookSet {
+    // SAFETY: caller's contract; slots are read one by one, never past max_hooks.
+    unsafe {
+        let max = ((*desc).max_hooks as usize).min(CR_PLUGIN_HOOK__MAX);
+        let slots = (&raw const (*desc).hooks).cast::<*mut c_void>();
+        Hook::ALL[..max]
+            .iter()
+            .filter(|h| !slots.add(h.index()).read().is_null())
+            .fold(HookSet::empty(), |set, h| set | HookSet::of(*h))
+    }
+}
+
+/// What a legacy plugin (no `CR_PLUGIN_DESC`) defines itself, from which the
+/// loader builds its descriptor: only symbols of the plugin's own, never of
+/// its dependencies.
+#[derive(Debug, Clone, Copy)]
+pub struct LegacyParts {
+    /// `cr_plugin_init`.
+    pub init: Option<NonNull<c_void>>,
+    /// `cr_plugin_fini`.
+    pub exit: Option<NonNull<c_void>>,
+    /// Each hook's legacy symbol, by hook number.
+    pub hooks: [Option<NonNull<c_void>>; CR_PLUGIN_HOOK__MAX],
+}
+
+impl LegacyParts {
+    /// Reads them from the loaded `library`.
+    pub fn of(library: &Library) -> LegacyParts {
+        LegacyParts {
+            init: library.own_symbol(c"cr_plugin_init"),
+            exit: library.own_symbol(c"cr_plugin_fini"),
+            hooks: Hook::ALL.map(|h| library.own_symbol(h.legacy_symbol_c())),
+        }
+    }
+
+    /// The hooks it defines.
+    pub fn hook_set(&self) -> HookSet {
+        Hook::ALL
+            .into_iter()
+            .filter(|h| self.hooks[h.index()].is_some())
+            .fold(HookSet::empty(), |set, h| set | HookSet::of(h))
+    }
+}
+
+/// What a plugin file says of itself before any of its code runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilePlugin {
+    /// It defines `CR_PLUGIN_DESC`.
+    Descriptor(FileDescriptor),
+    /// It has no descriptor: a legacy plugin.
+    Legacy {
+        /// The hooks of its legacy symbols.
+        hooks: HookSet,
+        /// Whether it defines `cr_plugin_init`.
+        init: bool,
+        /// Whether it defines `cr_plugin_fini`.
+        exit: bool,
+    },
+}
+
+/// `CR_PLUGIN_DESC` as the file holds it, before any constructor ran (hooks
+/// registered by constructors are not seen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDescriptor {
+    /// The symbol, as the dynamic symbol table has it.
+    pub symbol: Symbol,
+    /// Why the symbol cannot be a descriptor, if it cannot.
+    pub bad: Option<BadSymbol>,
+    /// The name, when the file sets the pointer to a string it holds.
+    pub name: Option<CString>,
+    /// `version`.
+    pub version: Option<u32>,
+    /// `max_hooks`.
+    pub max_hooks: Option<u32>,
+    /// Hook slots the file itself sets (within the symbol and `max_hooks`).
+    pub hooks: HookSet,
+    /// Whether `init` is set.
+    pub init: bool,
+    /// Whether `exit` is set.
+    pub exit: bool,
+}
+
+impl FilePlugin {
+    /// Reads it from a whole file; `None` when the file has no dynamic
+    /// section the reader can use.
+    pub fn read(elf: &ElfFile) -> Option<FilePlugin> {
+        let dynamic = elf.dynamic()?;
+        let own = |name: &CStr| dynamic.lookup(name).filter(Symbol::is_defined);
+        let Some(symbol) = own(c"CR_PLUGIN_DESC") else {
+            return Some(FilePlugin::Legacy {
+                hooks: Hook::ALL
+                    .into_iter()
+                    .filter(|h| own(h.legacy_symbol_c()).is_some())
+                    .fold(HookSet::empty(), |set, h| set | HookSet::of(h)),
+                init: own(c"cr_plugin_init").is_some(),
+                exit: own(c"cr_plugin_fini").is_some(),
+            });
+        };
+        let at = symbol.value;
+        let mut d = FileDescriptor {
+            symbol,
+            bad: check_symbol_kind(&symbol).err(),
+            name: None,
+            version: None,
+            max_hooks: None,
+            hooks: HookSet::empty(),
+            init: false,
+            exit: false,
+        };
+        if d.bad.is_some() {
+            return Some(FilePlugin::Descriptor(d));
+        }
+        let image = dynamic.image();
+        d.version = image.u32_at(at.wrapping_add(24));
+        d.max_hooks = image.u32_at(at.wrapping_add(28));
+        if let Some(max) = d.max_hooks {
+            d.bad = check_symbol_size(symbol.size, max).err();
+        }
+        d.name = dynamic
+            .pointer_at(at)
+            .filter(|&p| p != 0)
+            .and_then(|p| image.c_str_at(p, 4096))
+            .map(CStr::to_owned);
+        d.init = dynamic.pointer_is_set(at.wrapping_add(8));
+        d.exit = dynamic.pointer_is_set(at.wrapping_add(16));
+        let slots = ((symbol.size.saturating_sub(DESC_FIELDS)) / 8)
+            .min(u64::from(d.max_hooks.unwrap_or(0)))
+            .min(CR_PLUGIN_HOOK__MAX as u64) as usize;
+        d.hooks = Hook::ALL[..slots]
+            .iter()
+            .filter(|h| dynamic.pointer_is_set(at + DESC_FIELDS + 8 * h.index() as u64))
+            .fold(HookSet::empty(), |set, h| set | HookSet::of(*h));
+        Some(FilePlugin::Descriptor(d))
     }
 }
 
@@ -171,6 +390,34 @@ mod tests {
             }
         );
         assert!(r.to_string().contains("POST_FORKING"));
+    }
+
+    #[test]
+    fn descriptor_symbols() {
+        let sym = |info: u8, size: u64| Symbol {
+            name: 1,
+            info,
+            shndx: 5,
+            value: 0x4000,
+            size,
+        };
+        assert_eq!(check_symbol_kind(&sym(0x11, 152)), Ok(()));
+        assert_eq!(
+            check_symbol_kind(&sym(0x12, 16)).unwrap_err().to_string(),
+            "CR_PLUGIN_DESC is a function, not a data object"
+        );
+        assert_eq!(
+            check_symbol_kind(&sym(0x11, 8)).unwrap_err().to_string(),
+            "CR_PLUGIN_DESC is 8 bytes, too small for a descriptor (32 bytes)"
+        );
+        assert_eq!(check_symbol_size(112, 10), Ok(()));
+        assert_eq!(check_symbol_size(152, 20), Ok(()));
+        assert_eq!(
+            check_symbol_size(112, 15).unwrap_err().to_string(),
+            "CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 (152 bytes)"
+        );
+        assert_eq!(desc_bytes(0), 32);
+        assert_eq!(desc_bytes(u32::MAX), 152);
     }
 
     #[test]

@@ -4,13 +4,13 @@
 //! the hook table.
 
 use crate::abi::{CrPluginDesc, ListHead, PluginDesc};
-use crate::registry::{chain, host_chains};
+use crate::ctl::{chain, host_chains};
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::mem::offset_of;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The answer of a chain in which no plugin handled the call.
-pub const DECLINED: c_int = -libc::ENOTSUP;
+pub(crate) const DECLINED: c_int = -libc::ENOTSUP;
 
 /// Hooks below this number take the fast path: the host has their chain
 /// and no debug line is wanted. 0 while debug logging is on, so every call
@@ -19,7 +19,7 @@ static FAST_CHAINS: AtomicUsize = AtomicUsize::new(0);
 
 /// Recomputes the fast path's limit from the host's chains and the log
 /// level; called when either may have changed (library load, each init).
-pub fn refresh_fast_path() {
+pub(crate) fn refresh_fast_path() {
     let debug = log::max_level() >= log::LevelFilter::Debug;
     FAST_CHAINS.store(if debug { 0 } else { host_chains() }, Ordering::Relaxed);
 }
@@ -32,7 +32,7 @@ pub fn refresh_fast_path() {
 /// and `cr_plugin_init`/`cr_plugin_fini` from one thread), and `call` calls
 /// the function with the hook's own C signature.
 #[inline(always)]
-pub unsafe fn walk(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_int {
+pub(crate) unsafe fn walk(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_int {
     // One load and compare per call keeps the path as short as CRIU's
     // macro; hooks the host lacks and debug logging go out of line.
     if hook < FAST_CHAINS.load(Ordering::Relaxed) {
@@ -117,6 +117,7 @@ macro_rules! typed_dispatch {
                 "for the hook's C signature; not to be called while `cr_plugin_init` or ",
                 "`cr_plugin_fini` runs on another thread.")]
             #[unsafe(no_mangle)]
+            #[allow(unreachable_pub)] // exported to C, for cbindgen
             pub unsafe extern "C" fn $typed($($arg: $argty),*) -> c_int {
                 type HookFn = unsafe extern "C" fn($($argty),*) -> c_int;
                 // SAFETY: hook slot $num holds a function of this hook's C
@@ -134,12 +135,3 @@ macro_rules! typed_dispatch {
 }
 
 for_each_hook!(typed_dispatch);
-
-/// Runs RESTORE_INIT inside `cr_plugin_init`, which holds the registry lock.
-///
-/// # Safety
-/// As [`walk`].
-pub(crate) unsafe fn run_restore_init_locked() -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { cr_plugin_run_restore_init() }
-}

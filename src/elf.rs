@@ -1,257 +1,833 @@
-//! A small reader for 64-bit little-endian ELF shared objects: just enough to
-//! list a plugin's dynamic symbols and read its descriptor's fields from
-//! the file without running any of its code (`criu-plugin-inspect`).
+//! The one reader of ELF dynamic sections and symbol tables, for plugin
+//! files on disk and for objects the dynamic linker has mapped.
+//!
+//! Both go through [`Image`], which hands out the bytes at a virtual
+//! address: a file through its loadable segments, a mapped object through
+//! its load bias. Everything read from an image is bounds-checked and every
+//! loop is bounded, so a file that lies (sizes, offsets, hash chains) gives
+//! an error or `None`, never a panic, a huge allocation or an endless loop.
+//! Only 64-bit little-endian objects are read (x86-64, AArch64, ...).
 
 use std::ffi::CStr;
+use std::io;
+use std::os::unix::fs::FileExt;
 
-/// A dynamic symbol of the file.
+pub(crate) const PT_LOAD: u32 = 1;
+pub(crate) const PT_DYNAMIC: u32 = 2;
+
+const DT_NULL: u64 = 0;
+const DT_NEEDED: u64 = 1;
+const DT_PLTRELSZ: u64 = 2;
+const DT_HASH: u64 = 4;
+const DT_STRTAB: u64 = 5;
+const DT_SYMTAB: u64 = 6;
+const DT_RELA: u64 = 7;
+const DT_RELASZ: u64 = 8;
+const DT_STRSZ: u64 = 10;
+const DT_PLTREL: u64 = 20;
+const DT_JMPREL: u64 = 23;
+const DT_GNU_HASH: u64 = 0x6fff_fef5;
+
+/// `st_info` binding: weak.
+pub(crate) const STB_WEAK: u8 = 2;
+/// `st_info` type: a data object.
+pub(crate) const STT_OBJECT: u8 = 1;
+/// `st_info` type: a function.
+pub(crate) const STT_FUNC: u8 = 2;
+/// `st_info` type: a common (uninitialised) data object.
+pub(crate) const STT_COMMON: u8 = 5;
+/// `st_info` type: a thread-local variable.
+pub(crate) const STT_TLS: u8 = 6;
+/// `st_info` type: an indirect function (GNU).
+pub(crate) const STT_GNU_IFUNC: u8 = 10;
+
+const R_X86_64_64: u32 = 1;
+const R_X86_64_RELATIVE: u32 = 8;
+const R_AARCH64_ABS64: u32 = 257;
+const R_AARCH64_RELATIVE: u32 = 1027;
+
+const EHDR_SIZE: usize = 64;
+const PHDR_SIZE: u64 = 56;
+const SYM_SIZE: u64 = 24;
+const RELA_SIZE: u64 = 24;
+const DYN_SIZE: u64 = 16;
+/// At most this many dynamic entries are read before DT_NULL.
+const MAX_DYNAMIC: u64 = 4096;
+/// At most this many symbols in one table.
+const MAX_SYMBOLS: u64 = 1 << 22;
+/// At most this many bytes in one name.
+const MAX_NAME: u64 = 4096;
+/// How much of a file [`ElfFile::headers`] reads: enough for the ELF
+/// header and the program headers of every ordinary object.
+pub(crate) const HEADER_READ: usize = 4096;
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(
+        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
+    ))
+}
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
+}
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(
+        b.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
+}
+
+/// Bytes by virtual address.
+pub trait Image {
+    /// The `len` bytes at virtual address `vaddr`, if the image holds them all.
+    fn bytes(&self, vaddr: u64, len: u64) -> Option<&[u8]>;
+
+    /// The virtual address a dynamic entry's pointer stands for (the dynamic
+    /// linker stores some of them already relocated).
+    fn dyn_ptr(&self, value: u64) -> u64 {
+        value
+    }
+
+    /// A 64-bit value at `vaddr`.
+    fn u64_at(&self, vaddr: u64) -> Option<u64> {
+        u64_at(self.bytes(vaddr, 8)?, 0)
+    }
+
+    /// A 32-bit value at `vaddr`.
+    fn u32_at(&self, vaddr: u64) -> Option<u32> {
+        u32_at(self.bytes(vaddr, 4)?, 0)
+    }
+
+    /// The NUL-terminated string at `vaddr`, at most `max` bytes long.
+    fn c_str_at(&self, vaddr: u64, max: u64) -> Option<&CStr> {
+        // Read as much as the image holds, up to `max`, without crossing
+        // the end of what it holds.
+        let mut len = max;
+        while len > 0 {
+            if let Some(b) = self.bytes(vaddr, len) {
+                return CStr::from_bytes_until_nul(b).ok();
+            }
+            len /= 2;
+        }
+        None
+    }
+}
+
+/// One `PT_LOAD` segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Load {
+    /// Its file offset.
+    pub offset: u64,
+    /// Its virtual address.
+    pub vaddr: u64,
+    /// Its size in the file.
+    pub filesz: u64,
+    /// Its size in memory.
+    pub memsz: u64,
+}
+
+/// Why a file cannot be read as a plugin.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ElfError {
+    /// It does not start with the ELF magic.
+    NotElf,
+    /// An ELF file of a kind this reader does not handle.
+    Unsupported(&'static str),
+    /// Its headers contradict themselves or the file.
+    Malformed(&'static str),
+    /// Its loadable segments reach past its end (mapping it would fault).
+    Truncated {
+        /// Bytes the segments need.
+        need: u64,
+        /// Bytes the file has.
+        have: u64,
+    },
+    /// Reading it failed.
+    Io(String),
+}
+
+impl std::fmt::Display for ElfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ElfError::NotElf => f.write_str("not an ELF file"),
+            ElfError::Unsupported(what) => write!(f, "not a supported ELF file: {what}"),
+            ElfError::Malformed(what) => write!(f, "malformed ELF file: {what}"),
+            ElfError::Truncated { need, have } => write!(
+                f,
+                "it is truncated: its loadable segments need {need} bytes, the file has {have}"
+            ),
+            ElfError::Io(e) => write!(f, "cannot read it: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ElfError {}
+
+/// A plugin file's ELF and program headers, with as much of its content as
+/// was read.
+#[derive(Debug, Clone)]
+pub struct ElfFile {
+    /// The first bytes of the file (all of it after [`ElfFile::read`]).
+    bytes: Vec<u8>,
+    /// The file's size.
+    size: u64,
+    loads: Vec<Load>,
+    dynamic: Option<(u64, u64)>,
+}
+
+impl ElfFile {
+    /// Parses the headers from `bytes`, the first bytes of a file of `size`
+    /// bytes.
+    pub fn parse(bytes: Vec<u8>, size: u64) -> Result<ElfFile, ElfError> {
+        if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
+            return Err(ElfError::NotElf);
+        }
+        if bytes.len() < EHDR_SIZE {
+            return Err(ElfError::Malformed("the ELF header is cut short"));
+        }
+        if bytes[4] != 2 || bytes[5] != 1 {
+            return Err(ElfError::Unsupported("not a 64-bit little-endian object"));
+        }
+        let bad = ElfError::Malformed;
+        let e_type = u16_at(&bytes, 0x10).ok_or(bad("no e_type"))?;
+        if e_type != 3 {
+            return Err(ElfError::Unsupported("not a shared object (ET_DYN)"));
+        }
+        let phoff = u64_at(&bytes, 0x20).ok_or(bad("no e_phoff"))?;
+        let phentsize = u64::from(u16_at(&bytes, 0x36).ok_or(bad("no e_phentsize"))?);
+        let phnum = u64::from(u16_at(&bytes, 0x38).ok_or(bad("no e_phnum"))?);
+        if phentsize != PHDR_SIZE {
+            return Err(bad("program header entries are not 56 bytes"));
+        }
+        let ph_end = phnum
+            .checked_mul(PHDR_SIZE)
+            .and_then(|n| n.checked_add(phoff))
+            .ok_or(bad("program headers out of range"))?;
+        if ph_end > size {
+            return Err(ElfError::Truncated {
+                need: ph_end,
+                have: size,
+            });
+        }
+        let ph = usize::try_from(phoff).map_err(|_| bad("program headers out of range"))?;
+        let mut loads = Vec::new();
+        let mut dynamic = None;
+        for i in 0..phnum as usize {
+            let at = ph + i * PHDR_SIZE as usize;
+            let field = |off: usize| u64_at(&bytes, at + off);
+            let kind = u32_at(&bytes, at).ok_or(bad("program headers beyond what was read"))?;
+            let (offset, vaddr, filesz, memsz) = match (field(8), field(16), field(32), field(40)) {
+                (Some(o), Some(v), Some(f), Some(m)) => (o, v, f, m),
+                _ => return Err(bad("program headers beyond what was read")),
+            };
+            match kind {
+                PT_LOAD => {
+                    if memsz < filesz {
+                        return Err(bad(
+                            "a loadable segment is smaller in memory than in the file",
+                        ));
+                    }
+                    offset
+                        .checked_add(filesz)
+                        .ok_or(bad("a loadable segment is out of range"))?;
+                    vaddr
+                        .checked_add(memsz)
+                        .ok_or(bad("a loadable segment is out of range"))?;
+                    loads.push(Load {
+                        offset,
+                        vaddr,
+                        filesz,
+                        memsz,
+                    });
+                }
+                PT_DYNAMIC => dynamic = Some((vaddr, filesz)),
+                _ => {}
+            }
+        }
+        if loads.is_empty() {
+            return Err(bad("no loadable segment"));
+        }
+        Ok(ElfFile {
+            bytes,
+            size,
+            loads,
+            dynamic,
+        })
+    }
+
+    /// Reads and parses the headers of `file` (of `size` bytes): one read of
+    /// at most [`HEADER_READ`] bytes.
+    pub fn headers(file: &std::fs::File, size: u64) -> Result<ElfFile, ElfError> {
+        let len = size.min(HEADER_READ as u64) as usize;
+        let mut bytes = Vec::new();
+        bytes
+            .try_reserve_exact(len)
+            .map_err(|_| ElfError::Io("out of memory".into()))?;
+        bytes.resize(len, 0);
+        let n = read_fully(file, &mut bytes, 0).map_err(|e| ElfError::Io(e.to_string()))?;
+        bytes.truncate(n);
+        ElfFile::parse(bytes, size)
+    }
+
+    /// Reads `file` (of `size` bytes) whole, if it is at most `limit` bytes,
+    /// and parses it; a larger file is refused without reading more than its
+    /// headers.
+    pub fn read(file: &std::fs::File, size: u64, limit: u64) -> Result<ElfFile, ElfError> {
+        let head = ElfFile::headers(file, size)?;
+        head.complete()?;
+        if size > limit {
+            return Err(ElfError::Io(format!(
+                "it is {size} bytes, more than the {limit} bytes read of a plugin"
+            )));
+        }
+        let mut bytes = Vec::new();
+        bytes
+            .try_reserve_exact(size as usize)
+            .map_err(|_| ElfError::Io("out of memory".into()))?;
+        bytes.resize(size as usize, 0);
+        let n = read_fully(file, &mut bytes, 0).map_err(|e| ElfError::Io(e.to_string()))?;
+        bytes.truncate(n);
+        ElfFile::parse(bytes, n as u64)
+    }
+
+    /// Reads the file at `path` whole (see [`ElfFile::read`]), refusing
+    /// anything that is not a regular file without opening it for long.
+    pub fn open(path: &std::path::Path, limit: u64) -> Result<ElfFile, ElfError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: opening a FIFO must not wait for a writer.
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(path)
+            .map_err(|e| ElfError::Io(e.to_string()))?;
+        let meta = file.metadata().map_err(|e| ElfError::Io(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(ElfError::Io("not a regular file".into()));
+        }
+        ElfFile::read(&file, meta.len(), limit)
+    }
+
+    /// The file's size.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Its loadable segments.
+    pub fn loads(&self) -> &[Load] {
+        &self.loads
+    }
+
+    /// Where its loadable segments end in the file.
+    pub fn loadable_end(&self) -> u64 {
+        self.loads
+            .iter()
+            .map(|l| l.offset.saturating_add(l.filesz))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether the file holds every byte its loadable segments map: the
+    /// dynamic linker maps them whole, and touching a page past the end of
+    /// the file kills the process with SIGBUS.
+    pub fn complete(&self) -> Result<(), ElfError> {
+        let need = self.loadable_end();
+        if need > self.size {
+            return Err(ElfError::Truncated {
+                need,
+                have: self.size,
+            });
+        }
+        Ok(())
+    }
+
+    /// The file's dynamic section, if it has one and it was read.
+    pub fn dynamic(&self) -> Option<Dynamic<'_, ElfFile>> {
+        let (vaddr, len) = self.dynamic?;
+        Dynamic::read(self, vaddr, Some(len))
+    }
+}
+
+impl Image for ElfFile {
+    fn bytes(&self, vaddr: u64, len: u64) -> Option<&[u8]> {
+        let load = self
+            .loads
+            .iter()
+            .find(|l| vaddr >= l.vaddr && vaddr - l.vaddr < l.filesz)?;
+        let within = vaddr - load.vaddr;
+        if len > load.filesz - within {
+            return None;
+        }
+        let start = usize::try_from(load.offset.checked_add(within)?).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
+        self.bytes.get(start..end)
+    }
+}
+
+/// Reads from `offset` until `buf` is full or the file ends; the count read.
+fn read_fully(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match file.read_at(&mut buf[done..], offset + done as u64) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// The memory of an object the dynamic linker mapped, by the addresses of
+/// its own headers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MappedImage {
+    bias: u64,
+}
+
+impl MappedImage {
+    /// The image of an object mapped with load bias `bias`.
+    ///
+    /// # Safety
+    /// The object stays mapped while the image is used, and its dynamic
+    /// section and the tables it names are the dynamic linker's: the
+    /// addresses and sizes they give lie inside the object's mapping (the
+    /// dynamic linker relied on them to load it).
+    pub(crate) unsafe fn new(bias: u64) -> MappedImage {
+        MappedImage { bias }
+    }
+}
+
+impl Image for MappedImage {
+    fn bytes(&self, vaddr: u64, len: u64) -> Option<&[u8]> {
+        let addr = self.bias.checked_add(vaddr)?;
+        if addr == 0 || len > isize::MAX as u64 {
+            return None;
+        }
+        // SAFETY: MappedImage::new's contract: the object is mapped and the
+        // ranges its own tables describe are inside its mapping.
+        Some(unsafe { std::slice::from_raw_parts(addr as *const u8, len as usize) })
+    }
+
+    fn c_str_at(&self, vaddr: u64, _max: u64) -> Option<&CStr> {
+        let addr = self.bias.checked_add(vaddr)?;
+        if addr == 0 {
+            return None;
+        }
+        // SAFETY: as in `bytes`: the object's own tables point at
+        // NUL-terminated strings inside its string table, which is mapped.
+        Some(unsafe { CStr::from_ptr(addr as *const std::ffi::c_char) })
+    }
+
+    fn dyn_ptr(&self, value: u64) -> u64 {
+        // glibc stores the table addresses of a loaded object already
+        // relocated; other dynamic linkers may not.
+        if value >= self.bias && self.bias != 0 {
+            value - self.bias
+        } else {
+            value
+        }
+    }
+}
+
+/// A dynamic symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Symbol {
-    /// Its name.
-    pub name: String,
-    /// Defined in this file (`st_shndx != SHN_UNDEF`).
-    pub defined: bool,
-    /// Weak binding: may stay unresolved.
-    pub weak: bool,
-    /// Its address (`st_value`) in the file's address space.
+    /// Offset of its name in the string table.
+    pub name: u32,
+    /// Binding and type.
+    pub info: u8,
+    /// Its section; 0 (`SHN_UNDEF`) when the object imports it.
+    pub shndx: u16,
+    /// Its address in the object's address space.
     pub value: u64,
     /// Its size in bytes.
     pub size: u64,
 }
 
-/// A parsed ELF file (the bytes are kept).
-#[derive(Debug)]
-pub struct Elf {
-    bytes: Vec<u8>,
-    sections: Vec<Section>,
-    segments: Vec<Segment>,
-}
+impl Symbol {
+    /// Defined in the object (not an import).
+    pub fn is_defined(&self) -> bool {
+        self.shndx != 0
+    }
 
-#[derive(Debug, Clone, Copy)]
-struct Section {
-    kind: u32,
-    offset: u64,
-    size: u64,
-    link: u32,
-    entsize: u64,
-}
+    /// Weak binding: may stay unresolved.
+    pub fn is_weak(&self) -> bool {
+        self.info >> 4 == STB_WEAK
+    }
 
-#[derive(Debug, Clone, Copy)]
-struct Segment {
-    vaddr: u64,
-    offset: u64,
-    filesz: u64,
-}
+    /// Its type (`STT_*`).
+    pub fn kind(&self) -> u8 {
+        self.info & 0xf
+    }
 
-const SHT_DYNSYM: u32 = 11;
-const SHT_RELA: u32 = 4;
-const PT_LOAD: u32 = 1;
-const STB_WEAK: u8 = 2;
-const R_X86_64_RELATIVE: u32 = 8;
-const R_AARCH64_RELATIVE: u32 = 1027;
-
-fn read<const N: usize>(b: &[u8], at: u64) -> Option<[u8; N]> {
-    let at = usize::try_from(at).ok()?;
-    b.get(at..at.checked_add(N)?)?.try_into().ok()
-}
-fn u16_at(b: &[u8], at: u64) -> Option<u16> {
-    read::<2>(b, at).map(u16::from_le_bytes)
-}
-fn u32_at(b: &[u8], at: u64) -> Option<u32> {
-    read::<4>(b, at).map(u32::from_le_bytes)
-}
-fn u64_at(b: &[u8], at: u64) -> Option<u64> {
-    read::<8>(b, at).map(u64::from_le_bytes)
-}
-
-impl Elf {
-    /// Parses `bytes`; the error says why it is not a usable ELF file.
-    pub fn parse(bytes: Vec<u8>) -> Result<Elf, String> {
-        if bytes.get(..4) != Some(b"\x7fELF") {
-            return Err("not an ELF file".into());
+    /// Its type in words, for messages.
+    pub fn kind_words(&self) -> &'static str {
+        match self.kind() {
+            0 => "a symbol without a type",
+            STT_OBJECT => "a data object",
+            STT_FUNC => "a function",
+            3 => "a section",
+            4 => "a file name",
+            STT_COMMON => "a common data object",
+            STT_TLS => "a thread-local variable",
+            STT_GNU_IFUNC => "an indirect function",
+            _ => "a symbol of an unknown type",
         }
-        if bytes[4] != 2 || bytes[5] != 1 {
-            return Err("not a 64-bit little-endian ELF file".into());
-        }
-        let bad = || "truncated or malformed ELF headers".to_string();
-        let shoff = u64_at(&bytes, 0x28).ok_or_else(bad)?;
-        let shentsize = u16_at(&bytes, 0x3a).ok_or_else(bad)? as u64;
-        let shnum = u16_at(&bytes, 0x3c).ok_or_else(bad)? as u64;
-        let phoff = u64_at(&bytes, 0x20).ok_or_else(bad)?;
-        let phentsize = u16_at(&bytes, 0x36).ok_or_else(bad)? as u64;
-        let phnum = u16_at(&bytes, 0x38).ok_or_else(bad)? as u64;
-        let mut sections = Vec::new();
-        for i in 0..shnum {
-            let at = shoff + i * shentsize;
-            sections.push(Section {
-                kind: u32_at(&bytes, at + 4).ok_or_else(bad)?,
-                offset: u64_at(&bytes, at + 0x18).ok_or_else(bad)?,
-                size: u64_at(&bytes, at + 0x20).ok_or_else(bad)?,
-                link: u32_at(&bytes, at + 0x28).ok_or_else(bad)?,
-                entsize: u64_at(&bytes, at + 0x38).ok_or_else(bad)?,
-            });
-        }
-        let mut segments = Vec::new();
-        for i in 0..phnum {
-            let at = phoff + i * phentsize;
-            if u32_at(&bytes, at).ok_or_else(bad)? == PT_LOAD {
-                segments.push(Segment {
-                    offset: u64_at(&bytes, at + 8).ok_or_else(bad)?,
-                    vaddr: u64_at(&bytes, at + 0x10).ok_or_else(bad)?,
-                    filesz: u64_at(&bytes, at + 0x20).ok_or_else(bad)?,
-                });
-            }
-        }
-        Ok(Elf {
-            bytes,
-            sections,
-            segments,
+    }
+}
+
+/// A relocation with an addend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rela {
+    /// The address it writes.
+    pub offset: u64,
+    /// Its type (`R_*`).
+    pub kind: u32,
+    /// The symbol it refers to.
+    pub symbol: u32,
+    /// The addend.
+    pub addend: i64,
+}
+
+impl Rela {
+    fn parse(b: &[u8]) -> Option<Rela> {
+        let info = u64_at(b, 8)?;
+        Some(Rela {
+            offset: u64_at(b, 0)?,
+            kind: info as u32,
+            symbol: (info >> 32) as u32,
+            addend: u64_at(b, 16)? as i64,
         })
     }
 
-    /// Reads and parses the file at `path`.
-    pub fn open(path: &std::path::Path) -> Result<Elf, String> {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        Elf::parse(bytes)
+    /// Whether it stores the load address plus the addend.
+    pub fn is_relative(&self) -> bool {
+        self.kind == R_X86_64_RELATIVE || self.kind == R_AARCH64_RELATIVE
     }
 
-    /// Every dynamic symbol (`.dynsym`), the null symbol left out.
-    pub fn dynamic_symbols(&self) -> Vec<Symbol> {
-        let mut out = Vec::new();
-        for s in self.sections.iter().filter(|s| s.kind == SHT_DYNSYM) {
-            let Some(strtab) = self.sections.get(s.link as usize) else {
-                continue;
-            };
-            let entsize = if s.entsize == 0 { 24 } else { s.entsize };
-            for i in 1..s.size / entsize {
-                let at = s.offset + i * entsize;
-                let (Some(name_off), Some(info), Some(shndx), Some(value), Some(size)) = (
-                    u32_at(&self.bytes, at),
-                    read::<1>(&self.bytes, at + 4),
-                    u16_at(&self.bytes, at + 6),
-                    u64_at(&self.bytes, at + 8),
-                    u64_at(&self.bytes, at + 16),
-                ) else {
-                    break;
-                };
-                let Some(name) = self.c_string_at(strtab.offset + name_off as u64) else {
-                    continue;
-                };
-                if name.is_empty() {
-                    continue;
+    /// Whether it stores a symbol's address plus the addend.
+    pub fn is_absolute(&self) -> bool {
+        self.kind == R_X86_64_64 || self.kind == R_AARCH64_ABS64
+    }
+}
+
+/// What an object's dynamic section says, read from an [`Image`].
+#[derive(Debug, Clone)]
+pub struct Dynamic<'i, I: Image + ?Sized> {
+    image: &'i I,
+    symtab: u64,
+    strtab: u64,
+    strsz: u64,
+    hash: u64,
+    gnu_hash: u64,
+    rela: u64,
+    relasz: u64,
+    jmprel: u64,
+    pltrelsz: u64,
+    pltrel: u64,
+    needed: [u64; 16],
+    needed_count: usize,
+}
+
+impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
+    /// Reads the dynamic section at `vaddr` (`len` bytes when known; up to
+    /// its DT_NULL entry otherwise).
+    pub fn read(image: &'i I, vaddr: u64, len: Option<u64>) -> Option<Dynamic<'i, I>> {
+        let mut d = Dynamic {
+            image,
+            symtab: 0,
+            strtab: 0,
+            strsz: 0,
+            hash: 0,
+            gnu_hash: 0,
+            rela: 0,
+            relasz: 0,
+            jmprel: 0,
+            pltrelsz: 0,
+            pltrel: DT_RELA,
+            needed: [0; 16],
+            needed_count: 0,
+        };
+        let entries = len.map_or(MAX_DYNAMIC, |l| (l / DYN_SIZE).min(MAX_DYNAMIC));
+        for i in 0..entries {
+            let at = vaddr.checked_add(i * DYN_SIZE)?;
+            let entry = image.bytes(at, DYN_SIZE)?;
+            let (tag, value) = (u64_at(entry, 0)?, u64_at(entry, 8)?);
+            match tag {
+                DT_NULL => break,
+                DT_NEEDED if d.needed_count < d.needed.len() => {
+                    d.needed[d.needed_count] = value;
+                    d.needed_count += 1;
                 }
-                out.push(Symbol {
-                    name,
-                    defined: shndx != 0,
-                    weak: info[0] >> 4 == STB_WEAK,
-                    value,
-                    size,
-                });
+                DT_SYMTAB => d.symtab = image.dyn_ptr(value),
+                DT_STRTAB => d.strtab = image.dyn_ptr(value),
+                DT_STRSZ => d.strsz = value,
+                DT_HASH => d.hash = image.dyn_ptr(value),
+                DT_GNU_HASH => d.gnu_hash = image.dyn_ptr(value),
+                DT_RELA => d.rela = image.dyn_ptr(value),
+                DT_RELASZ => d.relasz = value,
+                DT_JMPREL => d.jmprel = image.dyn_ptr(value),
+                DT_PLTRELSZ => d.pltrelsz = value,
+                DT_PLTREL => d.pltrel = value,
+                _ => {}
             }
         }
-        out
+        (d.symtab != 0 && d.strtab != 0).then_some(d)
     }
 
-    fn c_string_at(&self, offset: u64) -> Option<String> {
-        let tail = self.bytes.get(usize::try_from(offset).ok()?..)?;
-        Some(
-            CStr::from_bytes_until_nul(tail)
-                .ok()?
-                .to_string_lossy()
-                .into_owned(),
-        )
+    /// Symbol number `index`.
+    pub fn symbol(&self, index: u32) -> Option<Symbol> {
+        let at = self
+            .symtab
+            .checked_add(u64::from(index).checked_mul(SYM_SIZE)?)?;
+        let b = self.image.bytes(at, SYM_SIZE)?;
+        Some(Symbol {
+            name: u32_at(b, 0)?,
+            info: *b.get(4)?,
+            shndx: u16_at(b, 6)?,
+            value: u64_at(b, 8)?,
+            size: u64_at(b, 16)?,
+        })
     }
 
-    /// File offset of the address `vaddr`, if a loaded segment holds it.
-    fn file_offset(&self, vaddr: u64) -> Option<u64> {
-        self.segments
-            .iter()
-            .find(|s| vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz)
-            .map(|s| vaddr - s.vaddr + s.offset)
+    /// The string at offset `offset` of the string table.
+    pub fn string(&self, offset: u64) -> Option<&'i CStr> {
+        if self.strsz != 0 && offset >= self.strsz {
+            return None;
+        }
+        let max = if self.strsz != 0 {
+            (self.strsz - offset).min(MAX_NAME)
+        } else {
+            MAX_NAME
+        };
+        self.image.c_str_at(self.strtab.checked_add(offset)?, max)
     }
 
-    /// The address a relative relocation stores at `vaddr`, if any.
-    fn relocated_pointer(&self, vaddr: u64) -> Option<u64> {
-        for s in self.sections.iter().filter(|s| s.kind == SHT_RELA) {
-            let entsize = if s.entsize == 0 { 24 } else { s.entsize };
-            for i in 0..s.size / entsize {
-                let at = s.offset + i * entsize;
-                if u64_at(&self.bytes, at)? != vaddr {
-                    continue;
+    /// A symbol's name.
+    pub fn name(&self, sym: &Symbol) -> Option<&'i CStr> {
+        self.string(u64::from(sym.name))
+    }
+
+    /// How many symbols the table holds, as its hash table says.
+    pub fn symbol_count(&self) -> Option<u32> {
+        if self.hash != 0 {
+            let nchain = self.image.u32_at(self.hash.checked_add(4)?)?;
+            return Some(nchain.min(MAX_SYMBOLS as u32));
+        }
+        if self.gnu_hash == 0 {
+            return None;
+        }
+        let g = GnuHash::read(self.image, self.gnu_hash)?;
+        // The highest bucket start, then to the end of its chain.
+        let mut last = 0u32;
+        for b in 0..g.nbuckets {
+            last = last.max(g.bucket(self.image, b)?);
+        }
+        if last < g.symoffset {
+            return Some(g.symoffset);
+        }
+        let mut index = last;
+        loop {
+            if u64::from(index) >= MAX_SYMBOLS {
+                return None;
+            }
+            if g.chain(self.image, index)? & 1 != 0 {
+                return Some(index + 1);
+            }
+            index += 1;
+        }
+    }
+
+    /// Every symbol with its name, the null symbol left out.
+    pub fn symbols(&self) -> impl Iterator<Item = (Symbol, &'i CStr)> + '_ {
+        let count = self.symbol_count().unwrap_or(0);
+        (1..count).filter_map(move |i| {
+            let sym = self.symbol(i)?;
+            let name = self.name(&sym)?;
+            (!name.is_empty()).then_some((sym, name))
+        })
+    }
+
+    /// Looks `name` up through the hash table (GNU's, else the SysV one),
+    /// as the dynamic linker does.
+    pub fn lookup(&self, name: &CStr) -> Option<Symbol> {
+        let bytes = name.to_bytes();
+        if self.gnu_hash != 0 {
+            let g = GnuHash::read(self.image, self.gnu_hash)?;
+            if g.nbuckets == 0 {
+                return None;
+            }
+            let hash = bytes.iter().fold(5381u32, |h, &b| {
+                h.wrapping_mul(33).wrapping_add(u32::from(b))
+            });
+            let mut index = g.bucket(self.image, hash % g.nbuckets)?;
+            if index < g.symoffset {
+                return None;
+            }
+            for _ in 0..MAX_SYMBOLS {
+                let chained = g.chain(self.image, index)?;
+                if chained | 1 == hash | 1 {
+                    let sym = self.symbol(index)?;
+                    if self.name(&sym).is_some_and(|n| n == name) {
+                        return Some(sym);
+                    }
                 }
-                let kind = u64_at(&self.bytes, at + 8)? as u32;
-                if kind == R_X86_64_RELATIVE || kind == R_AARCH64_RELATIVE {
-                    return u64_at(&self.bytes, at + 16);
+                if chained & 1 != 0 {
+                    return None;
                 }
+                index = index.checked_add(1)?;
+            }
+            return None;
+        }
+        if self.hash != 0 {
+            let nbucket = self.image.u32_at(self.hash)?;
+            let nchain = self.image.u32_at(self.hash.checked_add(4)?)?;
+            if nbucket == 0 {
+                return None;
+            }
+            let hash = bytes.iter().fold(0u32, |h, &b| {
+                let h = (h << 4).wrapping_add(u32::from(b));
+                (h ^ ((h & 0xf000_0000) >> 24)) & 0x0fff_ffff
+            });
+            let buckets = self.hash.checked_add(8)?;
+            let chains = buckets.checked_add(u64::from(nbucket) * 4)?;
+            let mut index = self.image.u32_at(buckets + u64::from(hash % nbucket) * 4)?;
+            for _ in 0..nchain.min(MAX_SYMBOLS as u32) {
+                if index == 0 || index >= nchain {
+                    return None;
+                }
+                let sym = self.symbol(index)?;
+                if self.name(&sym).is_some_and(|n| n == name) {
+                    return Some(sym);
+                }
+                index = self.image.u32_at(chains + u64::from(index) * 4)?;
             }
         }
         None
     }
 
-    /// Reads a 32-bit value at address `vaddr`.
-    pub fn u32_at_addr(&self, vaddr: u64) -> Option<u32> {
-        u32_at(&self.bytes, self.file_offset(vaddr)?)
-    }
-
-    /// Reads the string a pointer at address `vaddr` points to, following
-    /// the relative relocation that fills the pointer at load time.
-    pub fn string_via_pointer(&self, vaddr: u64) -> Option<String> {
-        let target = self.relocated_pointer(vaddr)?;
-        self.c_string_at(self.file_offset(target)?)
-    }
-
-    /// Whether a pointer-sized slot at `vaddr` is filled at load time
-    /// (non-zero in the file or relocated).
-    pub fn pointer_is_set(&self, vaddr: u64) -> bool {
-        self.relocated_pointer(vaddr).is_some()
-            || self
-                .file_offset(vaddr)
-                .and_then(|o| u64_at(&self.bytes, o))
-                .is_some_and(|v| v != 0)
-    }
-}
-
-impl Elf {
-    /// Whether any relocation (`.rela.*`) writes the address `vaddr`: a
-    /// pointer there is set at load time, to a local or a global symbol.
-    pub fn has_relocation(&self, vaddr: u64) -> bool {
-        self.sections
-            .iter()
-            .filter(|s| s.kind == SHT_RELA)
-            .any(|s| {
-                let entsize = if s.entsize == 0 { 24 } else { s.entsize };
-                (0..s.size / entsize)
-                    .any(|i| u64_at(&self.bytes, s.offset + i * entsize) == Some(vaddr))
+    /// The relocations of `DT_RELA` and, when they have addends, of
+    /// `DT_JMPREL` (the PLT).
+    pub fn relocations(&self) -> impl Iterator<Item = Rela> + '_ {
+        let plt = if self.pltrel == DT_RELA {
+            (self.jmprel, self.pltrelsz)
+        } else {
+            (0, 0)
+        };
+        [(self.rela, self.relasz), plt]
+            .into_iter()
+            .filter(|(at, _)| *at != 0)
+            .flat_map(move |(at, size)| {
+                (0..(size / RELA_SIZE).min(MAX_SYMBOLS)).map_while(move |i| {
+                    let b = self
+                        .image
+                        .bytes(at.checked_add(i * RELA_SIZE)?, RELA_SIZE)?;
+                    Rela::parse(b)
+                })
             })
     }
 
-    /// The libraries the file needs (its `DT_NEEDED` entries), in order.
-    pub fn needed(&self) -> Vec<String> {
-        const SHT_DYNAMIC: u32 = 6;
-        const DT_NEEDED: u64 = 1;
-        let mut out = Vec::new();
-        for s in self.sections.iter().filter(|s| s.kind == SHT_DYNAMIC) {
-            let Some(strtab) = self.sections.get(s.link as usize) else {
-                continue;
-            };
-            for i in 0..s.size / 16 {
-                let at = s.offset + i * 16;
-                let (Some(tag), Some(value)) =
-                    (u64_at(&self.bytes, at), u64_at(&self.bytes, at + 8))
-                else {
-                    break;
-                };
-                if tag == 0 {
-                    break;
-                }
-                if tag == DT_NEEDED
-                    && let Some(name) = self.c_string_at(strtab.offset + value)
-                {
-                    out.push(name);
-                }
+    /// The undefined, non-weak symbols the object binds lazily (its PLT
+    /// relocations): with `RTLD_LAZY` the only ones `dlopen` leaves
+    /// unresolved.
+    pub fn lazy_imports(&self) -> impl Iterator<Item = &'i CStr> + '_ {
+        let (at, size) = if self.pltrel == DT_RELA {
+            (self.jmprel, self.pltrelsz)
+        } else {
+            (0, 0)
+        };
+        let count = if at == 0 {
+            0
+        } else {
+            (size / RELA_SIZE).min(MAX_SYMBOLS)
+        };
+        (0..count).filter_map(move |i| {
+            let b = self
+                .image
+                .bytes(at.checked_add(i * RELA_SIZE)?, RELA_SIZE)?;
+            let sym = self.symbol(Rela::parse(b)?.symbol)?;
+            if sym.is_defined() || sym.is_weak() || sym.name == 0 {
+                return None;
             }
+            self.name(&sym)
+        })
+    }
+
+    /// The libraries it needs (`DT_NEEDED`), in order (at most 16).
+    pub fn needed(&self) -> impl Iterator<Item = &'i CStr> + '_ {
+        self.needed[..self.needed_count]
+            .iter()
+            .filter_map(move |&off| self.string(off))
+    }
+
+    /// The pointer the object holds at `vaddr` once loaded, as an address
+    /// in its own address space: what a relative or absolute relocation
+    /// stores there (the symbol's address for the latter), else the value
+    /// in the image. `None` when nothing sets it.
+    pub fn pointer_at(&self, vaddr: u64) -> Option<u64> {
+        for r in self.relocations() {
+            if r.offset != vaddr {
+                continue;
+            }
+            if r.is_relative() {
+                return Some(r.addend as u64);
+            }
+            if r.is_absolute() {
+                let sym = self.symbol(r.symbol)?;
+                return sym
+                    .is_defined()
+                    .then(|| sym.value.wrapping_add(r.addend as u64));
+            }
+            // Some other relocation sets it (to an imported symbol).
+            return Some(0);
         }
-        out
+        self.image.u64_at(vaddr).filter(|&v| v != 0)
+    }
+
+    /// Whether anything sets the pointer at `vaddr` at load time (a value
+    /// in the image or any relocation).
+    pub fn pointer_is_set(&self, vaddr: u64) -> bool {
+        self.pointer_at(vaddr).is_some()
+    }
+
+    /// The image these tables are read from.
+    pub fn image(&self) -> &'i I {
+        self.image
+    }
+}
+
+/// The header of a GNU hash table.
+struct GnuHash {
+    nbuckets: u32,
+    symoffset: u32,
+    buckets: u64,
+    chains: u64,
+}
+
+impl GnuHash {
+    fn read<I: Image + ?Sized>(image: &I, at: u64) -> Option<GnuHash> {
+        let nbuckets = image.u32_at(at)?;
+        let symoffset = image.u32_at(at.checked_add(4)?)?;
+        let bloom_words = image.u32_at(at.checked_add(8)?)?;
+        let buckets = at
+            .checked_add(16)?
+            .checked_add(u64::from(bloom_words) * 8)?;
+        let chains = buckets.checked_add(u64::from(nbuckets) * 4)?;
+        Some(GnuHash {
+            nbuckets,
+            symoffset,
+            buckets,
+            chains,
+        })
+    }
+
+    fn bucket<I: Image + ?Sized>(&self, image: &I, b: u32) -> Option<u32> {
+        image.u32_at(self.buckets.checked_add(u64::from(b) * 4)?)
+    }
+
+    fn chain<I: Image + ?Sized>(&self, image: &I, index: u32) -> Option<u32> {
+        let i = index.checked_sub(self.symoffset)?;
+        image.u32_at(self.chains.checked_add(u64::from(i) * 4)?)
     }
 }
 
@@ -259,30 +835,56 @@ impl Elf {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rejects_what_is_not_elf() {
-        assert_eq!(
-            Elf::parse(b"hello world".to_vec()).unwrap_err(),
-            "not an ELF file"
-        );
-        assert!(Elf::parse(b"\x7fELF\x01\x01".to_vec()).is_err());
-        assert!(Elf::parse(b"\x7fELF\x02\x01\x01".to_vec()).is_err());
-    }
-
-    #[test]
-    fn reads_the_c_library() {
+    fn libc_path() -> &'static str {
         // The C library of the machine running the tests: a real shared object.
-        let libc_path = [
+        [
             "/lib/x86_64-linux-gnu/libc.so.6",
             "/lib/aarch64-linux-gnu/libc.so.6",
             "/usr/lib64/libc.so.6",
         ]
         .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
-        let path = libc_path.expect("the machine's C library");
-        let elf = Elf::open(std::path::Path::new(path)).unwrap();
-        let syms = elf.dynamic_symbols();
-        assert!(syms.iter().any(|s| s.name == "malloc" && s.defined));
-        assert!(!syms.iter().any(|s| s.name == "CR_PLUGIN_DESC"));
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("the machine's C library")
+    }
+
+    #[test]
+    fn rejects_what_is_not_elf() {
+        assert_eq!(
+            ElfFile::parse(b"hello world".to_vec(), 11).unwrap_err(),
+            ElfError::NotElf
+        );
+        for short in [&b"\x7fELF"[..], b"\x7fELF\x02", b"\x7fELF\x02\x01\x01"] {
+            assert!(matches!(
+                ElfFile::parse(short.to_vec(), short.len() as u64),
+                Err(ElfError::Malformed(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn reads_the_c_library() {
+        let elf = ElfFile::open(std::path::Path::new(libc_path()), 64 << 20).unwrap();
+        elf.complete().unwrap();
+        let dynamic = elf.dynamic().expect("libc has a dynamic section");
+        let malloc = dynamic.lookup(c"malloc").expect("libc defines malloc");
+        assert!(malloc.is_defined());
+        assert_eq!(malloc.kind(), STT_FUNC);
+        assert!(dynamic.lookup(c"CR_PLUGIN_DESC").is_none());
+        let names: Vec<_> = dynamic.symbols().map(|(_, n)| n.to_owned()).collect();
+        assert!(names.iter().any(|n| n.as_c_str() == c"free"));
+        assert!(names.len() > 1000);
+    }
+
+    #[test]
+    fn a_cut_file_is_truncated() {
+        let bytes = std::fs::read(libc_path()).unwrap();
+        let cut = ElfFile::parse(bytes[..4000].to_vec(), 4000).unwrap();
+        match cut.complete() {
+            Err(ElfError::Truncated { need, have }) => {
+                assert_eq!(have, 4000);
+                assert!(need > 4000);
+            }
+            other => panic!("expected truncated, got {other:?}"),
+        }
     }
 }

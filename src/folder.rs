@@ -45,7 +45,7 @@ pub fn locate() -> Option<(CString, Source)> {
 }
 
 /// [`locate`], then records the choice in `opts.libdir` as CRIU's loader does.
-pub fn choose() -> Option<CString> {
+pub(crate) fn choose() -> Option<CString> {
     let (dir, source) = locate()?;
     log::debug!(
         "Loading plugins from {} ({source:?})",
@@ -56,12 +56,12 @@ pub fn choose() -> Option<CString> {
 }
 
 /// Whether a folder entry is a plugin candidate: its name ends in `.so`.
-pub fn is_candidate(name: &[u8]) -> bool {
+pub(crate) fn is_candidate(name: &[u8]) -> bool {
     name.len() >= 3 && name.ends_with(b".so")
 }
 
 /// `dir/name`, if it fits in `PATH_MAX` bytes with its NUL.
-pub fn join(dir: &[u8], name: &[u8]) -> Option<CString> {
+pub(crate) fn join(dir: &[u8], name: &[u8]) -> Option<CString> {
     let mut path = Vec::with_capacity(dir.len() + 1 + name.len());
     path.extend_from_slice(dir);
     path.push(b'/');
@@ -73,7 +73,7 @@ pub fn join(dir: &[u8], name: &[u8]) -> Option<CString> {
 }
 
 /// Sorts candidate names in byte order: the documented load order.
-pub fn sort(names: &mut [Vec<u8>]) {
+pub(crate) fn sort(names: &mut [Vec<u8>]) {
     names.sort_unstable();
 }
 

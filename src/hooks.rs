@@ -40,7 +40,7 @@ macro_rules! define_hooks {
             }
 
             /// The same legacy symbol, NUL-terminated for `dlsym`.
-            pub(crate) const fn legacy_symbol_c(self) -> &'static std::ffi::CStr {
+            pub const fn legacy_symbol_c(self) -> &'static std::ffi::CStr {
                 match self {
                     $(Hook::$variant => match std::ffi::CStr::from_bytes_with_nul(concat!($legacy, "\0").as_bytes()) {
                         Ok(s) => s,

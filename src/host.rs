@@ -13,14 +13,14 @@ use std::sync::{Mutex, OnceLock};
 
 /// Offset of `char *libdir` in CRIU's `struct cr_options` (160 in CRIU 4.1.1
 /// and 4.2), fixed at build time with `CRIU_OPTS_LIBDIR_OFFSET`.
-pub const OPTS_LIBDIR_OFFSET: usize = parse_usize(env!("CRIU_PLUGIN_OPTS_LIBDIR_OFFSET"));
+pub(crate) const OPTS_LIBDIR_OFFSET: usize = parse_usize(env!("CRIU_PLUGIN_OPTS_LIBDIR_OFFSET"));
 
 /// The folder used when neither `--libdir` nor `CRIU_LIBS_DIR` names one,
 /// fixed at build time with `CRIU_PLUGIN_DEFAULT_DIR` (CRIU's `CR_PLUGIN_DEFAULT`).
 pub const DEFAULT_PLUGIN_DIR: &str = env!("CRIU_PLUGIN_DEFAULT_DIR");
 
 /// CRIU's service descriptor number for the images folder (`IMG_FD_OFF`).
-pub const IMG_FD_OFF: c_int = 2;
+pub(crate) const IMG_FD_OFF: c_int = 2;
 
 const fn parse_usize(s: &str) -> usize {
     let bytes = s.as_bytes();
@@ -45,7 +45,7 @@ type CheckInventoryPlugins = unsafe extern "C" fn() -> c_int;
 
 /// The host's functions and data, as found in the global scope.
 #[derive(Debug)]
-pub struct Host {
+pub(crate) struct Host {
     print_on_level: Option<PrintOnLevel>,
     log_get_loglevel: Option<LogGetLoglevel>,
     get_service_fd: Option<GetServiceFd>,
@@ -59,7 +59,7 @@ pub struct Host {
 }
 
 /// The host, looked up once: the executable does not change.
-pub fn host() -> &'static Host {
+pub(crate) fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
     HOST.get_or_init(Host::discover)
 }
@@ -87,19 +87,19 @@ impl Host {
     }
 
     /// Whether the host has CRIU's logger.
-    pub fn has_criu_log(&self) -> bool {
+    pub(crate) fn has_criu_log(&self) -> bool {
         self.print_on_level.is_some()
     }
 
     /// CRIU's current log level (0..=4), when the host says.
-    pub fn log_level(&self) -> Option<u32> {
+    pub(crate) fn log_level(&self) -> Option<u32> {
         // SAFETY: CRIU's log_get_loglevel takes nothing and returns a number.
         self.log_get_loglevel.map(|f| unsafe { f() })
     }
 
     /// Writes one line (which must end in a newline) to CRIU's log at
     /// `level`. Returns false when the host has no CRIU logger.
-    pub fn print(&self, level: c_uint, line: &CStr) -> bool {
+    pub(crate) fn print(&self, level: c_uint, line: &CStr) -> bool {
         match self.print_on_level {
             Some(print) => {
                 // SAFETY: "%s" consumes exactly the one string argument given.
@@ -111,7 +111,7 @@ impl Host {
     }
 
     /// `get_service_fd(IMG_FD_OFF)`, when the host has it.
-    pub fn image_dir_fd(&self) -> Option<c_int> {
+    pub(crate) fn image_dir_fd(&self) -> Option<c_int> {
         // SAFETY: CRIU's get_service_fd takes a service number, returns an fd or -1.
         self.get_service_fd.map(|f| unsafe { f(IMG_FD_OFF) })
     }
@@ -119,13 +119,13 @@ impl Host {
     /// Runs CRIU's `check_inventory_plugins()`: `None` when the host has
     /// none (CRIU before 4.1), else its result (non-zero: a plugin the
     /// images need did not load).
-    pub fn check_inventory_plugins(&self) -> Option<c_int> {
+    pub(crate) fn check_inventory_plugins(&self) -> Option<c_int> {
         // SAFETY: CRIU's check_inventory_plugins takes nothing and returns int.
         self.check_inventory_plugins.map(|f| unsafe { f() })
     }
 
     /// The folder CRIU was given with `--libdir`, if any.
-    pub fn opts_libdir(&self) -> Option<CString> {
+    pub(crate) fn opts_libdir(&self) -> Option<CString> {
         let slot = self.opts_libdir? as *const *const c_char;
         // SAFETY: find_opts_libdir checked that `opts` is a data symbol at
         // least OPTS_LIBDIR_OFFSET + 8 bytes long, and the offset is CRIU's
@@ -139,7 +139,7 @@ impl Host {
 
     /// Writes the chosen folder back to `opts.libdir`, as CRIU's own loader
     /// does, when the host has `opts` and the field is still NULL.
-    pub fn record_libdir(&self, dir: &CStr) {
+    pub(crate) fn record_libdir(&self, dir: &CStr) {
         let Some(slot) = self.opts_libdir else { return };
         let slot = slot as *mut *mut c_char;
         // SAFETY: see opts_libdir. The string is malloc'd (strdup) because
@@ -171,12 +171,12 @@ static LIBDIR_SETTING: Mutex<Option<CString>> = Mutex::new(None);
 static IMAGE_DIR_FD_SETTING: AtomicI32 = AtomicI32::new(-1);
 
 /// Sets (or, with `None`, clears) the plugin folder for hosts without `opts`.
-pub fn set_libdir(dir: Option<CString>) {
+pub(crate) fn set_libdir(dir: Option<CString>) {
     *LIBDIR_SETTING.lock().unwrap_or_else(|e| e.into_inner()) = dir;
 }
 
 /// The folder set with [`set_libdir`].
-pub fn libdir_setting() -> Option<CString> {
+pub(crate) fn libdir_setting() -> Option<CString> {
     LIBDIR_SETTING
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -184,13 +184,13 @@ pub fn libdir_setting() -> Option<CString> {
 }
 
 /// Sets the images folder descriptor `criu_get_image_dir` returns (-1: unset).
-pub fn set_image_dir_fd(fd: c_int) {
+pub(crate) fn set_image_dir_fd(fd: c_int) {
     IMAGE_DIR_FD_SETTING.store(fd, Ordering::Relaxed);
 }
 
 /// What `criu_get_image_dir()` answers: the setter's descriptor if one was
 /// set, else CRIU's service descriptor, else -1.
-pub fn image_dir_fd() -> c_int {
+pub(crate) fn image_dir_fd() -> c_int {
     let set = IMAGE_DIR_FD_SETTING.load(Ordering::Relaxed);
     if set >= 0 {
         return set;

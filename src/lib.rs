@@ -4,38 +4,90 @@
 //! `cr_plugin_init`, `cr_plugin_fini`, `criu_get_image_dir` and the data
 //! symbol `cr_plugin_ctl` that CRIU's `run_plugins` macro walks, plus one
 //! typed function per hook (`cr_plugin_run_*`) and a few calls for hosts
-//! that are not CRIU. Rust programs use [`api`].
+//! that are not CRIU. Rust programs use [`api`]; the inspection tool uses
+//! [`probe`]. Everything else is private to the crate.
 //!
-//! Module map: [`abi`] (C layouts), [`hooks`] (the hook table), [`registry`]
-//! (the exported lists and what they point to), [`loader`] (init and fini),
-//! [`folder`] (which folder, which files), [`descriptor`] (descriptor
-//! checks), [`policy`] (trust, symbols, strict mode), [`dispatch`] (hook
-//! chains), [`host`] (what comes from CRIU), [`logging`] (into CRIU's log),
-//! [`dl`] and [`elf`] (dynamic linker and ELF helpers), [`capi`] (C exports),
-//! [`inspect`] (what a folder holds, for `criu-plugin-inspect`).
+//! # Module map
+//!
+//! Data flows one way: the C and Rust faces call the loader, the loader
+//! calls the rooms that check and load, and those write the registry that
+//! dispatch walks. `host` and `logging` are leaves every room may use.
+//!
+//! | module | concern |
+//! |---|---|
+//! | `capi` | the exported C functions (init, fini, setters, built-ins) |
+//! | [`api`] | the Rust API over the same registry |
+//! | `loader` | `cr_plugin_init` / `cr_plugin_fini`: the order of the steps |
+//! | `folder` | which folder, which files, which order |
+//! | `policy` | trust, missing symbols, strict mode |
+//! | `descriptor` | descriptor checks (symbol, numbers, hooks), legacy plugins |
+//! | `dl` | the dynamic linker, wrapped |
+//! | `elf` | the one reader of dynamic sections and symbol tables |
+//! | `registry` | the records of loaded plugins, and their lock |
+//! | `ctl` | the exported `cr_plugin_ctl` and the size of the host's copy |
+//! | `list` | CRIU's intrusive list |
+//! | `dispatch` | hook chain walks and the typed `cr_plugin_run_*` functions |
+//! | `host` | what comes from CRIU: its symbols, the setters' values |
+//! | `logging` | into CRIU's log |
+//! | [`abi`] | the `#[repr(C)]` layouts and constants |
+//! | `hooks`, `hook_table` | [`Hook`], [`HookSet`], the one list of hooks |
+//!
+//! Internals are out of reach from outside the crate:
+//!
+//! ```compile_fail
+//! // The registry (and every other internal room) is private.
+//! let _ = criu_plugin::registry::write();
+//! ```
 
 #![deny(unsafe_op_in_unsafe_fn)]
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 #[macro_use]
 mod hook_table;
 
 pub mod abi;
 pub mod api;
-pub mod capi;
-pub mod descriptor;
-pub mod dispatch;
-pub mod dl;
-pub mod elf;
-pub mod folder;
-pub mod hooks;
-pub mod host;
-pub mod inspect;
-pub mod loader;
-pub mod logging;
-pub mod policy;
-pub mod registry;
+mod capi;
+mod ctl;
+mod descriptor;
+mod dispatch;
+mod dl;
+mod elf;
+mod folder;
+mod hooks;
+mod host;
+mod list;
+mod loader;
+mod logging;
+mod policy;
+mod registry;
 
-pub use api::{Answer, PluginInfo, Stage};
+pub use api::{Answer, InitError, PluginInfo, Stage};
 pub use hooks::{Hook, HookSet};
-pub use loader::InitError;
+
+/// What a tool that inspects plugins without CRIU needs from the loader, so
+/// that it judges files with the loader's own checks: the folder choice and
+/// order, the descriptor and trust checks, and reading a plugin's symbols
+/// from its file or from its loaded image.
+pub mod probe {
+    pub use crate::descriptor::{
+        BadSymbol, DESC_FIELDS, FileDescriptor, FilePlugin, LegacyParts, Refusal, Version,
+        check_numbers, check_symbol_kind, check_symbol_size, desc_bytes, filled_hooks, name_of,
+    };
+    pub use crate::dl::{Library, global_symbol};
+    pub use crate::elf::{Dynamic, ElfError, ElfFile, Image, Load, Rela, Symbol};
+    pub use crate::folder::{Candidate, PluginDir, Source, locate};
+    pub use crate::host::{DEFAULT_PLUGIN_DIR, secure_execution};
+    pub use crate::policy::{
+        STRICT_ENV, missing_symbols, parse_strict, strict_requested_by_env, untrusted_writer,
+    };
+
+    /// The addresses of the library's C exports (`cr_plugin_init`,
+    /// `criu_get_image_dir`, `cr_plugin_ctl`, the typed hook calls, ...). A
+    /// program that links the library statically and wants plugins it opens
+    /// to find them, as they would in CRIU, keeps them alive by calling this
+    /// and exports them dynamically (`-Wl,--export-dynamic-symbol=...`).
+    pub fn c_exports() -> impl Iterator<Item = *const ()> {
+        crate::capi::exports().into_iter().flatten().copied()
+    }
+}

@@ -3,13 +3,12 @@
 //! and unloading.
 
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage};
-use crate::descriptor::{self, Refusal};
+use crate::descriptor::{self, LegacyParts, Refusal};
 use crate::dl::Library;
 use crate::folder::{self, PluginDir};
-use crate::hooks::Hook;
 use crate::host::{self, host};
 use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
-use crate::{dispatch, logging, policy};
+use crate::{ctl, dispatch, logging, policy};
 use std::collections::HashMap;
 use std::ffi::{CStr, c_int};
 use std::ptr::NonNull;
@@ -32,7 +31,7 @@ fn fail(msg: String) -> InitError {
 }
 
 /// `cr_plugin_init(stage)`: loads every plugin, or none.
-pub fn init(stage_value: c_int) -> Result<(), InitError> {
+pub(crate) fn init(stage_value: c_int) -> Result<(), InitError> {
     logging::install();
     let mut reg = registry::write();
     if !reg.plugins.is_empty() {
@@ -42,13 +41,13 @@ pub fn init(stage_value: c_int) -> Result<(), InitError> {
         );
         fini_locked(&mut reg, stage_value, -1);
     }
-    if let Some(size) = registry::measure_host_chains()
-        && registry::host_chains() < CR_PLUGIN_HOOK__MAX
+    if let Some(size) = ctl::measure_host_chains()
+        && ctl::host_chains() < CR_PLUGIN_HOOK__MAX
     {
         log::warn!(
             "The host's cr_plugin_ctl is {size} bytes: {} hook chains where this library has {CR_PLUGIN_HOOK__MAX}; plugins using hook {} or later are refused",
-            registry::host_chains(),
-            registry::host_chains()
+            ctl::host_chains(),
+            ctl::host_chains()
         );
     }
     if let Some(size) = host().opts_too_small {
@@ -60,7 +59,7 @@ pub fn init(stage_value: c_int) -> Result<(), InitError> {
     // The host's chains and CRIU's log level of this run.
     dispatch::refresh_fast_path();
     // SAFETY: the registry is empty, so no record is linked.
-    unsafe { registry::reset_lists() };
+    unsafe { ctl::reset_lists() };
     policy::refresh_from_env();
 
     let result = load_all(&mut reg, stage_value);
@@ -118,8 +117,9 @@ fn restore_checks() -> Result<(), InitError> {
             "check_inventory_plugins() failed ({rc}): the images need a plugin that did not load"
         )));
     }
-    // SAFETY: the chains are well formed and we hold the registry lock.
-    let rc = unsafe { dispatch::run_restore_init_locked() };
+    // SAFETY: the chains are well formed and only this thread changes them
+    // (it holds the registry lock).
+    let rc = unsafe { dispatch::cr_plugin_run_restore_init() };
     if rc < 0 && rc != -libc::ENOTSUP {
         return Err(fail(format!("RESTORE_INIT hook failed with {rc}")));
     }
@@ -137,7 +137,9 @@ fn load_file(
     // Messages are built only when something goes wrong.
     let shown = || path.to_string_lossy();
     trust.map_err(|why| fail(format!("Refusing plugin {}: {why}", shown())))?;
-    let library = Library::open(path, libc::RTLD_LAZY)
+    // SAFETY: running the plugin's constructors is the loader's purpose; the
+    // trust check above decided whether this file may run.
+    let library = unsafe { Library::open(path, libc::RTLD_LAZY) }
         .map_err(|e| fail(format!("Unable to load {}: {e}", shown())))?;
 
     let (desc, synthesised) = match library.symbol(c"CR_PLUGIN_DESC") {
@@ -154,7 +156,7 @@ fn load_file(
     // SAFETY: `desc` is the plugin's exported CR_PLUGIN_DESC (the plugin ABI
     // says it is a cr_plugin_desc_t) or our own synthesised descriptor, and
     // the library stays open while we use it.
-    let checked = unsafe { descriptor::check(desc, registry::host_chains()) }
+    let checked = unsafe { descriptor::check(desc, ctl::host_chains()) }
         .map_err(|r| refuse(&shown(), desc, r))?;
     // A descriptor without a name (or a legacy plugin) goes by its path.
     let name = checked.name.unwrap_or_else(|| shown().into_owned());
@@ -194,7 +196,7 @@ fn load_builtin(
     let desc = desc.as_ptr();
     // SAFETY: the host registered this descriptor and keeps it alive
     // (cr_plugin_register_builtin's contract).
-    let checked = unsafe { descriptor::check(desc, registry::host_chains()) }
+    let checked = unsafe { descriptor::check(desc, ctl::host_chains()) }
         .map_err(|r| refuse("(built-in)", desc, r))?;
     let name = checked
         .name
@@ -267,23 +269,14 @@ fn start(
 /// A descriptor for a legacy plugin, from the symbols it exports itself.
 fn synthesise_legacy(library: &Library, path: &CStr) -> SynthesisedDesc {
     let name = path.to_owned();
-    let mut hooks = [std::ptr::null_mut(); CR_PLUGIN_HOOK__MAX];
-    for hook in Hook::ALL {
-        if let Some(f) = library.own_symbol(hook.legacy_symbol_c()) {
-            hooks[hook.index()] = f.as_ptr();
-        }
-    }
+    let parts = LegacyParts::of(library);
     // SAFETY: a legacy plugin's cr_plugin_init / cr_plugin_fini are
     // functions (the legacy ABI); calling them with extra arguments is
     // harmless in the C calling convention, as CRIU's loader does.
     let (init, exit) = unsafe {
         (
-            library
-                .own_symbol(c"cr_plugin_init")
-                .map(|p| std::mem::transmute(p.as_ptr())),
-            library
-                .own_symbol(c"cr_plugin_fini")
-                .map(|p| std::mem::transmute(p.as_ptr())),
+            parts.init.map(|p| std::mem::transmute(p.as_ptr())),
+            parts.exit.map(|p| std::mem::transmute(p.as_ptr())),
         )
     };
     let desc = Box::new(CrPluginDesc {
@@ -292,14 +285,16 @@ fn synthesise_legacy(library: &Library, path: &CStr) -> SynthesisedDesc {
         exit,
         version: CRIU_PLUGIN_VERSION_OLD,
         max_hooks: CR_PLUGIN_HOOK__MAX as u32,
-        hooks,
+        hooks: parts
+            .hooks
+            .map(|h| h.map_or(std::ptr::null_mut(), |p| p.as_ptr())),
     });
     SynthesisedDesc { desc, _name: name }
 }
 
 /// `cr_plugin_fini(stage, ret)`: in load order, calls each plugin's
 /// `exit(stage, ret)`, takes it off every list and unloads it.
-pub fn fini(stage_value: c_int, ret: c_int) {
+pub(crate) fn fini(stage_value: c_int, ret: c_int) {
     let mut reg = registry::write();
     fini_locked(&mut reg, stage_value, ret);
 }
@@ -316,11 +311,11 @@ fn fini_locked(reg: &mut Registry, stage_value: c_int, ret: c_int) {
         drop(plugin);
     }
     // SAFETY: every record was unlinked as it was dropped.
-    unsafe { registry::reset_lists() };
+    unsafe { ctl::reset_lists() };
 }
 
 /// A stage number as a word, for messages.
-pub fn stage_name(stage_value: c_int) -> &'static str {
+pub(crate) fn stage_name(stage_value: c_int) -> &'static str {
     match stage_value {
         stage::DUMP => "dump",
         stage::PRE_DUMP => "pre-dump",

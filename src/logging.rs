@@ -9,17 +9,17 @@ use std::io::Write;
 use std::sync::OnceLock;
 
 /// CRIU's log levels (`criu-log.h`).
-pub mod level {
+pub(crate) mod level {
     /// `LOG_MSG`
-    pub const MSG: u32 = 0;
+    pub(crate) const MSG: u32 = 0;
     /// `LOG_ERROR`
-    pub const ERROR: u32 = 1;
+    pub(crate) const ERROR: u32 = 1;
     /// `LOG_WARN`
-    pub const WARN: u32 = 2;
+    pub(crate) const WARN: u32 = 2;
     /// `LOG_INFO`
-    pub const INFO: u32 = 3;
+    pub(crate) const INFO: u32 = 3;
     /// `LOG_DEBUG`
-    pub const DEBUG: u32 = 4;
+    pub(crate) const DEBUG: u32 = 4;
 }
 
 struct CriuLogger;
@@ -60,7 +60,7 @@ impl Log for CriuLogger {
 /// Called at every `cr_plugin_init`, since CRIU sets its level before.
 /// When the program already installed another `log` backend (a Rust host
 /// using the crate as a library) that one is kept, with its own level.
-pub fn install() {
+pub(crate) fn install() {
     static OURS: OnceLock<bool> = OnceLock::new();
     if !*OURS.get_or_init(|| log::set_logger(&LOGGER).is_ok()) {
         return;

@@ -24,13 +24,13 @@ static HOST_SETTING: AtomicU8 = AtomicU8::new(UNSET);
 static IN_FORCE: AtomicU8 = AtomicU8::new(OFF);
 
 /// Sets strict mode from the host; it overrides the environment.
-pub fn set_strict(on: bool) {
+pub(crate) fn set_strict(on: bool) {
     HOST_SETTING.store(if on { ON } else { OFF }, Ordering::Relaxed);
     IN_FORCE.store(if on { ON } else { OFF }, Ordering::Relaxed);
 }
 
 /// Whether strict mode is on.
-pub fn strict() -> bool {
+pub(crate) fn strict() -> bool {
     IN_FORCE.load(Ordering::Relaxed) == ON
 }
 
@@ -42,13 +42,18 @@ pub fn parse_strict(value: &[u8]) -> bool {
     )
 }
 
+/// Whether the environment asks for strict mode (`CRIU_PLUGIN_STRICT`).
+pub fn strict_requested_by_env() -> bool {
+    std::env::var_os(STRICT_ENV).is_some_and(|v| parse_strict(v.as_bytes()))
+}
+
 /// Decides strict mode for this `cr_plugin_init`: the host's setting, else
 /// the environment. The environment can only make the loader stricter, so it
 /// is honoured in secure-execution mode too.
-pub fn refresh_from_env() {
+pub(crate) fn refresh_from_env() {
     let host = HOST_SETTING.load(Ordering::Relaxed);
     let on = match host {
-        UNSET => std::env::var_os(STRICT_ENV).is_some_and(|v| parse_strict(v.as_bytes())),
+        UNSET => strict_requested_by_env(),
         _ => host == ON,
     };
     IN_FORCE.store(if on { ON } else { OFF }, Ordering::Relaxed);
@@ -86,7 +91,7 @@ pub fn untrusted_writer(uid: u32, mode: u32, euid: u32) -> Option<String> {
 
 /// Checks the owner and mode of a plugin file or folder (`what` names it in
 /// the message, with `path`): a warning, or the refusal in strict mode.
-pub fn check_trust(
+pub(crate) fn check_trust(
     st: Option<libc::stat>,
     euid: u32,
     what: &str,
@@ -101,17 +106,18 @@ pub fn check_trust(
 /// The functions the plugin binds lazily that neither its own dependencies
 /// nor the process's global scope provide.
 pub fn missing_symbols(library: &Library) -> Vec<String> {
-    library
-        .lazy_imports()
-        .into_iter()
-        .filter(|name| library.symbol(name).is_none() && dl::global_symbol(name).is_none())
-        .map(|name| name.to_string_lossy().into_owned())
-        .collect()
+    let mut missing = Vec::new();
+    library.for_each_lazy_import(|name| {
+        if library.symbol(name).is_none() && dl::global_symbol(name).is_none() {
+            missing.push(name.to_string_lossy().into_owned());
+        }
+    });
+    missing
 }
 
 /// Reports the plugin's unresolvable symbols before any of its hooks can
 /// run (with `RTLD_LAZY` they would otherwise fail in the middle of a dump).
-pub fn check_symbols(library: &Library, path: &CStr) -> Result<(), String> {
+pub(crate) fn check_symbols(library: &Library, path: &CStr) -> Result<(), String> {
     let missing = missing_symbols(library);
     if missing.is_empty() {
         return Ok(());

@@ -201,6 +201,17 @@ cp "$M/a_good.so" "$M/b_legacy.so" "$M/g_needs_criu.so" "$M/k_needs_fn.so" "$G/"
 status "folder without refusals (plugins needing CRIU's symbols included)" 0 $?
 expect "its summary" "$B/good.out" '^Summary: 4 candidate files: 2 load, 2 need CRIU.s symbols\.$'
 
+# 5b. A plugin that needs only what the loader library exports
+# (criu_get_image_dir) loads, as it does in CRIU: the tool presents the
+# library's exports to the plugins it opens.
+X=$B/image-dir
+mkdir -p "$X"
+plugin "$X/image_dir.so" image_dir.c
+"$TOOL" "$X" >"$B/image-dir.out" 2>&1
+status "plugin needing only criu_get_image_dir" 0 $?
+expect_block "plugin needing only criu_get_image_dir loads, with its hook" "$B/image-dir.out" image_dir.so \
+	'^   status +loads$' '^   hooks +DUMP_EXT_FILE$'
+
 # 6. The default folder: CRIU_LIBS_DIR, else the build-time default.
 CRIU_LIBS_DIR=$G "$TOOL" --json >"$B/env.json" 2>/dev/null
 status "default folder from CRIU_LIBS_DIR (good)" 0 $?

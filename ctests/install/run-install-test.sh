@@ -78,8 +78,7 @@ same() {
 	}
 }
 
-VERSION=$(sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' Makefile)
-SOVERSION=$(sed -n 's/^SOVERSION[[:space:]]*:=[[:space:]]*//p' Makefile)
+read -r VERSION SOVERSION < <(make -s --no-print-directory -C "$REPO" print-version)
 REALNAME=libcriu-plugin.so.$VERSION
 SONAME=libcriu-plugin.so.$SOVERSION
 CARGO_OUT=$(cd "$REPO" && realpath -m "${CARGO_TARGET_DIR:-target}")/release

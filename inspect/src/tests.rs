@@ -1,7 +1,7 @@
 //! Unit tests of the pure parts: arguments, records, judging, output.
 
 use super::*;
-use crate::abi::gen_version;
+use criu_plugin::abi::gen_version;
 
 fn args(list: &[&str]) -> Result<Command, String> {
     parse_args(list.iter().map(OsString::from))
@@ -42,6 +42,7 @@ fn static_facts(name: &str, version: u32) -> FileFacts {
             hooks: HookSet::of(Hook::DumpExtFile),
             init: true,
             exit: false,
+            bad_symbol: None,
         }),
         ..FileFacts::default()
     }
@@ -210,8 +211,8 @@ fn help_is_complete() {
         "-h, --help",
         "-V, --version",
         "CRIU_LIBS_DIR",
-        policy::STRICT_ENV,
-        host::DEFAULT_PLUGIN_DIR,
+        probe::STRICT_ENV,
+        probe::DEFAULT_PLUGIN_DIR,
         "secure-execution",
         "Exit status",
         "usage error",

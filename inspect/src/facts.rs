@@ -161,7 +161,12 @@ pub struct StaticDescriptor {
     pub init: bool,
     /// Whether `exit` is set in the file (a value or a relocation).
     pub exit: bool,
+    /// Why the symbol cannot be a descriptor (the loader refuses it).
+    pub bad_symbol: Option<String>,
 }
+
+/// How much of a plugin file the tool reads at most.
+pub const READ_LIMIT: u64 = 64 << 20;
 
 impl FileFacts {
     /// Facts about a file that cannot be read as ELF.
@@ -172,61 +177,39 @@ impl FileFacts {
         }
     }
 
-    /// Reads the file at `path` (a regular file).
+    /// Reads the file at `path` (a regular file), at most [`READ_LIMIT`]
+    /// bytes of it.
     pub fn read(path: &Path) -> FileFacts {
-        match Elf::open(path) {
+        match ElfFile::open(path, READ_LIMIT) {
             Ok(elf) => FileFacts::of(&elf),
-            Err(e) => FileFacts::unusable(e),
+            Err(e) => FileFacts::unusable(e.to_string()),
         }
     }
 
-    /// The facts of a parsed ELF file.
-    pub fn of(elf: &Elf) -> FileFacts {
-        let symbols = elf.dynamic_symbols();
-        let defines = |name: &str| symbols.iter().any(|s| s.defined && s.name == name);
-        let Some(desc) = symbols
-            .iter()
-            .find(|s| s.defined && s.name == "CR_PLUGIN_DESC")
-        else {
-            return FileFacts {
-                legacy_hooks: Hook::ALL
-                    .into_iter()
-                    .filter(|h| defines(h.legacy_symbol()))
-                    .fold(HookSet::empty(), |set, h| set | HookSet::of(h)),
-                legacy_init: defines("cr_plugin_init"),
-                legacy_exit: defines("cr_plugin_fini"),
+    /// The facts of a whole ELF file, as the loader's reader gives them.
+    pub fn of(elf: &ElfFile) -> FileFacts {
+        match probe::FilePlugin::read(elf) {
+            None => {
+                FileFacts::unusable("no dynamic section: not a shared object the loader can use")
+            }
+            Some(probe::FilePlugin::Legacy { hooks, init, exit }) => FileFacts {
+                legacy_hooks: hooks,
+                legacy_init: init,
+                legacy_exit: exit,
                 ..FileFacts::default()
-            };
-        };
-        let at = desc.value;
-        let max_hooks = elf.u32_at_addr(at + 28);
-        // Only slots that lie inside the symbol and below max_hooks.
-        let slots_in_symbol = if desc.size >= 32 {
-            ((desc.size - 32) / 8) as usize
-        } else {
-            0
-        };
-        // A pointer the file sets: a value, or a relocation to a local or
-        // global function.
-        let is_set = |vaddr: u64| elf.pointer_is_set(vaddr) || elf.has_relocation(vaddr);
-        let slots = slots_in_symbol
-            .min(CR_PLUGIN_HOOK__MAX)
-            .min(max_hooks.unwrap_or(0) as usize);
-        let hooks = Hook::ALL[..slots]
-            .iter()
-            .filter(|h| is_set(at + 32 + 8 * h.index() as u64))
-            .fold(HookSet::empty(), |set, h| set | HookSet::of(*h));
-        let set = |offset: u64| is_set(at + offset);
-        FileFacts {
-            descriptor: Some(StaticDescriptor {
-                name: elf.string_via_pointer(at),
-                version: elf.u32_at_addr(at + 24),
-                max_hooks,
-                hooks,
-                init: set(8),
-                exit: set(16),
-            }),
-            ..FileFacts::default()
+            },
+            Some(probe::FilePlugin::Descriptor(d)) => FileFacts {
+                descriptor: Some(StaticDescriptor {
+                    name: d.name.map(|n| n.to_string_lossy().into_owned()),
+                    version: d.version,
+                    max_hooks: d.max_hooks,
+                    hooks: d.hooks,
+                    init: d.init,
+                    exit: d.exit,
+                    bad_symbol: d.bad.map(|b| b.to_string()),
+                }),
+                ..FileFacts::default()
+            },
         }
     }
 }

@@ -7,28 +7,25 @@
 //! `exit()` or hangs in its constructors only takes the child down. The
 //! child writes a small line-based record to a pipe and leaves with
 //! `_exit`; the parent reads it, waits, and judges the file with the
-//! loader's own checks ([`descriptor::check_numbers`], the trust check of
-//! [`policy::untrusted_writer`], duplicate names), in the loader's order.
+//! loader's own checks (`probe::check_numbers`, the trust check of
+//! `probe::untrusted_writer`, duplicate names), in the loader's order.
 //!
 //! What the file says can also be read without running any of its code
-//! ([`Elf`]): that is how a plugin that needs CRIU's own symbols (which
+//! (`ElfFile`): that is how a plugin that needs CRIU's own symbols (which
 //! cannot be loaded outside CRIU) still shows its name and version.
 //!
-//! The parent must be single-threaded when it forks ([`inspect`] is meant
-//! for the tool's `main`).
+//! The parent is single-threaded when it forks.
 //!
 //! Parts: `args` (command line and help), `facts` (what is found about a
 //! file), `record` (the child's report), `child` (the child process),
 //! `judge` (the loader's checks, pure), `render` (JSON and text); this file
 //! walks the folder and runs the tool.
 
-use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc};
-use crate::descriptor::{self, Version};
-use crate::dl::{self, Library};
-use crate::elf::Elf;
-use crate::folder::{self, Source};
-use crate::hooks::{Hook, HookSet};
-use crate::{host, policy, registry};
+use criu_plugin::abi::{
+    CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc,
+};
+use criu_plugin::probe::{self, ElfFile, Library, Source, Version};
+use criu_plugin::{Hook, HookSet};
 use std::ffi::{CStr, CString, OsStr, OsString, c_int};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -52,12 +49,12 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-pub use args::*;
-pub use child::*;
-pub use facts::*;
-pub use judge::*;
-pub use record::*;
-pub use render::*;
+use args::*;
+use child::*;
+use facts::*;
+use judge::*;
+use record::*;
+use render::*;
 
 // ---------------------------------------------------------------------------
 // The folder
@@ -115,7 +112,7 @@ pub(crate) fn source_word(source: Source) -> &'static str {
 /// candidate in a child process. Call it from a single-threaded process.
 pub fn inspect(opts: &Options) -> Report {
     let strict = opts.strict
-        || std::env::var_os(policy::STRICT_ENV).is_some_and(|v| policy::parse_strict(v.as_bytes()));
+        || std::env::var_os(probe::STRICT_ENV).is_some_and(|v| probe::parse_strict(v.as_bytes()));
     let mut report = Report {
         folder: None,
         source: None,
@@ -130,17 +127,17 @@ pub fn inspect(opts: &Options) -> Report {
             .map(|d| (d, "command line"))
             .map_err(|_| "the folder name holds a NUL byte".to_string()),
         None => {
-            if std::env::var_os("CRIU_LIBS_DIR").is_some() && host::secure_execution() {
+            if std::env::var_os("CRIU_LIBS_DIR").is_some() && probe::secure_execution() {
                 report.notes.push(
                     "CRIU_LIBS_DIR is ignored: this process runs in secure-execution mode".into(),
                 );
             }
-            match folder::locate() {
+            match probe::locate() {
                 Some((dir, source)) => Ok((dir, source_word(source))),
                 None => {
                     report.notes.push(format!(
                         "no plugin folder: CRIU_LIBS_DIR is not set and the default folder {} does not exist, so the loader loads no plugin",
-                        host::DEFAULT_PLUGIN_DIR
+                        probe::DEFAULT_PLUGIN_DIR
                     ));
                     return report;
                 }
@@ -163,7 +160,7 @@ pub fn inspect(opts: &Options) -> Report {
     let dir_path = Path::new(OsStr::from_bytes(dir.to_bytes()));
     let folder_untrusted = std::fs::metadata(dir_path)
         .ok()
-        .and_then(|m| policy::untrusted_writer(m.uid(), m.mode(), euid));
+        .and_then(|m| probe::untrusted_writer(m.uid(), m.mode(), euid));
     if let Some(why) = &folder_untrusted {
         let msg = format!("Plugin folder {shown} {why}");
         if strict {
@@ -174,7 +171,7 @@ pub fn inspect(opts: &Options) -> Report {
             report.warnings.push(msg);
         }
     }
-    let candidates = match folder::PluginDir::open(&dir).and_then(|mut d| d.candidates()) {
+    let candidates = match probe::PluginDir::open(&dir).and_then(|mut d| d.candidates()) {
         Ok(candidates) => candidates,
         Err(e) => {
             report.folder_error.get_or_insert(e);
@@ -209,7 +206,7 @@ pub(crate) fn gather(
     let untrusted = meta
         .as_ref()
         .ok()
-        .and_then(|m| policy::untrusted_writer(m.uid(), m.mode(), euid));
+        .and_then(|m| probe::untrusted_writer(m.uid(), m.mode(), euid));
     let facts = match &meta {
         Ok(m) if m.is_file() => FileFacts::read(p),
         Ok(_) => FileFacts::unusable("not a regular file"),
@@ -219,7 +216,10 @@ pub(crate) fn gather(
         "not loaded by the inspector: the file or its folder is untrusted (--load-untrusted loads it)"
             .to_string()
     });
-    let run = skipped.is_none().then(|| run_child(path, opts.timeout));
+    // SAFETY: the tool never starts a thread, so it is single-threaded here.
+    let run = skipped
+        .is_none()
+        .then(|| unsafe { run_child(path, opts.timeout) });
     Evidence {
         position,
         path: path.to_string_lossy().into_owned(),
@@ -230,9 +230,16 @@ pub(crate) fn gather(
     }
 }
 
+fn main() {
+    // Keeps the library's C exports in the executable (build.rs exports
+    // them dynamically) for the plugins the child loads.
+    std::hint::black_box(probe::c_exports().count());
+    std::process::exit(run(std::env::args_os().skip(1)));
+}
+
 /// The tool: parses `args` (without the program name), inspects, prints,
 /// and returns the exit status.
-pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
+fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     let opts = match parse_args(args) {
         Ok(Command::Inspect(opts)) => opts,
         Ok(Command::Help) => {

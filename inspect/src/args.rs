@@ -202,8 +202,8 @@ Exit status
      or is refused (strict mode), so CRIU's plugin initialisation would fail;
   2  usage error.
 "#,
-        default = host::DEFAULT_PLUGIN_DIR,
-        strict_env = policy::STRICT_ENV,
+        default = probe::DEFAULT_PLUGIN_DIR,
+        strict_env = probe::STRICT_ENV,
         timeout = DEFAULT_TIMEOUT.as_secs(),
         version = Version(CRIU_PLUGIN_VERSION),
         max = CR_PLUGIN_HOOK__MAX,

@@ -2,15 +2,20 @@
 
 use super::*;
 
+/// What the loader gives every legacy plugin: its path as its name,
+/// version 0.1.0, every hook slot.
+fn fill_legacy(r: &mut FileReport) {
+    r.kind = Some(Kind::Legacy);
+    r.name = Some(r.path.clone());
+    r.name_known = true;
+    r.version = Some(CRIU_PLUGIN_VERSION_OLD);
+    r.max_hooks = Some(CR_PLUGIN_HOOK__MAX as u32);
+}
+
 pub(crate) fn fill_from_record(r: &mut FileReport, rec: &Record) {
     r.kind = rec.kind;
     match rec.kind {
-        Some(Kind::Legacy) => {
-            r.name = Some(r.path.clone());
-            r.name_known = true;
-            r.version = Some(CRIU_PLUGIN_VERSION_OLD);
-            r.max_hooks = Some(CR_PLUGIN_HOOK__MAX as u32);
-        }
+        Some(Kind::Legacy) => fill_legacy(r),
         Some(Kind::Descriptor) => {
             r.name_known = rec.name.is_some();
             r.name = rec.name.clone().flatten();
@@ -42,11 +47,7 @@ pub(crate) fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
             r.exit = Some(d.exit);
         }
         None => {
-            r.kind = Some(Kind::Legacy);
-            r.name = Some(r.path.clone());
-            r.name_known = true;
-            r.version = Some(CRIU_PLUGIN_VERSION_OLD);
-            r.max_hooks = Some(CR_PLUGIN_HOOK__MAX as u32);
+            fill_legacy(r);
             r.hooks = Some(facts.legacy_hooks);
             r.hooks_complete = true;
             r.init = Some(facts.legacy_init);
@@ -132,7 +133,7 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
         }
     }
     if let (Some(version), Some(max_hooks)) = (r.version, r.max_hooks)
-        && let Err(why) = descriptor::check_numbers(
+        && let Err(why) = probe::check_numbers(
             version,
             max_hooks,
             r.hooks.unwrap_or_default(),

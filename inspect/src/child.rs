@@ -38,11 +38,13 @@ pub(crate) fn child_main(path: &CStr, fd: c_int) -> ! {
         libc::dup2(2, 1);
     }
     let out = RecordWriter(fd);
-    match Library::open(path, libc::RTLD_LAZY) {
+    // SAFETY: running the plugin's constructors in this child is the
+    // purpose of the child; a plugin that misbehaves only takes it down.
+    match unsafe { Library::open(path, libc::RTLD_LAZY) } {
         Ok(library) => {
             out.put("opened", None);
             describe(&library, &out);
-            for sym in policy::missing_symbols(&library) {
+            for sym in probe::missing_symbols(&library) {
                 out.put("missing", Some(&sym));
             }
             // Never dlclose: that would run the plugin's destructors.
@@ -87,7 +89,7 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
             out.put("init", bit(init));
             out.put("exit", bit(exit));
             // SAFETY: as above; the name is NULL or a C string.
-            match unsafe { descriptor::name_of(desc) } {
+            match unsafe { probe::name_of(desc) } {
                 Some(name) => out.put("name", Some(&name)),
                 None => out.put("noname", None),
             }
@@ -95,24 +97,22 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
             // count; with a max_hooks too big, read the slots only if the
             // symbol is big enough to hold them all.
             let readable = max_hooks as usize <= CR_PLUGIN_HOOK__MAX
-                || dl::symbol_size(desc as usize, c"CR_PLUGIN_DESC")
-                    .is_some_and(|size| size >= std::mem::size_of::<CrPluginDesc>());
+                || library
+                    .own_symbol_entry(c"CR_PLUGIN_DESC")
+                    .is_some_and(|(sym, _)| sym.size >= std::mem::size_of::<CrPluginDesc>() as u64);
             if readable {
                 // SAFETY: the hooks array holds min(max_hooks, MAX) slots:
                 // the plugin ABI, or the symbol's size checked above.
-                let hooks = unsafe { registry::filled_hooks(desc) };
+                let hooks = unsafe { probe::filled_hooks(desc) };
                 out.put("hooks", Some(&hooks.bits().to_string()));
             }
         }
         None => {
             out.put("legacy", None);
-            let hooks = Hook::ALL
-                .into_iter()
-                .filter(|h| library.own_symbol(h.legacy_symbol_c()).is_some())
-                .fold(HookSet::empty(), |set, h| set | HookSet::of(h));
-            out.put("init", bit(library.own_symbol(c"cr_plugin_init").is_some()));
-            out.put("exit", bit(library.own_symbol(c"cr_plugin_fini").is_some()));
-            out.put("hooks", Some(&hooks.bits().to_string()));
+            let parts = probe::LegacyParts::of(library);
+            out.put("init", bit(parts.init.is_some()));
+            out.put("exit", bit(parts.exit.is_some()));
+            out.put("hooks", Some(&parts.hook_set().bits().to_string()));
         }
     }
 }
@@ -122,35 +122,36 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
 /// file's own dependencies provide.
 pub(crate) fn unresolved_in_file(path: &CStr) -> Vec<String> {
     let p = Path::new(OsStr::from_bytes(path.to_bytes()));
-    let Ok(elf) = Elf::open(p) else {
+    let Ok(elf) = ElfFile::open(p, READ_LIMIT) else {
+        return Vec::new();
+    };
+    let Some(dynamic) = elf.dynamic() else {
         return Vec::new();
     };
     let folder = p.parent().unwrap_or(Path::new("."));
-    let deps: Vec<Library> = elf
+    let deps: Vec<Library> = dynamic
         .needed()
-        .iter()
         .filter_map(|name| {
-            let by_name = CString::new(name.as_bytes()).ok()?;
-            Library::open(&by_name, libc::RTLD_LAZY)
+            // SAFETY: this runs in the child, whose purpose is to load the
+            // plugin; its dependencies' constructors run when it loads anyway.
+            unsafe { Library::open(name, libc::RTLD_LAZY) }
                 .or_else(|e| {
                     // A dependency beside the plugin ($ORIGIN).
-                    let beside = CString::new(folder.join(name).into_os_string().into_vec())
-                        .map_err(|_| e)?;
-                    Library::open(&beside, libc::RTLD_LAZY)
+                    let beside = folder.join(OsStr::from_bytes(name.to_bytes()));
+                    let beside = CString::new(beside.into_os_string().into_vec()).map_err(|_| e)?;
+                    // SAFETY: as above.
+                    unsafe { Library::open(&beside, libc::RTLD_LAZY) }
                 })
                 .ok()
         })
         .collect();
-    elf.dynamic_symbols()
-        .into_iter()
-        .filter(|s| !s.defined && !s.weak)
-        .filter(|s| {
-            let Ok(name) = CString::new(s.name.as_str()) else {
-                return false;
-            };
-            dl::global_symbol(&name).is_none() && deps.iter().all(|d| d.symbol(&name).is_none())
+    dynamic
+        .symbols()
+        .filter(|(s, _)| !s.is_defined() && !s.is_weak())
+        .filter(|(_, name)| {
+            probe::global_symbol(name).is_none() && deps.iter().all(|d| d.symbol(name).is_none())
         })
-        .map(|s| s.name)
+        .map(|(_, name)| name.to_string_lossy().into_owned())
         .collect()
 }
 
@@ -161,7 +162,12 @@ pub(crate) fn close(fd: c_int) {
 
 /// Loads `path` in a child process and collects its record, killing it
 /// after `timeout`.
-pub fn run_child(path: &CStr, timeout: Duration) -> Run {
+///
+/// # Safety
+/// The process is single-threaded: the child is forked and then runs code
+/// (the dynamic linker, the plugin's constructors) that would deadlock on a
+/// lock another thread held at the fork.
+pub(crate) unsafe fn run_child(path: &CStr, timeout: Duration) -> Run {
     let failed = |what: &str| Run {
         record: Record::default(),
         ending: Ending::Failed(format!("{what}: {}", std::io::Error::last_os_error())),
