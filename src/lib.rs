@@ -29,6 +29,7 @@
 //! | `dispatch` | hook chain walks and the typed `cr_plugin_run_*` functions |
 //! | `host` | what comes from CRIU: its symbols, the setters' values |
 //! | `logging` | into CRIU's log |
+//! | `escape` | untrusted bytes made safe for a log or a terminal |
 //! | [`abi`] | the `#[repr(C)]` layouts and constants |
 //! | `hooks`, `hook_table` | [`Hook`], [`HookSet`], the one list of hooks |
 //!
@@ -53,6 +54,7 @@ mod descriptor;
 mod dispatch;
 mod dl;
 mod elf;
+mod escape;
 mod folder;
 mod hooks;
 mod host;
@@ -76,6 +78,7 @@ pub mod probe {
     };
     pub use crate::dl::{Library, global_symbol};
     pub use crate::elf::{Dynamic, ElfError, ElfFile, Image, Load, Rela, Symbol};
+    pub use crate::escape::{Escaped, escape};
     pub use crate::folder::{Candidate, PluginDir, Source, locate};
     pub use crate::host::{DEFAULT_PLUGIN_DIR, secure_execution};
     pub use crate::policy::{
