@@ -17,7 +17,7 @@ use crate::descriptor::Version;
 use crate::dispatch::{self, DECLINED};
 use crate::hooks::HookSet;
 use crate::registry::{self, Origin};
-use crate::{host, loader, policy};
+use crate::{host, loader, policy, reentry};
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::path::PathBuf;
 
@@ -105,14 +105,21 @@ pub struct PluginInfo {
     pub legacy: bool,
 }
 
-/// The loaded plugins, in load order.
+/// The loaded plugins, in load order (none while called from plugin code
+/// that `init` or `fini` runs: the list is changing).
 pub fn plugins() -> Vec<PluginInfo> {
     use std::os::unix::ffi::OsStrExt;
+    if reentry::inside() {
+        return Vec::new();
+    }
     registry::read()
         .plugins
         .iter()
         .map(|p| PluginInfo {
-            name: p.name.clone(),
+            name: p.name().map_or_else(
+                || "(built-in)".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
             path: match &p.origin {
                 Origin::File { path, .. } => {
                     Some(std::ffi::OsStr::from_bytes(path.to_bytes()).into())
@@ -128,8 +135,13 @@ pub fn plugins() -> Vec<PluginInfo> {
 }
 
 /// Runs `call` with the registry held for reading, so no other thread can
-/// unload a plugin in the middle of a hook call.
+/// unload a plugin in the middle of a hook call. From plugin code that the
+/// loader runs (this thread holds the registry already) the chains are
+/// stable and the call goes ahead without the lock.
 fn locked(call: impl FnOnce() -> c_int) -> Answer {
+    if reentry::inside() {
+        return call().into();
+    }
     let _guard = registry::read();
     call().into()
 }

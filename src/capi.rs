@@ -8,7 +8,7 @@
 
 use crate::abi::CrPluginDesc;
 use crate::registry::{self, BuiltinDesc};
-use crate::{ctl, dispatch, host, loader, policy};
+use crate::{ctl, dispatch, host, loader, policy, reentry};
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::NonNull;
 
@@ -77,7 +77,14 @@ pub unsafe extern "C" fn cr_plugin_register_builtin(desc: *const CrPluginDesc) -
     let Some(desc) = NonNull::new(desc.cast_mut()) else {
         return -1;
     };
+    if let Err(refused) = reentry::check("cr_plugin_register_builtin") {
+        log::error!("{refused}");
+        return -1;
+    }
     let mut reg = registry::write();
+    if reg.builtins.try_reserve(1).is_err() {
+        return -1;
+    }
     if reg.builtins.iter().any(|b| b.0 == desc) {
         return -1;
     }

@@ -5,6 +5,7 @@
 
 use crate::abi::{CrPluginDesc, ListHead, PluginDesc};
 use crate::ctl::{chain, host_chains};
+use crate::escape::Escaped;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::mem::offset_of;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -92,18 +93,47 @@ unsafe fn walk_chain(
     DECLINED
 }
 
+/// Walks the chain of `hook` like [`walk`], calling `call` with each
+/// plugin's descriptor and hook function (the loader uses it to know whose
+/// code runs).
+///
+/// # Safety
+/// As [`walk`].
+pub(crate) unsafe fn walk_each(
+    hook: usize,
+    mut call: impl FnMut(*const CrPluginDesc, *mut c_void) -> c_int,
+) -> c_int {
+    if hook >= host_chains() {
+        return DECLINED;
+    }
+    let current = std::cell::Cell::new(std::ptr::null::<CrPluginDesc>());
+    // SAFETY: forwarded contract; hook is below the host's chains.
+    unsafe {
+        walk_chain(
+            hook,
+            |f| call(current.get(), f),
+            |desc, f| {
+                current.set(desc);
+                if log::max_level() >= log::LevelFilter::Debug {
+                    log_call(desc, hook, f);
+                }
+            },
+        )
+    }
+}
+
 /// CRIU's debug line for a hook call, in CRIU's words.
 fn log_call(desc: *const CrPluginDesc, hook: usize, f: *mut c_void) {
     // SAFETY: desc is a live descriptor; its name is NULL or a C string.
     let name = unsafe {
         let n = (*desc).name;
         if n.is_null() {
-            "(null)".into()
+            &b"(null)"[..]
         } else {
-            CStr::from_ptr(n).to_string_lossy()
+            CStr::from_ptr(n).to_bytes()
         }
     };
-    log::debug!("plugin: `{name}' hook {hook} -> {f:p}");
+    log::debug!("plugin: `{}' hook {hook} -> {f:p}", Escaped(name));
 }
 
 macro_rules! typed_dispatch {

@@ -5,6 +5,8 @@
 //! that touches handles sits in one place.
 
 use crate::elf::{Dynamic, MappedImage, Symbol};
+use crate::escape::Escaped;
+use crate::fallible::LineBuf;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::NonNull;
 
@@ -36,17 +38,30 @@ unsafe fn tables(map: *const LinkMap) -> Option<(MappedImage, u64)> {
     Some((image, ld.wrapping_sub(bias)))
 }
 
-/// The last `dlerror()` text, or a placeholder when there is none.
-fn last_error() -> String {
-    // SAFETY: dlerror returns NULL or a NUL-terminated string owned by libc,
-    // valid until the next dl* call on this thread; we copy it at once.
-    unsafe {
-        let msg = libc::dlerror();
-        if msg.is_null() {
-            "unknown dynamic linker error".to_owned()
-        } else {
-            CStr::from_ptr(msg).to_string_lossy().into_owned()
+/// The last `dlerror()` text, copied into a fixed buffer (no allocation).
+pub(crate) struct DlError(LineBuf<1024>);
+
+impl DlError {
+    fn last() -> DlError {
+        let mut line = LineBuf::new();
+        // SAFETY: dlerror returns NULL or a NUL-terminated string owned by
+        // libc, valid until the next dl* call on this thread; it is copied
+        // at once.
+        unsafe {
+            let msg = libc::dlerror();
+            if msg.is_null() {
+                line.push(b"unknown dynamic linker error");
+            } else {
+                line.push(CStr::from_ptr(msg).to_bytes());
+            }
         }
+        DlError(line)
+    }
+}
+
+impl std::fmt::Display for DlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", Escaped(self.0.text()))
     }
 }
 
@@ -64,10 +79,23 @@ impl Library {
     /// `dlopen` runs the object's constructors, and dropping the value runs
     /// its destructors: arbitrary code, which the caller chooses to trust.
     pub unsafe fn open(path: &CStr, flags: c_int) -> Result<Library, String> {
+        // SAFETY: forwarded contract.
+        unsafe { Library::try_open(path, flags) }.map_err(|e| e.to_string())
+    }
+
+    /// [`Library::open`], with the error kept in a fixed buffer.
+    ///
+    /// # Safety
+    /// As [`Library::open`].
+    #[allow(
+        clippy::result_large_err,
+        reason = "kept on the stack: no allocation when memory runs out"
+    )]
+    pub(crate) unsafe fn try_open(path: &CStr, flags: c_int) -> Result<Library, DlError> {
         // SAFETY: path is NUL-terminated; running the object's code is the
         // caller's decision (this function's contract).
         let handle = unsafe { libc::dlopen(path.as_ptr(), flags) };
-        let handle = NonNull::new(handle).ok_or_else(last_error)?;
+        let handle = NonNull::new(handle).ok_or_else(DlError::last)?;
         let mut map: *mut c_void = std::ptr::null_mut();
         // SAFETY: RTLD_DI_LINKMAP stores one pointer into `map`; the handle is live.
         let rc = unsafe {
@@ -109,6 +137,26 @@ impl Library {
         }
         let addr = NonNull::new(bias.wrapping_add(sym.value) as *mut c_void)?;
         Some((sym, addr))
+    }
+
+    /// The symbol `name` as `dlsym` on the handle finds it (in the object
+    /// first, then in its dependencies), with its symbol table entry. The
+    /// object's own table is read first, so a symbol it defines is judged
+    /// before `dlsym` could run an indirect function's resolver.
+    pub(crate) fn symbol_entry(&self, name: &CStr) -> Option<(Symbol, NonNull<c_void>)> {
+        if let Some(own) = self.own_symbol_entry(name) {
+            return Some(own);
+        }
+        let addr = self.symbol(name)?;
+        let map = defining_object(addr.as_ptr())?;
+        // SAFETY: dladdr1 gave the live link_map of the object holding addr,
+        // a dependency of ours that stays loaded while we are.
+        let (image, ld) = unsafe { tables(map.cast()) }?;
+        // SAFETY: as above; only l_addr is read.
+        let bias = unsafe { (*map.cast::<LinkMap>()).l_addr };
+        let sym = Dynamic::read(&image, ld, None)?.lookup(name)?;
+        (sym.is_defined() && sym.value.wrapping_add(bias) == addr.as_ptr() as u64)
+            .then_some((sym, addr))
     }
 
     /// [`Library::own_symbol_entry`]'s address.

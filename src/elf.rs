@@ -163,6 +163,52 @@ impl std::fmt::Display for ElfError {
 
 impl std::error::Error for ElfError {}
 
+/// Where the loadable segments of the ELF file whose first bytes are `head`
+/// (of a file of `size` bytes) end in the file, read without allocating:
+/// the loader's check before `dlopen`. `Truncated` when the program headers
+/// themselves lie past the end.
+pub(crate) fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
+    if head.len() < 4 || &head[..4] != b"\x7fELF" {
+        return Err(ElfError::NotElf);
+    }
+    if head.len() < EHDR_SIZE || head[4] != 2 || head[5] != 1 {
+        return Err(ElfError::Unsupported("not a 64-bit little-endian object"));
+    }
+    let bad = ElfError::Malformed("program headers out of range");
+    let phoff = u64_at(head, 0x20).ok_or(bad.clone())?;
+    let phentsize = u64::from(u16_at(head, 0x36).ok_or(bad.clone())?);
+    let phnum = u64::from(u16_at(head, 0x38).ok_or(bad.clone())?);
+    if phentsize != PHDR_SIZE {
+        return Err(ElfError::Malformed(
+            "program header entries are not 56 bytes",
+        ));
+    }
+    let ph_end = phnum
+        .checked_mul(PHDR_SIZE)
+        .and_then(|n| n.checked_add(phoff))
+        .ok_or(bad.clone())?;
+    if ph_end > size {
+        return Err(ElfError::Truncated {
+            need: ph_end,
+            have: size,
+        });
+    }
+    let mut end = 0u64;
+    for i in 0..phnum {
+        let at = usize::try_from(phoff + i * PHDR_SIZE).map_err(|_| bad.clone())?;
+        let kind =
+            u32_at(head, at).ok_or(ElfError::Malformed("program headers beyond what was read"))?;
+        if kind != PT_LOAD {
+            continue;
+        }
+        let (Some(offset), Some(filesz)) = (u64_at(head, at + 8), u64_at(head, at + 32)) else {
+            return Err(ElfError::Malformed("program headers beyond what was read"));
+        };
+        end = end.max(offset.checked_add(filesz).ok_or(bad.clone())?);
+    }
+    Ok(end)
+}
+
 /// A plugin file's ELF and program headers, with as much of its content as
 /// was read.
 #[derive(Debug, Clone)]

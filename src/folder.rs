@@ -1,8 +1,12 @@
-//! Which folder the plugins come from, and which of its entries are plugins.
+//! Which folder the plugins come from, and which of its entries are plugins,
+//! in which order. Reading a folder allocates twice per init (one buffer of
+//! names, one index), never per entry, and fails cleanly when memory runs out.
 
+use crate::escape::Escaped;
+use crate::fallible::{Errno, OutOfMemory, try_cstring};
 use crate::host::{self, DEFAULT_PLUGIN_DIR, host};
-use std::ffi::{CStr, CString};
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::{CStr, CString, c_char};
+use std::fmt;
 
 /// Where the plugin folder came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,42 +21,85 @@ pub enum Source {
     Default,
 }
 
+/// The environment variable that names the plugin folder.
+pub(crate) const LIBS_DIR_ENV: &CStr = c"CRIU_LIBS_DIR";
+
+/// `getenv` without allocating.
+pub(crate) fn env(name: &CStr) -> Option<&'static CStr> {
+    // SAFETY: getenv returns NULL or a pointer into the environment, valid
+    // until the environment changes; CRIU does not change it while the
+    // loader runs, and callers copy what they keep.
+    let value = unsafe { libc::getenv(name.as_ptr()) };
+    // SAFETY: a non-NULL getenv result is a NUL-terminated string.
+    (!value.is_null()).then(|| unsafe { CStr::from_ptr(value) })
+}
+
 /// Picks the folder without side effects: `opts.libdir`, else the setter,
 /// else `CRIU_LIBS_DIR` (ignored in secure-execution mode), else the default
 /// folder if it exists; `None`: no plugins.
-pub fn locate() -> Option<(CString, Source)> {
+pub(crate) fn try_locate() -> Result<Option<(CString, Source)>, OutOfMemory> {
     if let Some(dir) = host().opts_libdir() {
-        return Some((dir, Source::Libdir));
+        return Ok(Some((dir?, Source::Libdir)));
     }
-    if let Some(dir) = host::libdir_setting() {
-        return Some((dir, Source::Setter));
+    if let Some(dir) = host::libdir_setting()? {
+        return Ok(Some((dir, Source::Setter)));
     }
-    if let Some(dir) = std::env::var_os("CRIU_LIBS_DIR") {
+    if let Some(dir) = env(LIBS_DIR_ENV) {
         if !host::secure_execution() {
-            return CString::new(dir.as_bytes())
-                .ok()
-                .map(|d| (d, Source::Environment));
+            return Ok(Some((try_cstring(dir)?, Source::Environment)));
         }
         log::warn!(
             "Ignoring CRIU_LIBS_DIR={} in secure-execution mode (set-user-ID or file capabilities)",
-            dir.to_string_lossy()
+            Escaped(dir.to_bytes())
         );
     }
-    let default = CString::new(DEFAULT_PLUGIN_DIR).expect("the default folder holds no NUL");
+    let default = default_dir();
     // SAFETY: access only reads the NUL-terminated path.
-    let exists = unsafe { libc::access(default.as_ptr(), libc::F_OK) } == 0;
-    exists.then_some((default, Source::Default))
+    if unsafe { libc::access(default.as_ptr(), libc::F_OK) } == 0 {
+        return Ok(Some((try_cstring(default)?, Source::Default)));
+    }
+    log::info!(
+        "No plugins: the default plugin folder {} does not exist ({}), no --libdir was given and CRIU_LIBS_DIR is not set{}",
+        Escaped(DEFAULT_PLUGIN_DIR.as_bytes()),
+        Errno::last(),
+        if env(LIBS_DIR_ENV).is_some() {
+            " (it is, but ignored in secure-execution mode)"
+        } else {
+            ""
+        }
+    );
+    Ok(None)
 }
 
-/// [`locate`], then records the choice in `opts.libdir` as CRIU's loader does.
-pub(crate) fn choose() -> Option<CString> {
-    let (dir, source) = locate()?;
+/// The build-time default folder as a C string.
+pub(crate) fn default_dir() -> &'static CStr {
+    static DIR: &CStr = match CStr::from_bytes_with_nul(
+        concat!(env!("CRIU_PLUGIN_DEFAULT_DIR"), "\0").as_bytes(),
+    ) {
+        Ok(s) => s,
+        Err(_) => panic!("CRIU_PLUGIN_DEFAULT_DIR holds a NUL"),
+    };
+    DIR
+}
+
+/// Picks the folder as the loader does: `opts.libdir`, else the host's
+/// `cr_plugin_set_libdir`, else `CRIU_LIBS_DIR` (ignored in secure-execution
+/// mode), else the default folder if it exists; `None`: no plugins.
+pub fn locate() -> Option<(CString, Source)> {
+    try_locate().unwrap_or_else(|_| std::alloc::handle_alloc_error(std::alloc::Layout::new::<u8>()))
+}
+
+/// [`try_locate`], then records the choice in `opts.libdir` as CRIU's loader does.
+pub(crate) fn choose() -> Result<Option<CString>, OutOfMemory> {
+    let Some((dir, source)) = try_locate()? else {
+        return Ok(None);
+    };
     log::debug!(
         "Loading plugins from {} ({source:?})",
-        dir.to_string_lossy()
+        Escaped(dir.to_bytes())
     );
     host().record_libdir(&dir);
-    Some(dir)
+    Ok(Some(dir))
 }
 
 /// Whether a folder entry is a plugin candidate: its name ends in `.so`.
@@ -60,21 +107,48 @@ pub(crate) fn is_candidate(name: &[u8]) -> bool {
     name.len() >= 3 && name.ends_with(b".so")
 }
 
-/// `dir/name`, if it fits in `PATH_MAX` bytes with its NUL.
-pub(crate) fn join(dir: &[u8], name: &[u8]) -> Option<CString> {
-    let mut path = Vec::with_capacity(dir.len() + 1 + name.len());
-    path.extend_from_slice(dir);
-    path.push(b'/');
-    path.extend_from_slice(name);
-    if path.len() >= libc::PATH_MAX as usize {
-        return None;
-    }
-    CString::new(path).ok()
+/// A path of at most `PATH_MAX` bytes with its NUL, on the stack.
+pub(crate) struct JoinedPath {
+    buf: [u8; libc::PATH_MAX as usize],
+    len: usize,
 }
 
-/// Sorts candidate names in byte order: the documented load order.
-pub(crate) fn sort(names: &mut [Vec<u8>]) {
-    names.sort_unstable();
+impl JoinedPath {
+    /// `dir/name`, if it fits in `PATH_MAX` bytes with its NUL.
+    pub(crate) fn join(dir: &[u8], name: &[u8]) -> Option<JoinedPath> {
+        let len = dir.len().checked_add(1)?.checked_add(name.len())?;
+        if len >= libc::PATH_MAX as usize || dir.contains(&0) || name.contains(&0) {
+            return None;
+        }
+        let mut p = JoinedPath {
+            buf: [0; libc::PATH_MAX as usize],
+            len,
+        };
+        p.buf[..dir.len()].copy_from_slice(dir);
+        p.buf[dir.len()] = b'/';
+        p.buf[dir.len() + 1..len].copy_from_slice(name);
+        Some(p)
+    }
+
+    /// The path.
+    pub(crate) fn as_c_str(&self) -> &CStr {
+        CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c"")
+    }
+}
+
+/// What kind of file a `st_mode` says, in words, when it is not a regular
+/// file (`None` for a regular file).
+pub(crate) fn not_regular(mode: u32) -> Option<&'static str> {
+    match mode & libc::S_IFMT {
+        libc::S_IFREG => None,
+        libc::S_IFIFO => Some("a FIFO"),
+        libc::S_IFSOCK => Some("a socket"),
+        libc::S_IFCHR => Some("a character device"),
+        libc::S_IFBLK => Some("a block device"),
+        libc::S_IFDIR => Some("a directory"),
+        libc::S_IFLNK => Some("a symbolic link"),
+        _ => Some("a file of an unknown type"),
+    }
 }
 
 /// An open plugin folder (`opendir`), closed when dropped. The trust checks
@@ -94,22 +168,94 @@ pub struct Candidate {
     pub path: CString,
 }
 
+/// Why a folder could not be read.
+#[derive(Debug)]
+pub(crate) enum DirError {
+    /// `opendir` or `readdir` failed.
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// The folder.
+        path: CString,
+        /// `errno`.
+        errno: Errno,
+    },
+    /// A candidate's path does not fit in `PATH_MAX`.
+    TooLong {
+        /// The folder.
+        path: CString,
+        /// The entry's name.
+        name: Vec<u8>,
+    },
+    /// Memory ran out.
+    OutOfMemory,
+}
+
+impl From<OutOfMemory> for DirError {
+    fn from(_: OutOfMemory) -> DirError {
+        DirError::OutOfMemory
+    }
+}
+
+impl fmt::Display for DirError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DirError::Io { what, path, errno } => {
+                write!(f, "{what} {}: {errno}", Escaped(path.to_bytes()))
+            }
+            DirError::TooLong { path, name } => write!(
+                f,
+                "Unable to build plugin path: it does not fit in PATH_MAX ({} bytes): {}/{}",
+                libc::PATH_MAX,
+                Escaped(path.to_bytes()),
+                Escaped(name)
+            ),
+            DirError::OutOfMemory => f.write_str("Unable to read the plugin folder: out of memory"),
+        }
+    }
+}
+
+/// The names of a folder's candidates, in load order (byte order of the
+/// names), in one buffer.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    bytes: Vec<u8>,
+    index: Vec<(u32, u32)>,
+}
+
+impl Names {
+    /// How many there are.
+    pub(crate) fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// The names, in load order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.index
+            .iter()
+            .map(|&(start, len)| &self.bytes[start as usize..(start + len) as usize])
+    }
+}
+
 impl PluginDir {
-    /// Opens `path`; the error is the message to log.
-    pub fn open(path: &CStr) -> Result<PluginDir, String> {
+    /// Opens `path`.
+    pub(crate) fn try_open(path: &CStr) -> Result<PluginDir, DirError> {
+        let path = try_cstring(path)?;
         // SAFETY: path is NUL-terminated; opendir returns NULL or a handle we own.
         let dir = unsafe { libc::opendir(path.as_ptr()) };
         match std::ptr::NonNull::new(dir) {
-            Some(dir) => Ok(PluginDir {
-                dir,
-                path: path.to_owned(),
+            Some(dir) => Ok(PluginDir { dir, path }),
+            None => Err(DirError::Io {
+                what: "Unable to open directory",
+                errno: Errno::last(),
+                path,
             }),
-            None => Err(format!(
-                "Unable to open directory {}: {}",
-                path.to_string_lossy(),
-                std::io::Error::last_os_error()
-            )),
         }
+    }
+
+    /// Opens `path`; the error is the message to show.
+    pub fn open(path: &CStr) -> Result<PluginDir, String> {
+        PluginDir::try_open(path).map_err(|e| e.to_string())
     }
 
     /// The folder's path.
@@ -117,31 +263,54 @@ impl PluginDir {
         &self.path
     }
 
+    fn fd(&self) -> libc::c_int {
+        // SAFETY: the DIR is open, so dirfd gives its valid descriptor.
+        unsafe { libc::dirfd(self.dir.as_ptr()) }
+    }
+
     /// `fstat` of the folder itself.
     pub fn stat_self(&self) -> Option<libc::stat> {
-        // SAFETY: the DIR is open, so its descriptor is valid; stat is plain data.
+        // SAFETY: the descriptor is valid; stat is plain data.
         unsafe {
             let mut st: libc::stat = std::mem::zeroed();
-            (libc::fstat(libc::dirfd(self.dir.as_ptr()), &mut st) == 0).then_some(st)
+            (libc::fstat(self.fd(), &mut st) == 0).then_some(st)
         }
     }
 
-    /// `stat` of the entry `name` (following symbolic links: what `dlopen`
-    /// would map), relative to the open folder.
-    pub fn stat(&self, name: &CStr) -> Option<libc::stat> {
+    /// `stat` of the entry `name`, following symbolic links (what `dlopen`
+    /// would map) unless `nofollow`, relative to the open folder.
+    pub fn stat_at(&self, name: &CStr, nofollow: bool) -> Option<libc::stat> {
+        let flags = if nofollow {
+            libc::AT_SYMLINK_NOFOLLOW
+        } else {
+            0
+        };
         // SAFETY: as in stat_self; name is NUL-terminated.
         unsafe {
             let mut st: libc::stat = std::mem::zeroed();
-            (libc::fstatat(libc::dirfd(self.dir.as_ptr()), name.as_ptr(), &mut st, 0) == 0)
-                .then_some(st)
+            (libc::fstatat(self.fd(), name.as_ptr(), &mut st, flags) == 0).then_some(st)
         }
     }
 
-    /// The candidate plugin files, in load order (byte order of their
-    /// names). The error is the message to log.
-    pub fn candidates(&mut self) -> Result<Vec<Candidate>, String> {
-        let shown = self.path.to_string_lossy().into_owned();
-        let mut names = Vec::new();
+    /// `stat` of the entry `name`, following symbolic links.
+    pub fn stat(&self, name: &CStr) -> Option<libc::stat> {
+        self.stat_at(name, false)
+    }
+
+    /// Opens the entry `name` for reading, without blocking (a FIFO must
+    /// not wait for a writer) and without becoming a controlling terminal.
+    pub(crate) fn open_entry(&self, name: &CStr) -> Option<std::fs::File> {
+        use std::os::fd::FromRawFd;
+        let flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY;
+        // SAFETY: openat on our directory descriptor with a C string.
+        let fd = unsafe { libc::openat(self.fd(), name.as_ptr(), flags) };
+        // SAFETY: a descriptor openat just returned is ours to own.
+        (fd >= 0).then(|| unsafe { std::fs::File::from_raw_fd(fd) })
+    }
+
+    /// The candidate names, in load order (byte order of the names).
+    pub(crate) fn names(&mut self) -> Result<Names, DirError> {
+        let mut names = Names::default();
         loop {
             // SAFETY: readdir on our open DIR; the entry it returns stays
             // valid until the next readdir, and its name is copied at once.
@@ -151,38 +320,65 @@ impl PluginDir {
                 libc::readdir(self.dir.as_ptr())
             };
             if entry.is_null() {
-                let err = std::io::Error::last_os_error();
-                if err.raw_os_error() == Some(0) {
+                let errno = Errno::last();
+                if errno.0 == 0 {
                     break;
                 }
-                return Err(format!(
-                    "Unable to read the libraries directory {shown}: {err}"
-                ));
+                return Err(DirError::Io {
+                    what: "Unable to read the libraries directory",
+                    path: try_cstring(&self.path)?,
+                    errno,
+                });
             }
             // SAFETY: d_name is a NUL-terminated array inside the entry.
-            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) }.to_bytes();
-            if is_candidate(name) {
-                names.push(name.to_vec());
+            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr().cast::<c_char>()) };
+            let name = name.to_bytes();
+            if !is_candidate(name) {
+                continue;
             }
+            if JoinedPath::join(self.path.to_bytes(), name).is_none() {
+                let mut copy = Vec::new();
+                copy.try_reserve_exact(name.len())
+                    .map_err(OutOfMemory::from)?;
+                copy.extend_from_slice(name);
+                return Err(DirError::TooLong {
+                    path: try_cstring(&self.path)?,
+                    name: copy,
+                });
+            }
+            let start = u32::try_from(names.bytes.len()).map_err(|_| OutOfMemory)?;
+            names
+                .bytes
+                .try_reserve(name.len())
+                .map_err(OutOfMemory::from)?;
+            names.index.try_reserve(1).map_err(OutOfMemory::from)?;
+            names.bytes.extend_from_slice(name);
+            names.index.push((start, name.len() as u32));
         }
-        sort(&mut names);
-        if names.is_empty() {
-            log::debug!("No plugins (*.so) in {shown}");
+        let bytes = &names.bytes;
+        let key = |&(s, l): &(u32, u32)| &bytes[s as usize..(s + l) as usize];
+        // sort_unstable_by does not allocate.
+        names.index.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        if names.len() == 0 {
+            log::debug!("No plugins (*.so) in {}", Escaped(self.path.to_bytes()));
         }
-        names
-            .into_iter()
-            .map(|name| {
-                let path = join(self.path.to_bytes(), &name).ok_or_else(|| {
-                    format!(
-                        "Unable to build plugin path: {shown}/{} does not fit in PATH_MAX ({} bytes)",
-                        String::from_utf8_lossy(&name),
-                        libc::PATH_MAX
-                    )
-                })?;
-                let name = CString::new(name).expect("directory entry names hold no NUL");
-                Ok(Candidate { name, path })
+        Ok(names)
+    }
+
+    /// The candidate plugin files, in load order (byte order of their
+    /// names). The error is the message to show.
+    pub fn candidates(&mut self) -> Result<Vec<Candidate>, String> {
+        let names = self.names().map_err(|e| e.to_string())?;
+        Ok(names
+            .iter()
+            .filter_map(|name| {
+                let path = JoinedPath::join(self.path.to_bytes(), name)?;
+                Some(Candidate {
+                    name: CString::new(name).ok()?,
+                    path: path.as_c_str().to_owned(),
+                })
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -211,36 +407,44 @@ mod tests {
 
     #[test]
     fn order_is_byte_order() {
-        let mut names: Vec<Vec<u8>> = vec![
-            b"b.so".to_vec(),
-            b"a.so".to_vec(),
-            b"B.so".to_vec(),
-            b"a0.so".to_vec(),
-        ];
-        sort(&mut names);
-        assert_eq!(
-            names,
-            vec![
-                b"B.so".to_vec(),
-                b"a.so".to_vec(),
-                b"a0.so".to_vec(),
-                b"b.so".to_vec()
-            ]
-        );
+        let dir = std::env::temp_dir().join(format!("criu-plugin-order-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for n in ["b.so", "a.so", "B.so", "a0.so", "notes.txt"] {
+            std::fs::write(dir.join(n), b"").unwrap();
+        }
+        let path = CString::new(dir.to_str().unwrap()).unwrap();
+        let mut d = PluginDir::try_open(&path).unwrap();
+        let names = d.names().unwrap();
+        let got: Vec<&[u8]> = names.iter().collect();
+        assert_eq!(got, vec![&b"B.so"[..], b"a.so", b"a0.so", b"b.so"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn join_respects_path_max() {
         assert_eq!(
-            join(b"/usr/lib/criu", b"x.so").unwrap().as_bytes(),
-            b"/usr/lib/criu/x.so"
+            JoinedPath::join(b"/usr/lib/criu", b"x.so")
+                .unwrap()
+                .as_c_str(),
+            c"/usr/lib/criu/x.so"
         );
         let long = vec![b'a'; libc::PATH_MAX as usize - 5];
-        assert!(join(&long, b"x.so").is_none());
+        assert!(JoinedPath::join(&long, b"x.so").is_none());
         let fits = vec![b'a'; libc::PATH_MAX as usize - 6];
         assert_eq!(
-            join(&fits, b"x.so").unwrap().as_bytes().len(),
+            JoinedPath::join(&fits, b"x.so")
+                .unwrap()
+                .as_c_str()
+                .to_bytes()
+                .len(),
             libc::PATH_MAX as usize - 1
         );
+    }
+
+    #[test]
+    fn kinds_of_files() {
+        assert_eq!(not_regular(libc::S_IFREG | 0o644), None);
+        assert_eq!(not_regular(libc::S_IFIFO | 0o644), Some("a FIFO"));
+        assert_eq!(not_regular(libc::S_IFDIR | 0o755), Some("a directory"));
     }
 }

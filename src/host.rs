@@ -7,6 +7,7 @@
 //! check) and in a plain C program, which uses the setters in `capi` instead.
 
 use crate::dl;
+use crate::fallible::{OutOfMemory, try_cstring};
 use std::ffi::{CStr, CString, c_char, c_int, c_uint};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -125,7 +126,7 @@ impl Host {
     }
 
     /// The folder CRIU was given with `--libdir`, if any.
-    pub(crate) fn opts_libdir(&self) -> Option<CString> {
+    pub(crate) fn opts_libdir(&self) -> Option<Result<CString, OutOfMemory>> {
         let slot = self.opts_libdir? as *const *const c_char;
         // SAFETY: find_opts_libdir checked that `opts` is a data symbol at
         // least OPTS_LIBDIR_OFFSET + 8 bytes long, and the offset is CRIU's
@@ -133,7 +134,7 @@ impl Host {
         // NULL or a NUL-terminated heap string there.
         unsafe {
             let value = slot.read();
-            (!value.is_null()).then(|| CStr::from_ptr(value).to_owned())
+            (!value.is_null()).then(|| try_cstring(CStr::from_ptr(value)))
         }
     }
 
@@ -176,11 +177,13 @@ pub(crate) fn set_libdir(dir: Option<CString>) {
 }
 
 /// The folder set with [`set_libdir`].
-pub(crate) fn libdir_setting() -> Option<CString> {
+pub(crate) fn libdir_setting() -> Result<Option<CString>, OutOfMemory> {
     LIBDIR_SETTING
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .clone()
+        .as_deref()
+        .map(try_cstring)
+        .transpose()
 }
 
 /// Sets the images folder descriptor `criu_get_image_dir` returns (-1: unset).

@@ -26,6 +26,8 @@
 //! | `registry` | the records of loaded plugins, and their lock |
 //! | `ctl` | the exported `cr_plugin_ctl` and the size of the host's copy |
 //! | `list` | CRIU's intrusive list |
+//! | `reentry` | calls into the loader from plugin code it runs, refused |
+//! | `fallible` | allocation that fails cleanly, messages without allocating |
 //! | `dispatch` | hook chain walks and the typed `cr_plugin_run_*` functions |
 //! | `host` | what comes from CRIU: its symbols, the setters' values |
 //! | `logging` | into CRIU's log |
@@ -55,6 +57,7 @@ mod dispatch;
 mod dl;
 mod elf;
 mod escape;
+mod fallible;
 mod folder;
 mod hooks;
 mod host;
@@ -62,6 +65,7 @@ mod list;
 mod loader;
 mod logging;
 mod policy;
+mod reentry;
 mod registry;
 
 pub use api::{Answer, InitError, PluginInfo, Stage};

@@ -1,16 +1,24 @@
 //! `cr_plugin_init` and `cr_plugin_fini`: finding the plugin folder, loading,
 //! checking, initialising and chaining each plugin, rolling back on failure,
 //! and unloading.
+//!
+//! Every step that can fail logs one line naming the file and the reason and
+//! fails the whole init, which then unloads what it loaded. Memory running
+//! out is such a failure: nothing on these paths allocates infallibly.
 
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage};
-use crate::descriptor::{self, LegacyParts, Refusal};
+use crate::descriptor::{self, LegacyParts};
 use crate::dl::Library;
-use crate::folder::{self, PluginDir};
+use crate::elf::{self, ElfError};
+use crate::escape::Escaped;
+use crate::fallible::{OutOfMemory, try_box, try_cstring, try_format};
+use crate::folder::{self, DirError, JoinedPath, PluginDir};
 use crate::host::{self, host};
+use crate::reentry::{self, Running};
 use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
 use crate::{ctl, dispatch, logging, policy};
-use std::collections::HashMap;
-use std::ffi::{CStr, c_int};
+use std::ffi::{CStr, c_char, c_int};
+use std::fmt;
 use std::ptr::NonNull;
 
 /// Why `cr_plugin_init` failed; each is logged where it happens.
@@ -19,21 +27,35 @@ pub struct InitError(pub String);
 
 impl std::fmt::Display for InitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        if self.0.is_empty() {
+            f.write_str("plugin initialisation failed (out of memory)")
+        } else {
+            f.write_str(&self.0)
+        }
     }
 }
 
 impl std::error::Error for InitError {}
 
-fn fail(msg: String) -> InitError {
-    log::error!("{msg}");
-    InitError(msg)
+/// Logs `args` as an error and makes the error value (its text, when
+/// memory allows).
+fn fail(args: fmt::Arguments<'_>) -> InitError {
+    log::error!("{args}");
+    InitError(try_format(args).unwrap_or_default())
+}
+
+fn out_of_memory(what: fmt::Arguments<'_>) -> InitError {
+    fail(format_args!("{what}: out of memory"))
 }
 
 /// `cr_plugin_init(stage)`: loads every plugin, or none.
 pub(crate) fn init(stage_value: c_int) -> Result<(), InitError> {
     logging::install();
+    if let Err(refused) = reentry::check("cr_plugin_init") {
+        return Err(fail(format_args!("{refused}")));
+    }
     let mut reg = registry::write();
+    let _busy = reentry::Busy::start();
     if !reg.plugins.is_empty() {
         log::warn!(
             "cr_plugin_init({stage_value}) called while {} plugins are still loaded; finalising them first",
@@ -73,33 +95,18 @@ pub(crate) fn init(stage_value: c_int) -> Result<(), InitError> {
     result
 }
 
-/// Plugin names taken so far in this init, with the index of their plugin.
-type Names = HashMap<String, usize>;
-
 fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
-    let mut names = Names::new();
-    for builtin in reg.builtins.clone() {
-        load_builtin(reg, &mut names, stage_value, builtin.0)?;
+    reg.by_name.clear();
+    let builtins = reg.builtins.len();
+    reserve(reg, builtins)?;
+    for i in 0..builtins {
+        let desc = reg.builtins[i].0;
+        load_builtin(reg, stage_value, desc)?;
     }
-    if let Some(path) = folder::choose() {
-        let mut dir = PluginDir::open(&path).map_err(fail)?;
-        // SAFETY: geteuid has no preconditions.
-        let euid = unsafe { libc::geteuid() };
-        policy::check_trust(dir.stat_self(), euid, "Plugin folder", dir.path()).map_err(|why| {
-            fail(format!(
-                "Refusing plugin folder {}: {why}",
-                path.to_string_lossy()
-            ))
-        })?;
-        for candidate in dir.candidates().map_err(fail)? {
-            let trust = policy::check_trust(
-                dir.stat(&candidate.name),
-                euid,
-                "Plugin file",
-                &candidate.path,
-            );
-            load_file(reg, &mut names, stage_value, &candidate.path, trust)?;
-        }
+    let dir = folder::choose()
+        .map_err(|_| out_of_memory(format_args!("Unable to choose the plugin folder")))?;
+    if let Some(path) = dir {
+        load_folder(reg, stage_value, &path)?;
     }
     if stage_value == stage::RESTORE {
         restore_checks()?;
@@ -107,89 +114,259 @@ fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
     Ok(())
 }
 
-/// The restore stage's last steps: CRIU's inventory check (the images name
-/// the plugins they need), then RESTORE_INIT.
-fn restore_checks() -> Result<(), InitError> {
-    if let Some(rc) = host().check_inventory_plugins()
-        && rc != 0
-    {
-        return Err(fail(format!(
-            "check_inventory_plugins() failed ({rc}): the images need a plugin that did not load"
-        )));
-    }
-    // SAFETY: the chains are well formed and only this thread changes them
-    // (it holds the registry lock).
-    let rc = unsafe { dispatch::cr_plugin_run_restore_init() };
-    if rc < 0 && rc != -libc::ENOTSUP {
-        return Err(fail(format!("RESTORE_INIT hook failed with {rc}")));
+/// Room for `more` plugins, so that recording a loaded plugin never fails.
+fn reserve(reg: &mut Registry, more: usize) -> Result<(), InitError> {
+    let (a, b) = (reg.plugins.try_reserve(more), reg.by_name.try_reserve(more));
+    if a.is_err() || b.is_err() {
+        return Err(out_of_memory(format_args!("Unable to load {more} plugins")));
     }
     Ok(())
 }
 
-/// Loads the plugin file `path`, whose trust check gave `trust`.
+fn load_folder(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<(), InitError> {
+    let shown = || Escaped(path.to_bytes());
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    if let Err(concern) = policy::check_path(path, true, euid) {
+        // The folder itself keeps the words it always had; a folder on
+        // the way to it is named.
+        if concern.is_last() {
+            concern_or_refuse(
+                format_args!("Plugin folder {} {}", shown(), concern.why()),
+                format_args!("Refusing plugin folder {}", shown()),
+            )?;
+        } else {
+            concern_or_refuse(
+                format_args!("Plugin folder {}: {concern} on its path", shown()),
+                format_args!("Refusing plugin folder {}", shown()),
+            )?;
+        }
+    }
+    let mut dir = PluginDir::try_open(path).map_err(|e| dir_error(&e))?;
+    let names = dir.names().map_err(|e| dir_error(&e))?;
+    reserve(reg, names.len())?;
+    for name in names.iter() {
+        // names() only keeps names whose joined path fits in PATH_MAX.
+        let Some(full) = JoinedPath::join(dir.path().to_bytes(), name) else {
+            continue;
+        };
+        let mut name_buf = [0u8; 256];
+        name_buf[..name.len()].copy_from_slice(name);
+        let Ok(name) = CStr::from_bytes_until_nul(&name_buf) else {
+            continue;
+        };
+        load_file(reg, stage_value, &dir, name, full.as_c_str(), euid)?;
+    }
+    Ok(())
+}
+
+fn dir_error(e: &DirError) -> InitError {
+    fail(format_args!("{e}"))
+}
+
+/// A warning in normal mode; in strict mode the refusal, logged as
+/// `{refusal}: {message} (strict mode)`.
+fn concern_or_refuse(
+    message: fmt::Arguments<'_>,
+    refusal: fmt::Arguments<'_>,
+) -> Result<(), InitError> {
+    if policy::strict() {
+        return Err(fail(format_args!("{refusal}: {message} (strict mode)")));
+    }
+    log::warn!("{message}");
+    Ok(())
+}
+
+/// The restore stage's last steps: CRIU's inventory check (the images name
+/// the plugins they need), then RESTORE_INIT.
+fn restore_checks() -> Result<(), InitError> {
+    let inventory = Running {
+        who: std::ptr::null(),
+        what: "the inventory check",
+    };
+    if let Some(rc) = reentry::running(inventory, || host().check_inventory_plugins())
+        && rc != 0
+    {
+        return Err(fail(format_args!(
+            "check_inventory_plugins() failed ({rc}): the images need a plugin that did not load"
+        )));
+    }
+    // SAFETY: the chains are well formed and only this thread changes them
+    // (it holds the registry lock); RESTORE_INIT takes no arguments.
+    let rc = unsafe {
+        dispatch::walk_each(crate::hooks::Hook::RestoreInit.index(), |desc, f| {
+            let who = if desc.is_null() {
+                std::ptr::null()
+            } else {
+                (*desc).name
+            };
+            let running = Running {
+                who,
+                what: "its RESTORE_INIT hook",
+            };
+            let f =
+                std::mem::transmute::<*mut std::ffi::c_void, unsafe extern "C" fn() -> c_int>(f);
+            reentry::running(running, || f())
+        })
+    };
+    if rc < 0 && rc != -libc::ENOTSUP {
+        return Err(fail(format_args!("RESTORE_INIT hook failed with {rc}")));
+    }
+    Ok(())
+}
+
+/// Loads the plugin file `name` of `dir` (whose path is `path`).
+#[allow(
+    clippy::result_large_err,
+    reason = "kept on the stack: no allocation when memory runs out"
+)]
 fn load_file(
     reg: &mut Registry,
-    names: &mut Names,
     stage_value: c_int,
+    dir: &PluginDir,
+    name: &CStr,
     path: &CStr,
-    trust: Result<(), String>,
+    euid: u32,
 ) -> Result<(), InitError> {
-    // Messages are built only when something goes wrong.
-    let shown = || path.to_string_lossy();
-    trust.map_err(|why| fail(format!("Refusing plugin {}: {why}", shown())))?;
-    // SAFETY: running the plugin's constructors is the loader's purpose; the
-    // trust check above decided whether this file may run.
-    let library = unsafe { Library::open(path, libc::RTLD_LAZY) }
-        .map_err(|e| fail(format!("Unable to load {}: {e}", shown())))?;
+    let shown = || Escaped(path.to_bytes());
+    let refuse = |why: fmt::Arguments<'_>| fail(format_args!("Refusing plugin {}: {why}", shown()));
+    // What dlopen would map: the entry, symbolic links followed.
+    if let Some(st) = dir.stat(name) {
+        if let Some(kind) = folder::not_regular(st.st_mode) {
+            return Err(refuse(format_args!("it is {kind}, not a regular file")));
+        }
+        if let Some(why) = policy::untrusted(st.st_uid, st.st_mode, euid) {
+            concern_or_refuse(
+                format_args!("Plugin file {} {why}", shown()),
+                format_args!("Refusing plugin {}", shown()),
+            )?;
+        }
+        if dir
+            .stat_at(name, true)
+            .is_some_and(|l| l.st_mode & libc::S_IFMT == libc::S_IFLNK)
+            && let Err(concern) = policy::check_path(path, false, euid)
+        {
+            concern_or_refuse(
+                format_args!(
+                    "Plugin file {}: {concern} on the path to its target",
+                    shown()
+                ),
+                format_args!("Refusing plugin {}", shown()),
+            )?;
+        }
+        check_complete(dir, name, st.st_size as u64).map_err(|e| refuse(format_args!("{e}")))?;
+    }
 
-    let (desc, synthesised) = match library.symbol(c"CR_PLUGIN_DESC") {
-        Some(d) => (d.cast::<CrPluginDesc>().as_ptr(), None),
+    let constructors = Running {
+        who: path.as_ptr(),
+        what: "its constructors",
+    };
+    // SAFETY: running the plugin's constructors is the loader's purpose; the
+    // checks above decided whether this file may run.
+    let library = reentry::running(constructors, || unsafe {
+        Library::try_open(path, libc::RTLD_LAZY)
+    })
+    .map_err(|e| fail(format_args!("Unable to load {}: {e}", shown())))?;
+
+    // The record keeps the path; a legacy plugin's name points into it.
+    let owned_path =
+        try_cstring(path).map_err(|_| out_of_memory(format_args!("Unable to load {}", shown())))?;
+    let (desc, synthesised) = match library.symbol_entry(c"CR_PLUGIN_DESC") {
+        Some((sym, addr)) => {
+            descriptor::check_symbol_kind(&sym).map_err(|e| refuse(format_args!("{e}")))?;
+            let desc = addr.cast::<CrPluginDesc>().as_ptr();
+            // SAFETY: the symbol is a data object of at least the fields'
+            // size (checked above), in the loaded plugin.
+            let max_hooks = unsafe { (*desc).max_hooks };
+            descriptor::check_symbol_size(sym.size, max_hooks)
+                .map_err(|e| refuse(format_args!("{e}")))?;
+            (desc, None)
+        }
         None => {
-            let synth = synthesise_legacy(&library, path);
+            let synth = synthesise_legacy(&library, &owned_path)
+                .map_err(|_| out_of_memory(format_args!("Unable to load {}", shown())))?;
             log::warn!(
                 "Generating dynamic descriptor for plugin `{}'. Won't work in next version of the program. Please update your plugin.",
                 shown()
             );
-            (&raw const *synth.desc as *mut CrPluginDesc, Some(synth))
+            (synth.0.as_ptr().cast_mut(), Some(synth))
         }
     };
-    // SAFETY: `desc` is the plugin's exported CR_PLUGIN_DESC (the plugin ABI
-    // says it is a cr_plugin_desc_t) or our own synthesised descriptor, and
-    // the library stays open while we use it.
-    let checked = unsafe { descriptor::check(desc, ctl::host_chains()) }
-        .map_err(|r| refuse(&shown(), desc, r))?;
-    // A descriptor without a name (or a legacy plugin) goes by its path.
-    let name = checked.name.unwrap_or_else(|| shown().into_owned());
-    if let Some(&other) = names.get(&name) {
-        let first = reg.plugins[other]
-            .path()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or("a built-in plugin".into());
-        return Err(fail(format!(
-            "Refusing plugin {}: plugin name \"{name}\" is already taken by {first}",
-            shown()
-        )));
-    }
-    policy::check_symbols(&library, path)
-        .map_err(|why| fail(format!("Refusing plugin {}: {why}", shown())))?;
-
+    // SAFETY: `desc` is the plugin's CR_PLUGIN_DESC, a data object holding
+    // the fields and the max_hooks slots the check reads (checked above), or
+    // our own synthesised descriptor; the library stays open while we use it.
+    let checked = unsafe { descriptor::check(desc, ctl::host_chains()) }.map_err(|r| {
+        // SAFETY: as above; the name is NULL or a C string.
+        let name = unsafe { (*desc).name };
+        if name.is_null() {
+            refuse(format_args!("{r}"))
+        } else {
+            // SAFETY: as above.
+            let name = Escaped(unsafe { CStr::from_ptr(name) }.to_bytes());
+            fail(format_args!(
+                "Refusing plugin {} (\"{name}\"): {r}",
+                shown()
+            ))
+        }
+    })?;
     let origin = Origin::File {
-        path: path.to_owned(),
         library,
+        path: owned_path,
     };
     let plugin = Accepted {
         desc,
-        name,
         synthesised,
         hooks: checked.hooks,
         origin,
     };
-    start(reg, names, stage_value, plugin)
+    let name = plugin.name().unwrap_or(c"");
+    if let Ok(other) = reg.find(name) {
+        let first = reg.plugins[reg.by_name[other] as usize].path();
+        let first: &dyn fmt::Display = match &first {
+            Some(p) => &Escaped(p.to_bytes()),
+            None => &"a built-in plugin",
+        };
+        return Err(refuse(format_args!(
+            "plugin name \"{}\" is already taken by {first}",
+            Escaped(name.to_bytes())
+        )));
+    }
+    if let Origin::File { library, .. } = &plugin.origin
+        && let Some(missing) = policy::missing_list(library)
+    {
+        concern_or_refuse(
+            format_args!(
+                "Plugin {} needs symbols that nothing in this process provides: {missing}",
+                shown()
+            ),
+            format_args!("Refusing plugin {}", shown()),
+        )?;
+    }
+    start(reg, stage_value, plugin)
+}
+
+/// Refuses a file whose loadable segments reach past its end: mapping it
+/// would kill the process with SIGBUS when a page past the end is touched.
+/// One open, one read of the headers, one close.
+fn check_complete(dir: &PluginDir, name: &CStr, size: u64) -> Result<(), ElfError> {
+    let Some(file) = dir.open_entry(name) else {
+        return Ok(()); // dlopen will say why it cannot open it
+    };
+    let mut head = [0u8; elf::HEADER_READ];
+    let n = std::os::unix::fs::FileExt::read_at(&file, &mut head, 0).unwrap_or(0);
+    match elf::loadable_end(&head[..n], size) {
+        Ok(end) if end > size => Err(ElfError::Truncated {
+            need: end,
+            have: size,
+        }),
+        Err(e @ ElfError::Truncated { .. }) => Err(e),
+        // Not ELF, or headers this check cannot read: dlopen judges.
+        _ => Ok(()),
+    }
 }
 
 fn load_builtin(
     reg: &mut Registry,
-    names: &mut Names,
     stage_value: c_int,
     desc: NonNull<CrPluginDesc>,
 ) -> Result<(), InitError> {
@@ -197,78 +374,137 @@ fn load_builtin(
     // SAFETY: the host registered this descriptor and keeps it alive
     // (cr_plugin_register_builtin's contract).
     let checked = unsafe { descriptor::check(desc, ctl::host_chains()) }
-        .map_err(|r| refuse("(built-in)", desc, r))?;
-    let name = checked
-        .name
-        .unwrap_or_else(|| format!("built-in plugin {}", reg.plugins.len()));
-    if names.contains_key(&name) {
-        return Err(fail(format!(
-            "Refusing built-in plugin \"{name}\": the name is already taken"
-        )));
-    }
+        .map_err(|r| fail(format_args!("Refusing plugin (built-in): {r}")))?;
     let plugin = Accepted {
         desc,
-        name,
         synthesised: None,
         hooks: checked.hooks,
         origin: Origin::Builtin,
     };
-    start(reg, names, stage_value, plugin)
-}
-
-fn refuse(shown: &str, desc: *const CrPluginDesc, why: Refusal) -> InitError {
-    // SAFETY: as in the callers; the name is only read when non-NULL.
-    let name = unsafe { descriptor::name_of(desc) };
-    match name {
-        Some(name) => fail(format!("Refusing plugin {shown} (\"{name}\"): {why}")),
-        None => fail(format!("Refusing plugin {shown}: {why}")),
+    if let Some(name) = plugin.name()
+        && reg.find(name).is_ok()
+    {
+        return Err(fail(format_args!(
+            "Refusing built-in plugin \"{}\": the name is already taken",
+            Escaped(name.to_bytes())
+        )));
     }
+    start(reg, stage_value, plugin)
 }
 
 /// Logs the descriptor, runs `init(stage)` and, when it succeeds, records
 /// and chains the plugin.
-fn start(
-    reg: &mut Registry,
-    names: &mut Names,
-    stage_value: c_int,
-    plugin: Accepted,
-) -> Result<(), InitError> {
-    let (desc, name) = (plugin.desc, &plugin.name);
+fn start(reg: &mut Registry, stage_value: c_int, plugin: Accepted) -> Result<(), InitError> {
+    let desc = plugin.desc;
+    let name = plugin.name().map_or(&b"(built-in)"[..], CStr::to_bytes);
     // SAFETY: desc is valid (checked by descriptor::check) for as long as
     // `plugin.origin` keeps the plugin loaded or the host keeps a built-in alive.
     let (version, max_hooks, init_fn) =
         unsafe { ((*desc).version, (*desc).max_hooks, (*desc).init) };
-    log::debug!("Plugin \"{name}\" (version {version} hooks {max_hooks})");
+    log::debug!(
+        "Plugin \"{}\" (version {version} hooks {max_hooks})",
+        Escaped(name)
+    );
     for hook in plugin.hooks.hooks() {
         // SAFETY: `hooks` only holds slots below max_hooks.
         let f = unsafe { (*desc).hooks[hook.index()] };
         log::debug!("\t{:4} -> {:p}", hook.index(), f);
     }
     if let Some(init_fn) = init_fn {
+        let running = Running {
+            who: name_ptr(&plugin),
+            what: "its init",
+        };
         // SAFETY: calling the plugin's init is the loader's job; the plugin
         // ABI gives it the signature int (*)(int).
-        let rc = unsafe { init_fn(stage_value) };
+        let rc = reentry::running(running, || unsafe { init_fn(stage_value) });
         if rc != 0 {
-            let where_ = match &plugin.origin {
-                Origin::File { path, .. } => path.to_string_lossy().into_owned(),
-                Origin::Builtin => "built-in".to_owned(),
+            let where_: &dyn fmt::Display = match &plugin.origin {
+                Origin::File { path, .. } => &Escaped(path.to_bytes()),
+                Origin::Builtin => &"built-in",
             };
-            return Err(fail(format!(
-                "Failed in init({stage_value}) of \"{name}\" ({where_}): stage {}, returned {rc}",
+            let err = fail(format_args!(
+                "Failed in init({stage_value}) of \"{}\" ({where_}): stage {}, returned {rc}",
+                Escaped(name),
                 stage_name(stage_value)
-            )));
+            ));
+            // As CRIU's loader does: unloaded without its exit.
+            unload(name_ptr(&plugin), plugin);
+            return Err(err);
         }
     }
-    names.insert(plugin.name.clone(), reg.plugins.len());
-    // SAFETY: the hooks came from descriptor::check, which keeps them below
-    // host_chains with non-NULL slots; desc outlives the record (see above).
-    reg.plugins.push(unsafe { Loaded::link(plugin) });
-    Ok(())
+    let at = plugin.name().map(|n| reg.find(n).unwrap_or_else(|i| i));
+    let index = reg.plugins.len() as u32;
+    link(reg, stage_value, plugin, at, index)
 }
 
-/// A descriptor for a legacy plugin, from the symbols it exports itself.
-fn synthesise_legacy(library: &Library, path: &CStr) -> SynthesisedDesc {
-    let name = path.to_owned();
+/// Records and chains an initialised plugin.
+fn link(
+    reg: &mut Registry,
+    stage_value: c_int,
+    plugin: Accepted,
+    at: Option<usize>,
+    index: u32,
+) -> Result<(), InitError> {
+    let desc = plugin.desc;
+    // SAFETY: the hooks came from descriptor::check, which keeps them below
+    // host_chains with non-NULL slots; desc outlives the record (see above).
+    match unsafe { Loaded::link(plugin) } {
+        Ok(loaded) => {
+            // Both vectors have room (reserve): these never allocate.
+            reg.plugins.push(loaded);
+            if let Some(at) = at {
+                reg.by_name.insert(at, index);
+            }
+            Ok(())
+        }
+        Err((plugin, OutOfMemory)) => {
+            let name = plugin.name().map_or(&b"(built-in)"[..], CStr::to_bytes);
+            let err = out_of_memory(format_args!(
+                "Unable to record plugin \"{}\"",
+                Escaped(name)
+            ));
+            // Its init ran: it gets its exit, as every loaded plugin does.
+            let who = name_ptr(&plugin);
+            call_exit(desc, who, stage_value, -1);
+            unload(who, plugin);
+            Err(err)
+        }
+    }
+}
+
+/// The name of `plugin` as a C string pointer, for [`Running`].
+fn name_ptr(plugin: &Accepted) -> *const c_char {
+    plugin.name().map_or(std::ptr::null(), CStr::as_ptr)
+}
+
+/// Drops `value` (a plugin: its file is closed last), recording whose
+/// destructors run.
+fn unload<T>(who: *const c_char, value: T) {
+    let running = Running {
+        who,
+        what: "its destructors",
+    };
+    reentry::running(running, || drop(value));
+}
+
+/// Calls the plugin's `exit(stage, ret)`, if it has one.
+fn call_exit(desc: *const CrPluginDesc, who: *const c_char, stage_value: c_int, ret: c_int) {
+    // SAFETY: the plugin is still loaded, so its descriptor is readable.
+    if let Some(exit) = unsafe { (*desc).exit } {
+        let running = Running {
+            who,
+            what: "its exit",
+        };
+        // SAFETY: exit has the plugin ABI's signature void (*)(int, int).
+        reentry::running(running, || unsafe { exit(stage_value, ret) });
+    }
+}
+
+/// A descriptor for a legacy plugin, from the symbols it exports itself;
+/// its name points into `path`, whose heap copy the plugin's record keeps
+/// (moving a `CString` does not move its bytes).
+fn synthesise_legacy(library: &Library, path: &CStr) -> Result<SynthesisedDesc, OutOfMemory> {
     let parts = LegacyParts::of(library);
     // SAFETY: a legacy plugin's cr_plugin_init / cr_plugin_fini are
     // functions (the legacy ABI); calling them with extra arguments is
@@ -279,8 +515,8 @@ fn synthesise_legacy(library: &Library, path: &CStr) -> SynthesisedDesc {
             parts.exit.map(|p| std::mem::transmute(p.as_ptr())),
         )
     };
-    let desc = Box::new(CrPluginDesc {
-        name: name.as_ptr(),
+    let desc = try_box(CrPluginDesc {
+        name: path.as_ptr(),
         init,
         exit,
         version: CRIU_PLUGIN_VERSION_OLD,
@@ -288,27 +524,32 @@ fn synthesise_legacy(library: &Library, path: &CStr) -> SynthesisedDesc {
         hooks: parts
             .hooks
             .map(|h| h.map_or(std::ptr::null_mut(), |p| p.as_ptr())),
-    });
-    SynthesisedDesc { desc, _name: name }
+    })?;
+    Ok(SynthesisedDesc(desc))
 }
 
 /// `cr_plugin_fini(stage, ret)`: in load order, calls each plugin's
 /// `exit(stage, ret)`, takes it off every list and unloads it.
 pub(crate) fn fini(stage_value: c_int, ret: c_int) {
+    if let Err(refused) = reentry::check("cr_plugin_fini") {
+        log::error!("{refused}");
+        return;
+    }
     let mut reg = registry::write();
+    let _busy = reentry::Busy::start();
     fini_locked(&mut reg, stage_value, ret);
 }
 
 fn fini_locked(reg: &mut Registry, stage_value: c_int, ret: c_int) {
+    reg.by_name.clear();
     for plugin in std::mem::take(&mut reg.plugins) {
-        // SAFETY: the plugin is still loaded; exit has the ABI's signature.
-        unsafe {
-            if let Some(exit) = (*plugin.desc()).exit {
-                exit(stage_value, ret);
-            }
-        }
-        log::debug!("Unloading plugin \"{}\"", plugin.name);
-        drop(plugin);
+        let who = plugin.name().map_or(std::ptr::null(), CStr::as_ptr);
+        call_exit(plugin.desc(), who, stage_value, ret);
+        log::debug!(
+            "Unloading plugin \"{}\"",
+            Escaped(plugin.name().map_or(&b"(built-in)"[..], CStr::to_bytes))
+        );
+        unload(who, plugin);
     }
     // SAFETY: every record was unlinked as it was dropped.
     unsafe { ctl::reset_lists() };

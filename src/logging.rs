@@ -1,12 +1,23 @@
 //! A `log` backend that writes into CRIU's own log through `print_on_level`,
-//! with CRIU's levels, so the loader's messages land in `criu -o FILE -v4`
-//! beside CRIU's. Without CRIU's logger, warnings and errors go to stderr.
+//! with CRIU's levels and, for errors and warnings, CRIU's prefixes
+//! (`Error (file:line): `, `Warn  (file:line): `, with the library's own
+//! source location), so the loader's messages land in `criu -o FILE -v4`
+//! beside CRIU's and a grep for `Error (` finds them. Without CRIU's logger,
+//! warnings and errors go to stderr. Nothing here allocates: a line is
+//! formatted into a fixed buffer (cut at [`LINE_MAX`] bytes).
 
+use crate::fallible::LineBuf;
 use crate::host::host;
 use log::{Level, LevelFilter, Log, Metadata, Record};
-use std::ffi::CString;
-use std::io::Write;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
+
+/// The longest line written, newline included; longer ones are cut.
+pub(crate) const LINE_MAX: usize = 8192;
+
+/// Where the library's sources are, in the prefixes of error and warning
+/// lines (CRIU's own read like `Error (criu/plugin.c:230): `).
+const SOURCE_PREFIX: &str = "libcriu-plugin/";
 
 /// CRIU's log levels (`criu-log.h`).
 pub(crate) mod level {
@@ -44,11 +55,25 @@ impl Log for CriuLogger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let mut line = format!("{}\n", record.args()).into_bytes();
-        line.retain(|&b| b != 0);
-        let line = CString::new(line).expect("NUL bytes were removed");
-        if !host().print(criu_level(record.level()), &line) {
-            let _ = std::io::stderr().write_all(line.as_bytes());
+        let mut line = LineBuf::<LINE_MAX>::new();
+        let file = record.file().unwrap_or("?");
+        let line_no = record.line().unwrap_or(0);
+        let _ = match record.level() {
+            Level::Error => write!(line, "Error ({SOURCE_PREFIX}{file}:{line_no}): "),
+            Level::Warn => write!(line, "Warn  ({SOURCE_PREFIX}{file}:{line_no}): "),
+            _ => Ok(()),
+        };
+        let _ = write!(line, "{}", record.args());
+        let line = if line.was_cut() {
+            line.finish(b"...\n")
+        } else {
+            line.finish(b"\n")
+        };
+        if !host().print(criu_level(record.level()), line) {
+            let bytes = line.to_bytes();
+            // SAFETY: writing a live byte slice to stderr; a short or failed
+            // write only loses the message.
+            unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
         }
     }
 

@@ -1,13 +1,14 @@
-//! Checks beyond CRIU's own loader: who may write the plugin files, whether
-//! a plugin's undefined symbols resolve, and strict mode, which turns the
-//! warnings of both into refusals.
+//! Checks beyond CRIU's own loader: who may write the plugin files and every
+//! folder on the way to them, whether a plugin's undefined symbols resolve,
+//! and strict mode, which turns the warnings of both into refusals.
 //!
 //! By default these only warn, so every plugin that loads into CRIU today
-//! still loads.
+//! still loads. Nothing here allocates on the loader's paths.
 
 use crate::dl::{self, Library};
-use std::ffi::CStr;
-use std::os::unix::ffi::OsStrExt;
+use crate::escape::Escaped;
+use std::ffi::{CStr, c_int};
+use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Environment variable that turns strict mode on (`1`) or off (`0`).
@@ -44,7 +45,7 @@ pub fn parse_strict(value: &[u8]) -> bool {
 
 /// Whether the environment asks for strict mode (`CRIU_PLUGIN_STRICT`).
 pub fn strict_requested_by_env() -> bool {
-    std::env::var_os(STRICT_ENV).is_some_and(|v| parse_strict(v.as_bytes()))
+    crate::folder::env(c"CRIU_PLUGIN_STRICT").is_some_and(|v| parse_strict(v.to_bytes()))
 }
 
 /// Decides strict mode for this `cr_plugin_init`: the host's setting, else
@@ -59,74 +60,404 @@ pub(crate) fn refresh_from_env() {
     IN_FORCE.store(if on { ON } else { OFF }, Ordering::Relaxed);
 }
 
-/// A warning in normal mode, a refusal (the message) in strict mode.
-fn concern(message: String) -> Result<(), String> {
-    if strict() {
-        Err(format!("{message} (strict mode)"))
-    } else {
-        log::warn!("{message}");
-        Ok(())
+/// Why a file or folder may be written by someone untrusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Untrusted {
+    /// Owned by neither root nor the effective user.
+    Owner {
+        /// The owner.
+        uid: u32,
+        /// The effective user.
+        euid: u32,
+    },
+    /// Writable by its group or others.
+    Writable {
+        /// The mode.
+        mode: u32,
+    },
+}
+
+impl fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Untrusted::Owner { uid, euid } => write!(
+                f,
+                "is owned by uid {uid}, neither root nor the effective user {euid}"
+            ),
+            Untrusted::Writable { mode } => {
+                let who = match mode & 0o022 {
+                    0o020 => "its group",
+                    0o002 => "others",
+                    _ => "its group and others",
+                };
+                write!(f, "is writable by {who} (mode {:04o})", mode & 0o7777)
+            }
+        }
+    }
+}
+
+/// The trust rule for a plugin file or the plugin folder: owned by root or
+/// the effective user `euid`, not writable by group or others.
+pub(crate) fn untrusted(uid: u32, mode: u32, euid: u32) -> Option<Untrusted> {
+    if uid != 0 && uid != euid {
+        return Some(Untrusted::Owner { uid, euid });
+    }
+    (mode & 0o022 != 0).then_some(Untrusted::Writable { mode })
+}
+
+/// The rule for a folder on the way to the plugin folder: as [`untrusted`],
+/// but a sticky folder (`/tmp`) may be writable by others, since they can
+/// neither remove nor rename what they do not own in it.
+pub(crate) fn untrusted_ancestor(uid: u32, mode: u32, euid: u32) -> Option<Untrusted> {
+    match untrusted(uid, mode, euid) {
+        Some(Untrusted::Writable { .. }) if mode & libc::S_ISVTX != 0 => None,
+        other => other,
     }
 }
 
 /// Who may write a file with owner `uid` and `mode`, as a sentence, if
-/// anyone untrusted can. Trusted: owned by root or the effective user `euid`,
-/// not writable by group or others.
+/// anyone untrusted can (the rule for plugin files and the plugin folder).
 pub fn untrusted_writer(uid: u32, mode: u32, euid: u32) -> Option<String> {
-    if uid != 0 && uid != euid {
-        return Some(format!(
-            "is owned by uid {uid}, neither root nor the effective user {euid}"
-        ));
-    }
-    if mode & 0o022 != 0 {
-        let who = match mode & 0o022 {
-            0o020 => "its group",
-            0o002 => "others",
-            _ => "its group and others",
-        };
-        return Some(format!("is writable by {who} (mode {:04o})", mode & 0o7777));
-    }
-    None
+    untrusted(uid, mode, euid).map(|u| u.to_string())
 }
 
-/// Checks the owner and mode of a plugin file or folder (`what` names it in
-/// the message, with `path`): a warning, or the refusal in strict mode.
-pub(crate) fn check_trust(
-    st: Option<libc::stat>,
-    euid: u32,
-    what: &str,
-    path: &CStr,
-) -> Result<(), String> {
-    match st.and_then(|st| untrusted_writer(st.st_uid, st.st_mode, euid)) {
-        Some(why) => concern(format!("{what} {} {why}", path.to_string_lossy())),
-        None => Ok(()),
+/// A path on the stack, for walking and for messages.
+struct PathText {
+    buf: [u8; libc::PATH_MAX as usize],
+    len: usize,
+}
+
+impl PathText {
+    fn root() -> PathText {
+        let mut p = PathText {
+            buf: [0; libc::PATH_MAX as usize],
+            len: 1,
+        };
+        p.buf[0] = b'/';
+        p
     }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Appends a component; false when it does not fit.
+    fn push(&mut self, name: &[u8]) -> bool {
+        let sep = usize::from(self.len > 1);
+        if self.len + sep + name.len() >= self.buf.len() {
+            return false;
+        }
+        if sep == 1 {
+            self.buf[self.len] = b'/';
+        }
+        self.buf[self.len + sep..self.len + sep + name.len()].copy_from_slice(name);
+        self.len += sep + name.len();
+        true
+    }
+
+    fn pop(&mut self) {
+        while self.len > 1 && self.buf[self.len - 1] != b'/' {
+            self.len -= 1;
+        }
+        if self.len > 1 {
+            self.len -= 1;
+        }
+    }
+}
+
+/// An untrusted place on the path to a plugin folder or file.
+pub(crate) struct PathConcern {
+    /// `folder`, `symbolic link` or `file`.
+    kind: &'static str,
+    /// Where it is (absolute).
+    at: PathText,
+    /// What is wrong with it.
+    why: Untrusted,
+    /// Whether it is the end of the path (the folder or file itself).
+    last: bool,
+}
+
+impl PathConcern {
+    /// Whether the concern is the folder or file itself, not one on the way.
+    pub(crate) fn is_last(&self) -> bool {
+        self.last
+    }
+
+    /// What is wrong, without where.
+    pub(crate) fn why(&self) -> Untrusted {
+        self.why
+    }
+}
+
+impl fmt::Display for PathConcern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.kind, Escaped(self.at.bytes()), self.why)
+    }
+}
+
+/// A descriptor closed when dropped.
+struct Fd(c_int);
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        if self.0 >= 0 {
+            // SAFETY: closing a descriptor this module opened and owns.
+            unsafe { libc::close(self.0) };
+        }
+    }
+}
+
+fn fstatat(dir: c_int, name: &CStr, flags: c_int) -> Option<libc::stat> {
+    // SAFETY: stat is plain data; fstatat only writes it.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        (libc::fstatat(dir, name.as_ptr(), &mut st, flags) == 0).then_some(st)
+    }
+}
+
+fn open_dir(dir: c_int, name: &CStr) -> Option<Fd> {
+    let flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    // SAFETY: openat with a C string; the result is checked.
+    let fd = unsafe { libc::openat(dir, name.as_ptr(), flags) };
+    (fd >= 0).then_some(Fd(fd))
+}
+
+/// Puts `bytes` and a `/` in front of `pending[*start..]`; false when they
+/// do not fit.
+fn put_front(pending: &mut [u8], start: &mut usize, bytes: &[u8]) -> bool {
+    if bytes.len() + 1 > *start {
+        return false;
+    }
+    *start -= 1;
+    pending[*start] = b'/';
+    *start -= bytes.len();
+    pending[*start..*start + bytes.len()].copy_from_slice(bytes);
+    true
+}
+
+/// At most this many symbolic links are followed on one path (the kernel's
+/// own limit).
+const MAX_LINKS: u32 = 40;
+
+/// Checks every folder (and symbolic link) from `/` down to `path`, as sudo
+/// and OpenSSH do, following symbolic links the way the kernel does: each
+/// must be owned by root or `euid`; folders on the way may be writable by
+/// others only when sticky; the last one (the plugin folder when
+/// `last_is_dir`, else the plugin file) not at all. `Ok` also when the path
+/// cannot be walked (a missing file, a loop): opening it fails later with
+/// the system's own reason.
+#[allow(
+    clippy::result_large_err,
+    reason = "kept on the stack: no allocation when memory runs out"
+)]
+pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<(), PathConcern> {
+    // The components still to walk, in a buffer that symbolic links'
+    // targets are put in front of.
+    let mut pending = [0u8; 2 * libc::PATH_MAX as usize];
+    let mut start = pending.len();
+    let mut at = PathText::root();
+    let p = path.to_bytes();
+    if !p.starts_with(b"/") {
+        let mut cwd = [0u8; libc::PATH_MAX as usize];
+        // SAFETY: getcwd writes a NUL-terminated path of at most cwd.len() bytes.
+        if unsafe { libc::getcwd(cwd.as_mut_ptr().cast(), cwd.len()) }.is_null() {
+            return Ok(());
+        }
+        let cwd = CStr::from_bytes_until_nul(&cwd).map_or(&b""[..], CStr::to_bytes);
+        if !put_front(&mut pending, &mut start, p) || !put_front(&mut pending, &mut start, cwd) {
+            return Ok(());
+        }
+    } else if !put_front(&mut pending, &mut start, p) {
+        return Ok(());
+    }
+    let Some(mut dir) = open_dir(libc::AT_FDCWD, c"/") else {
+        return Ok(());
+    };
+    let mut links = 0;
+    let mut name = [0u8; 256];
+    loop {
+        // Pop the next component.
+        while start < pending.len() && pending[start] == b'/' {
+            start += 1;
+        }
+        let end = pending[start..]
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(pending.len(), |i| start + i);
+        let comp_len = end - start;
+        let last = pending[end..].iter().all(|&b| b == b'/');
+        if comp_len == 0 {
+            // The path ends here: `dir` is the last folder.
+            if let Some(st) = fstatat(dir.0, c"", libc::AT_EMPTY_PATH) {
+                let rule = if last_is_dir {
+                    untrusted
+                } else {
+                    untrusted_ancestor
+                };
+                if let Some(why) = rule(st.st_uid, st.st_mode, euid) {
+                    return Err(PathConcern {
+                        kind: "folder",
+                        at,
+                        why,
+                        last: true,
+                    });
+                }
+            }
+            return Ok(());
+        }
+        if comp_len >= name.len() {
+            return Ok(());
+        }
+        name[..comp_len].copy_from_slice(&pending[start..end]);
+        name[comp_len] = 0;
+        start = end;
+        let Ok(comp) = CStr::from_bytes_with_nul(&name[..=comp_len]) else {
+            return Ok(());
+        };
+        // The folder holding this component must itself be trusted as a
+        // folder on the way.
+        let Some(here) = fstatat(dir.0, c"", libc::AT_EMPTY_PATH) else {
+            return Ok(());
+        };
+        if let Some(why) = untrusted_ancestor(here.st_uid, here.st_mode, euid) {
+            return Err(PathConcern {
+                kind: "folder",
+                at,
+                why,
+                last: false,
+            });
+        }
+        if comp.to_bytes() == b"." {
+            continue;
+        }
+        if comp.to_bytes() == b".." {
+            let Some(parent) = open_dir(dir.0, c"..") else {
+                return Ok(());
+            };
+            dir = parent;
+            at.pop();
+            continue;
+        }
+        let Some(st) = fstatat(dir.0, comp, libc::AT_SYMLINK_NOFOLLOW) else {
+            return Ok(());
+        };
+        let mut next = PathText {
+            buf: at.buf,
+            len: at.len,
+        };
+        if !next.push(comp.to_bytes()) {
+            return Ok(());
+        }
+        match st.st_mode & libc::S_IFMT {
+            libc::S_IFLNK => {
+                if st.st_uid != 0 && st.st_uid != euid {
+                    let why = Untrusted::Owner {
+                        uid: st.st_uid,
+                        euid,
+                    };
+                    return Err(PathConcern {
+                        kind: "symbolic link",
+                        at: next,
+                        why,
+                        last: false,
+                    });
+                }
+                links += 1;
+                if links > MAX_LINKS {
+                    return Ok(());
+                }
+                let mut target = [0u8; libc::PATH_MAX as usize];
+                // SAFETY: readlinkat writes at most target.len() bytes.
+                let n = unsafe {
+                    libc::readlinkat(
+                        dir.0,
+                        comp.as_ptr(),
+                        target.as_mut_ptr().cast(),
+                        target.len(),
+                    )
+                };
+                if n <= 0 || n as usize >= target.len() {
+                    return Ok(());
+                }
+                let target = &target[..n as usize];
+                if !put_front(&mut pending, &mut start, target) {
+                    return Ok(());
+                }
+                if target.starts_with(b"/") {
+                    let Some(root) = open_dir(libc::AT_FDCWD, c"/") else {
+                        return Ok(());
+                    };
+                    dir = root;
+                    at = PathText::root();
+                }
+            }
+            libc::S_IFDIR => {
+                let Some(sub) = open_dir(dir.0, comp) else {
+                    return Ok(());
+                };
+                dir = sub;
+                at = next;
+            }
+            _ if last && !last_is_dir => {
+                if let Some(why) = untrusted(st.st_uid, st.st_mode, euid) {
+                    return Err(PathConcern {
+                        kind: "file",
+                        at: next,
+                        why,
+                        last: true,
+                    });
+                }
+                return Ok(());
+            }
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// Calls `f` with each function the plugin binds lazily that neither its
+/// own dependencies nor the process's global scope provide.
+fn for_each_missing(library: &Library, mut f: impl FnMut(&CStr)) {
+    library.for_each_lazy_import(|name| {
+        if library.symbol(name).is_none() && dl::global_symbol(name).is_none() {
+            f(name);
+        }
+    });
 }
 
 /// The functions the plugin binds lazily that neither its own dependencies
 /// nor the process's global scope provide.
 pub fn missing_symbols(library: &Library) -> Vec<String> {
     let mut missing = Vec::new();
-    library.for_each_lazy_import(|name| {
-        if library.symbol(name).is_none() && dl::global_symbol(name).is_none() {
-            missing.push(name.to_string_lossy().into_owned());
-        }
+    for_each_missing(library, |name| {
+        missing.push(name.to_string_lossy().into_owned())
     });
     missing
 }
 
-/// Reports the plugin's unresolvable symbols before any of its hooks can
-/// run (with `RTLD_LAZY` they would otherwise fail in the middle of a dump).
-pub(crate) fn check_symbols(library: &Library, path: &CStr) -> Result<(), String> {
-    let missing = missing_symbols(library);
-    if missing.is_empty() {
-        return Ok(());
+/// The plugin's unresolvable symbols, for a message: `None` when there are
+/// none. Displays as a comma-separated list.
+pub(crate) fn missing_list(library: &Library) -> Option<MissingList<'_>> {
+    let mut any = false;
+    for_each_missing(library, |_| any = true);
+    any.then_some(MissingList(library))
+}
+
+/// See [`missing_list`].
+pub(crate) struct MissingList<'a>(&'a Library);
+
+impl fmt::Display for MissingList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        let mut result = Ok(());
+        for_each_missing(self.0, |name| {
+            if result.is_ok() {
+                let sep = if first { "" } else { ", " };
+                result = write!(f, "{sep}{}", Escaped(name.to_bytes()));
+                first = false;
+            }
+        });
+        result
     }
-    concern(format!(
-        "Plugin {} needs symbols that nothing in this process provides: {}",
-        path.to_string_lossy(),
-        missing.join(", ")
-    ))
 }
 
 #[cfg(test)]
@@ -153,6 +484,10 @@ mod tests {
             untrusted_writer(0, 0o41777, 0).unwrap(),
             "is writable by its group and others (mode 1777)"
         );
+        // A sticky folder on the way is fine; not as the plugin folder.
+        assert_eq!(untrusted_ancestor(0, 0o41777, 0), None);
+        assert!(untrusted_ancestor(0, 0o40777, 0).is_some());
+        assert!(untrusted_ancestor(65534, 0o41777, 0).is_some());
     }
 
     #[test]
@@ -163,5 +498,38 @@ mod tests {
         for off in [&b"0"[..], b"", b"no", b"off", b"2"] {
             assert!(!parse_strict(off));
         }
+    }
+
+    #[test]
+    fn path_walk_finds_untrusted_folders() {
+        use std::os::unix::fs::PermissionsExt;
+        // SAFETY: geteuid has no preconditions.
+        let euid = unsafe { libc::geteuid() };
+        let base = std::env::temp_dir().join(format!("criu-plugin-walk-{}", std::process::id()));
+        let open = base.join("open");
+        let inner = open.join("plugins");
+        std::fs::create_dir_all(&inner).unwrap();
+        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let c = |p: &std::path::Path| std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        let err = check_path(&c(&inner), true, euid).unwrap_err().to_string();
+        assert!(
+            err.starts_with("folder ") && err.ends_with("/open is writable by its group and others (mode 0777)"),
+            "{err}"
+        );
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(check_path(&c(&inner), true, euid).is_ok());
+        // A link on the way is followed; its target's folders count.
+        let link = base.join("link");
+        std::os::unix::fs::symlink(&inner, &link).unwrap();
+        assert!(check_path(&c(&link), true, euid).is_ok());
+        std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let err = check_path(&c(&link), true, euid).unwrap_err().to_string();
+        assert!(
+            err.ends_with("/open/plugins is writable by its group and others (mode 1777)"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }

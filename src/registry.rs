@@ -4,11 +4,14 @@
 //!
 //! The C lists are the truth for dispatch; the Rust `Vec` (same order) owns
 //! the memory and the `dlopen` handles. Both change only under the registry
-//! lock, in `cr_plugin_init` and `cr_plugin_fini`.
+//! lock, in `cr_plugin_init` and `cr_plugin_fini`. A loaded plugin costs two
+//! allocations: its record and its path (a legacy plugin also its
+//! synthesised descriptor); the vectors are sized once per init.
 
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CrPluginDesc, ListHead, PluginDesc};
 use crate::ctl::{chain, head};
 use crate::dl::Library;
+use crate::fallible::{OutOfMemory, try_box};
 use crate::hooks::HookSet;
 use crate::list;
 use std::ffi::{CStr, CString};
@@ -20,24 +23,21 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub(crate) enum Origin {
     /// A shared object from the plugin folder, closed at fini.
     File {
+        /// The `dlopen` handle. Declared first so it is closed first: the
+        /// plugin's destructors run while its path is still held.
+        library: Library,
         /// The path it was loaded from.
         path: CString,
-        /// The `dlopen` handle.
-        library: Library,
     },
     /// A descriptor the host registered, compiled into the program.
     Builtin,
 }
 
 /// A descriptor the loader built for a legacy plugin (one without
-/// `CR_PLUGIN_DESC`), with the name string it points to.
+/// `CR_PLUGIN_DESC`); its name is the plugin's path, which `Origin::File`
+/// holds.
 #[derive(Debug)]
-pub(crate) struct SynthesisedDesc {
-    /// The descriptor itself; boxed so its address is stable.
-    pub(crate) desc: Box<CrPluginDesc>,
-    /// Backing store of `desc.name`.
-    pub(crate) _name: CString,
-}
+pub(crate) struct SynthesisedDesc(pub(crate) Box<[CrPluginDesc; 1]>);
 
 /// A plugin whose descriptor passed every check, ready to be initialised
 /// and linked.
@@ -45,8 +45,6 @@ pub(crate) struct SynthesisedDesc {
 pub(crate) struct Accepted {
     /// Its descriptor: in the plugin, in the host, or `synthesised`.
     pub(crate) desc: *mut CrPluginDesc,
-    /// Its name, for messages and duplicate detection.
-    pub(crate) name: String,
     /// The descriptor built for a legacy plugin.
     pub(crate) synthesised: Option<SynthesisedDesc>,
     /// The hooks it fills in.
@@ -55,14 +53,35 @@ pub(crate) struct Accepted {
     pub(crate) origin: Origin,
 }
 
+impl Accepted {
+    /// The name it goes by: the descriptor's, else its path; `None` only
+    /// for a built-in plugin without a name.
+    pub(crate) fn name(&self) -> Option<&CStr> {
+        name_of(self.desc, &self.origin)
+    }
+}
+
+fn name_of(desc: *const CrPluginDesc, origin: &Origin) -> Option<&CStr> {
+    // SAFETY: desc is live while its record or acceptance is (the plugin is
+    // loaded, or the host keeps a built-in alive); its name is NULL or a C
+    // string that lives as long (a legacy plugin's points into its path).
+    let name = unsafe { (*desc).name };
+    if !name.is_null() {
+        // SAFETY: as above.
+        return Some(unsafe { CStr::from_ptr(name) });
+    }
+    match origin {
+        Origin::File { path, .. } => Some(path),
+        Origin::Builtin => None,
+    }
+}
+
 /// One loaded plugin: its C record (linked into `cr_plugin_ctl`) and what
 /// that record points to.
 #[derive(Debug)]
 pub(crate) struct Loaded {
-    /// The `plugin_desc_t` on the C lists; allocated by `Box`, freed in Drop.
+    /// The `plugin_desc_t` on the C lists; allocated here, freed in Drop.
     record: NonNull<PluginDesc>,
-    /// The plugin's name, for messages.
-    pub(crate) name: String,
     /// The descriptor built for a legacy plugin, or None when the record
     /// points into the plugin's own `CR_PLUGIN_DESC`.
     pub(crate) synthesised: Option<SynthesisedDesc>,
@@ -80,35 +99,32 @@ unsafe impl Sync for Loaded {}
 
 impl Loaded {
     /// Makes the C record for the plugin and links it at the tail of
-    /// `cr_plugin_ctl.head` and of the chain of every hook in `hooks`.
+    /// `cr_plugin_ctl.head` and of the chain of every hook in `hooks`. On
+    /// failure (out of memory) the plugin is handed back, unlinked.
     ///
     /// # Safety
     /// `plugin.desc` stays valid until this value is dropped; every hook in
-    /// `plugin.hooks` has a non-NULL slot in it and is below [`crate::ctl::host_chains`].
-    pub(crate) unsafe fn link(plugin: Accepted) -> Loaded {
-        let Accepted {
-            desc,
-            name,
-            synthesised,
-            hooks,
-            origin,
-        } = plugin;
-        let dlhandle = match &origin {
+    /// `plugin.hooks` has a non-NULL slot in it and is below
+    /// [`crate::ctl::host_chains`].
+    pub(crate) unsafe fn link(plugin: Accepted) -> Result<Loaded, (Accepted, OutOfMemory)> {
+        let dlhandle = match &plugin.origin {
             Origin::File { library, .. } => library.as_ptr(),
             Origin::Builtin => null_mut(),
         };
-        let record = Box::into_raw(Box::new(PluginDesc {
-            d: desc,
-            list: ListHead {
-                next: null_mut(),
-                prev: null_mut(),
-            },
+        let unlinked = || ListHead {
+            next: null_mut(),
+            prev: null_mut(),
+        };
+        let boxed = match try_box(PluginDesc {
+            d: plugin.desc,
+            list: unlinked(),
             dlhandle,
-            link: std::array::from_fn(|_| ListHead {
-                next: null_mut(),
-                prev: null_mut(),
-            }),
-        }));
+            link: std::array::from_fn(|_| unlinked()),
+        }) {
+            Ok(b) => b,
+            Err(e) => return Err((plugin, e)),
+        };
+        let record = Box::into_raw(boxed).cast::<PluginDesc>();
         // SAFETY: `record` is a fresh allocation; the lists are well formed
         // (reset by init, changed only here and in Drop under the lock); the
         // caller keeps each hook below host_chains.
@@ -118,23 +134,34 @@ impl Loaded {
                 list::init(&raw mut (*record).link[i]);
             }
             list::add_tail(&raw mut (*record).list, head());
-            for hook in hooks.hooks() {
+            for hook in plugin.hooks.hooks() {
                 list::add_tail(&raw mut (*record).link[hook.index()], chain(hook.index()));
             }
         }
-        Loaded {
-            record: NonNull::new(record).expect("Box::into_raw is never NULL"),
-            name,
+        let Accepted {
             synthesised,
             hooks,
             origin,
-        }
+            ..
+        } = plugin;
+        Ok(Loaded {
+            // SAFETY: Box::into_raw never gives NULL.
+            record: unsafe { NonNull::new_unchecked(record) },
+            synthesised,
+            hooks,
+            origin,
+        })
     }
 
     /// The plugin's descriptor.
     pub(crate) fn desc(&self) -> *mut CrPluginDesc {
         // SAFETY: the record is live for as long as self.
         unsafe { (*self.record.as_ptr()).d }
+    }
+
+    /// The name it goes by (see [`Accepted::name`]).
+    pub(crate) fn name(&self) -> Option<&CStr> {
+        name_of(self.desc(), &self.origin)
     }
 
     /// The path of a plugin loaded from a file.
@@ -149,7 +176,7 @@ impl Loaded {
 impl Drop for Loaded {
     fn drop(&mut self) {
         let record = self.record.as_ptr();
-        // SAFETY: the record was made by Box::into_raw in `link` and is
+        // SAFETY: the record came from a one-element box in `link` and is
         // unlinked from every list before it is freed; nothing else frees it.
         unsafe {
             list::del_init(&raw mut (*record).list);
@@ -158,7 +185,7 @@ impl Drop for Loaded {
                     list::del_init(&raw mut (*record).link[i]);
                 }
             }
-            drop(Box::from_raw(record));
+            drop(Box::from_raw(record.cast::<[PluginDesc; 1]>()));
         }
         // `synthesised` and then `origin` (dlclose) drop after this body.
     }
@@ -169,9 +196,23 @@ impl Drop for Loaded {
 pub(crate) struct Registry {
     /// Loaded plugins in load order (the order of `cr_plugin_ctl.head`).
     pub(crate) plugins: Vec<Loaded>,
+    /// Indices into `plugins` sorted by name, for duplicate detection.
+    pub(crate) by_name: Vec<u32>,
     /// Descriptors registered by the host with `cr_plugin_register_builtin`,
     /// loaded first at every init, in registration order.
     pub(crate) builtins: Vec<BuiltinDesc>,
+}
+
+impl Registry {
+    /// The loaded plugin named `name`, if any.
+    pub(crate) fn find(&self, name: &CStr) -> Result<usize, usize> {
+        self.by_name.binary_search_by(|&i| {
+            self.plugins[i as usize]
+                .name()
+                .map_or(&b""[..], CStr::to_bytes)
+                .cmp(name.to_bytes())
+        })
+    }
 }
 
 /// A descriptor registered by the host; the host keeps it alive.
@@ -185,6 +226,7 @@ unsafe impl Sync for BuiltinDesc {}
 
 static REGISTRY: RwLock<Registry> = RwLock::new(Registry {
     plugins: Vec::new(),
+    by_name: Vec::new(),
     builtins: Vec::new(),
 });
 

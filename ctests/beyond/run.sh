@@ -54,11 +54,11 @@ fi
 plugin "$B/plugins/m.so" needs-missing -DNEEDS_MISSING
 "$B/host" >"$B/missing.out" 2>&1
 expect "an unresolvable symbol is reported by name before any hook runs" "$B/missing.out" \
-	'^\[2\] Plugin .*/m.so needs symbols that nothing in this process provides: criu_function_nobody_has$' \
+	'^\[2\] Warn  \([^)]*\): Plugin .*/m.so needs symbols that nothing in this process provides: criu_function_nobody_has$' \
 	'^loaded needs-missing dlopen$' '^init=0$'
 CRIU_PLUGIN_STRICT=1 "$B/host" >"$B/missing-strict.out" 2>&1
 expect "strict mode (environment) refuses a plugin with missing symbols" "$B/missing-strict.out" \
-	'^\[1\] Refusing plugin .*/m.so: .*criu_function_nobody_has \(strict mode\)$' '^init=-1$' '^pa exit 0 -1$'
+	'^\[1\] Error \([^)]*\): Refusing plugin .*/m.so: .*criu_function_nobody_has \(strict mode\)$' '^init=-1$' '^pa exit 0 -1$'
 "$B/host" strict >"$B/missing-strict-call.out" 2>&1
 expect "strict mode (C call) refuses a plugin with missing symbols" "$B/missing-strict-call.out" \
 	'criu_function_nobody_has \(strict mode\)$' '^init=-1$'
@@ -70,20 +70,23 @@ rm -f "$B/plugins/m.so"
 chmod 666 "$B/plugins/a.so"
 "$B/host" >"$B/trust.out" 2>&1
 expect "a plugin file writable by group and others is warned about" "$B/trust.out" \
-	'^\[2\] Plugin file .*/a.so is writable by its group and others \(mode 0666\)$' '^init=0$'
+	'^\[2\] Warn  \([^)]*\): Plugin file .*/a.so is writable by its group and others \(mode 0666\)$' '^init=0$'
 CRIU_PLUGIN_STRICT=1 "$B/host" >"$B/trust-strict.out" 2>&1
-expect "strict mode refuses it" "$B/trust-strict.out" '^\[1\] Refusing plugin .*/a.so: .*\(strict mode\)$' '^init=-1$'
+expect "strict mode refuses it" "$B/trust-strict.out" '^\[1\] Error \([^)]*\): Refusing plugin .*/a.so: .*\(strict mode\)$' '^init=-1$'
 chmod 644 "$B/plugins/a.so"
 chown 12345 "$B/plugins/a.so"
 "$B/host" >"$B/owner.out" 2>&1
 expect "a plugin owned by another user is warned about" "$B/owner.out" \
-	'^\[2\] Plugin file .*/a.so is owned by uid 12345, neither root nor the effective user 0$'
+	'^\[2\] Warn  \([^)]*\): Plugin file .*/a.so is owned by uid 12345, neither root nor the effective user 0$'
 chown 0 "$B/plugins/a.so"
 chmod 777 "$B/plugins"
 "$B/host" >"$B/folder.out" 2>&1
-expect "a plugin folder writable by others is warned about" "$B/folder.out" '^\[2\] Plugin folder .*/plugins is writable by its group and others \(mode 0777\)$'
+expect "a plugin folder writable by others is warned about" "$B/folder.out" '^\[2\] Warn  \([^)]*\): Plugin folder .*/plugins is writable by its group and others \(mode 0777\)$'
 CRIU_PLUGIN_STRICT=1 "$B/host" >"$B/folder-strict.out" 2>&1
-expect "strict mode refuses the folder" "$B/folder-strict.out" '^\[1\] Refusing plugin folder .*/plugins: ' '^init=-1$'
+expect "strict mode refuses the folder" "$B/folder-strict.out" '^\[1\] Error \([^)]*\): Refusing plugin folder .*/plugins: ' '^init=-1$'
+expect "errors and warnings carry CRIU's prefixes with the library's source location" "$B/folder-strict.out" \
+	'^\[1\] Error \(libcriu-plugin/src/[a-z_]+\.rs:[0-9]+\): Refusing plugin folder '
+expect "warnings carry CRIU's prefix" "$B/folder.out" '^\[2\] Warn  \(libcriu-plugin/src/[a-z_]+\.rs:[0-9]+\): Plugin folder '
 chmod 755 "$B/plugins"
 "$B/host" >"$B/clean.out" 2>&1
 reject "a folder and files owned by root, mode 755/644, get no warning" "$B/clean.out" '^\[2\]'
@@ -101,7 +104,7 @@ chmod -R a+rX "$S"
 if setcap cap_net_bind_service+ep "$S/host-cap" 2>"$B/setcap.err"; then
 	CRIU_LIBS_DIR=$S/plugins setpriv --reuid=65534 --regid=65534 --clear-groups "$S/host-cap" >"$B/secure.out" 2>&1
 	expect "CRIU_LIBS_DIR is ignored in secure-execution mode" "$B/secure.out" \
-		'^\[2\] Ignoring CRIU_LIBS_DIR=.*/plugins in secure-execution mode' '^init=0$'
+		'^\[2\] Warn  \([^)]*\): Ignoring CRIU_LIBS_DIR=.*/plugins in secure-execution mode' '^init=0$'
 	reject "no plugin is loaded from CRIU_LIBS_DIR then" "$B/secure.out" '^loaded'
 	CRIU_LIBS_DIR=$S/plugins setpriv --reuid=65534 --regid=65534 --clear-groups "$S/host" >"$B/insecure.out" 2>&1
 	expect "without the capability the same user's CRIU_LIBS_DIR is used" "$B/insecure.out" '^loaded pa dlopen$'
@@ -123,13 +126,13 @@ else
 fi
 LD_LIBRARY_PATH=$LIBDIR "$B/host-old" post-forking >"$B/skew.out" 2>&1
 expect "a host with 12 chains still loads plugins using hooks below 12" "$B/skew.out" \
-	'^\[2\] The host.s cr_plugin_ctl is 208 bytes: 12 hook chains where this library has 15; plugins using hook 12 or later are refused$' '^loaded pa dlopen$' '^pause=7$' \
+	'^\[2\] Warn  \([^)]*\): The host.s cr_plugin_ctl is 208 bytes: 12 hook chains where this library has 15; plugins using hook 12 or later are refused$' '^loaded pa dlopen$' '^pause=7$' \
 	'^post_forking_before_init=-95$' \
 	'^post_forking=-95$'
 plugin "$B/plugins/z.so" pz -DPOST_FORKING
 LD_LIBRARY_PATH=$LIBDIR "$B/host-old" post-forking >"$B/skew-refused.out" 2>&1
 expect "a plugin registering a hook the host cannot call is refused, naming the hook" "$B/skew-refused.out" \
-	'^\[1\] Refusing plugin .*/z.so \("pz"\): it registers hook POST_FORKING \(12\), which this CRIU cannot call: its cr_plugin_ctl has 12 hook chains$' \
+	'^\[1\] Error \([^)]*\): Refusing plugin .*/z.so \("pz"\): it registers hook POST_FORKING \(12\), which this CRIU cannot call: its cr_plugin_ctl has 12 hook chains$' \
 	'^init=-1$' '^pa exit 0 -1$'
 "$B/host" post-forking >"$B/noskew.out" 2>&1
 expect "the same plugin loads into a current host and its hook runs" "$B/noskew.out" '^pz post_forking$' '^post_forking=0$'
