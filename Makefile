@@ -50,7 +50,7 @@ lib:
 headers:
 	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
 
-check: check-rust check-c check-beyond check-inspect check-install check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-c check-beyond check-hostile check-inspect check-install check-c-valgrind check-c-sanitizers e2e
 
 check-rust:
 	$(CARGO) fmt --all --check
@@ -83,6 +83,15 @@ clean:
 include mk/install.mk
 include mk/bench.mk
 include mk/inspect.mk
+include mk/hostile.mk
+
+# The long fuzzing run of the ELF and descriptor readers (stable Rust):
+# mutations of real shared objects for FUZZ_SECONDS (default 600).
+FUZZ_SECONDS ?= 600
+FUZZ_FILES ?= $(wildcard /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libgcc_s.so.1 $(STAGE)/libcriu-plugin.so)
+.PHONY: fuzz
+fuzz: lib
+	$(CARGO) run --release --example fuzz_elf -- $(FUZZ_SECONDS) $(FUZZ_FILES)
 
 # The version and C ABI version, for scripts.
 print-version:

@@ -7,7 +7,7 @@
 #   make -f mk/hostile.mk check-hostile-criu-c     the loader's cases against
 #                                                  CRIU 4.1.1's own loader
 #
-# Included from the top Makefile (-include mk/hostile.mk) it uses that
+# Included from the top Makefile (include mk/hostile.mk) it uses that
 # Makefile's lib and inspect targets; run alone it includes the top Makefile
 # first, for the same targets.
 

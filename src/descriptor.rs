@@ -136,8 +136,6 @@ impl std::fmt::Display for Refusal {
 /// What a valid descriptor tells the loader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Checked {
-    /// The plugin's name, `None` when the descriptor has a NULL name.
-    pub name: Option<String>,
     /// The hooks it fills in.
     pub hooks: HookSet,
 }
@@ -177,10 +175,7 @@ pub(crate) unsafe fn check(
         check_numbers(version, max_hooks, HookSet::empty(), host_chains)?;
         let hooks = filled_hooks(desc);
         check_numbers(version, max_hooks, hooks, host_chains)?;
-        Ok(Checked {
-            name: name_of(desc),
-            hooks,
-        })
+        Ok(Checked { hooks })
     }
 }
 

@@ -89,6 +89,9 @@ pub mod probe {
         STRICT_ENV, missing_symbols, parse_strict, strict_requested_by_env, untrusted_writer,
     };
 
+    #[doc(hidden)]
+    pub use crate::elf::{XorShift, exercise, mutate};
+
     /// The addresses of the library's C exports (`cr_plugin_init`,
     /// `criu_get_image_dir`, `cr_plugin_ctl`, the typed hook calls, ...). A
     /// program that links the library statically and wants plugins it opens

@@ -137,7 +137,11 @@ fn load_folder(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<()
             )?;
         } else {
             concern_or_refuse(
-                format_args!("Plugin folder {}: {concern} on its path", shown()),
+                format_args!(
+                    "Plugin folder {}: {}",
+                    shown(),
+                    concern.placed("on its path")
+                ),
                 format_args!("Refusing plugin folder {}", shown()),
             )?;
         }
@@ -248,8 +252,9 @@ fn load_file(
         {
             concern_or_refuse(
                 format_args!(
-                    "Plugin file {}: {concern} on the path to its target",
-                    shown()
+                    "Plugin file {}: {}",
+                    shown(),
+                    concern.placed("on the path to its target")
                 ),
                 format_args!("Refusing plugin {}", shown()),
             )?;

@@ -195,6 +195,28 @@ impl fmt::Display for PathConcern {
     }
 }
 
+impl PathConcern {
+    /// The concern with where it is relative to what is checked, e.g.
+    /// `folder /srv on its path is owned by uid 1000, ...`.
+    pub(crate) fn placed<'a>(&'a self, place: &'a str) -> impl fmt::Display + 'a {
+        struct Placed<'a>(&'a PathConcern, &'a str);
+        impl fmt::Display for Placed<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let c = self.0;
+                write!(
+                    f,
+                    "{} {} {} {}",
+                    c.kind,
+                    Escaped(c.at.bytes()),
+                    self.1,
+                    c.why
+                )
+            }
+        }
+        Placed(self, place)
+    }
+}
+
 /// A descriptor closed when dropped.
 struct Fd(c_int);
 
@@ -515,7 +537,8 @@ mod tests {
         let c = |p: &std::path::Path| std::ffi::CString::new(p.to_str().unwrap()).unwrap();
         let err = check_path(&c(&inner), true, euid).unwrap_err().to_string();
         assert!(
-            err.starts_with("folder ") && err.ends_with("/open is writable by its group and others (mode 0777)"),
+            err.starts_with("folder ")
+                && err.ends_with("/open is writable by its group and others (mode 0777)"),
             "{err}"
         );
         std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();

@@ -83,22 +83,14 @@ impl fmt::Display for Refused {
                 } else {
                     write!(f, "Plugin {}", Escaped(who))?;
                 }
-                write!(
-                    f,
-                    " called {}() from {what}: refused (the loader is busy)",
-                    self.call
-                )
+                write!(f, " called {}() from {what}: refused", self.call)
             }
             Some(Running { what, .. }) => {
-                write!(
-                    f,
-                    "{}() called from {what}: refused (the loader is busy)",
-                    self.call
-                )
+                write!(f, "{}() called from {what}: refused", self.call)
             }
             None => write!(
                 f,
-                "{}() called from inside cr_plugin_init() or cr_plugin_fini(): refused (the loader is busy)",
+                "{}() called from inside cr_plugin_init() or cr_plugin_fini(): refused",
                 self.call
             ),
         }

@@ -173,7 +173,7 @@ not_regular() { # not_regular CASE KIND-TEXT ENTRY-NAME
 	hrun "$out" CRIU_LIBS_DIR="$d" -- maps="$d/"
 	exited "$case" "$out"
 	expect "$case: refused, naming what it is" "$out" \
-		"^\[1\] Refusing plugin $(rx "$d/$entry"): it is $kind, not a regular file$" '^init=-1$'
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$d/$entry"): it is $kind, not a regular file$" '^init=-1$'
 	expect "$case: the plugin loaded before it is finalised and unmapped" "$out" \
 		'^good exit 0 -1$' '^mapped_after_init=0$'
 }
@@ -215,7 +215,7 @@ out=$B/out/fifolink.out
 hrun "$out" CRIU_LIBS_DIR="$T/fifolink" -- maps="$T/fifolink/"
 exited "symlink to a FIFO" "$out"
 expect "symlink to a FIFO: refused as a FIFO" "$out" \
-	"^\[1\] Refusing plugin $(rx "$T/fifolink/y.so"): .*FIFO" '^init=-1$'
+	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/fifolink/y.so"): .*FIFO" '^init=-1$'
 # A dangling symlink: an error, not a hang or a crash.
 withgood "$T/dangling"
 ln -s "$T/no-such-file.so" "$T/dangling/z.so"
@@ -224,7 +224,7 @@ out=$B/out/dangling.out
 hrun "$out" CRIU_LIBS_DIR="$T/dangling" --
 exited "dangling symlink" "$out"
 expect "dangling symlink: init fails with an error naming it" "$out" \
-	"^\[1\] .*$(rx "$T/dangling/z.so")" '^init=-1$' '^good exit 0 -1$'
+	"^\[1\] Error \([^)]*\): .*$(rx "$T/dangling/z.so")" '^init=-1$' '^good exit 0 -1$'
 # A symlink to a regular plugin file still loads, in strict mode too.
 mkdir -p "$T/real"
 cp "$B/so/good.so" "$T/real/good.so"
@@ -257,7 +257,7 @@ out=$B/out/reinit.out
 expect "init calling cr_plugin_init: the inner call returns -1, the outer goes on" "$out" \
 	'^reinit inner=-1$' '^init=0$' '^loaded reinit$' '^reinit exit 0 0$' '^fini done$' '^mapped_after_fini=0$'
 times "init calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Plugin "reinit" called cr_plugin_init\(\) from its init: refused$'
+	'^\[1\] Error \([^)]*\): Plugin "reinit" called cr_plugin_init\(\) from its init: refused$'
 times "init calling cr_plugin_init: no other error" "$out" 1 '^\[1\]'
 
 bad "a plugin whose init calls cr_plugin_fini(0, 0)"
@@ -266,7 +266,7 @@ out=$B/out/refini.out
 expect "init calling cr_plugin_fini: nothing is unloaded, init goes on" "$out" \
 	'^refini inner fini returned$' '^init=0$' '^loaded refini$' '^fini done$' '^mapped_after_fini=0$'
 times "init calling cr_plugin_fini: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Plugin "refini" called cr_plugin_fini\(\) from its init: refused$'
+	'^\[1\] Error \([^)]*\): Plugin "refini" called cr_plugin_fini\(\) from its init: refused$'
 times "init calling cr_plugin_fini: exit runs once, from the outer fini" "$out" 1 '^refini exit '
 if [ "$(grep -En '^refini exit 0 0$' "$out" | cut -d: -f1)" -gt "$(grep -En '^pause=' "$out" | cut -d: -f1)" ] 2>/dev/null; then
 	ok "init calling cr_plugin_fini: exit comes after the hooks ran, not inside init"
@@ -280,7 +280,7 @@ out=$B/out/exitinit.out
 expect "exit calling cr_plugin_init: the inner call returns -1, fini completes" "$out" \
 	'^init=0$' '^exitinit exit 0 0$' '^exitinit inner=-1$' '^fini done$' '^mapped_after_fini=0$'
 times "exit calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Plugin "exitinit" called cr_plugin_init\(\) from its exit: refused$'
+	'^\[1\] Error \([^)]*\): Plugin "exitinit" called cr_plugin_init\(\) from its exit: refused$'
 
 bad "a plugin whose RESTORE_INIT hook calls cr_plugin_init(2)"
 reenter rinit rinit 4 restore
@@ -288,7 +288,7 @@ out=$B/out/rinit.out
 expect "RESTORE_INIT calling cr_plugin_init: the inner call returns -1, the outer init succeeds" "$out" \
 	'^rinit restore_init$' '^rinit inner=-1$' '^init=0$' '^loaded rinit$' '^rinit exit 2 0$' '^mapped_after_fini=0$'
 times "RESTORE_INIT calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Plugin "rinit" called cr_plugin_init\(\) from its RESTORE_INIT hook: refused$'
+	'^\[1\] Error \([^)]*\): Plugin "rinit" called cr_plugin_init\(\) from its RESTORE_INIT hook: refused$'
 
 bad "CRIU's check_inventory_plugins() calling cr_plugin_init(2)"
 folder "$T/inv" "$B/so/good.so"
@@ -298,7 +298,7 @@ exited "inventory check calling cr_plugin_init" "$out"
 expect "inventory check calling cr_plugin_init: the inner call returns -1, the outer init succeeds" "$out" \
 	'^check_inventory_plugins$' '^host inner=-1$' '^init=0$' '^loaded good$' '^good exit 2 0$'
 times "inventory check calling cr_plugin_init: one error line" "$out" 1 \
-	'^\[1\] .*cr_plugin_init\(\).*inventory check.*refused'
+	'^\[1\] Error \([^)]*\): .*cr_plugin_init\(\).*inventory check.*refused'
 
 bad "a plugin whose init runs a hook (cr_plugin_run_pause_devices)"
 reenter hookcall hookcall 5
@@ -414,18 +414,18 @@ lying() { # lying CASE FLAG
 bad "CR_PLUGIN_DESC is a function"
 lying func -DLYING_FUNC
 expect "CR_PLUGIN_DESC as a function: refused, never read or called" "$B/out/func.out" \
-	"^\[1\] Refusing plugin $(rx "$T/func/func.so"): CR_PLUGIN_DESC is a function, not a data object$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/func/func.so"): CR_PLUGIN_DESC is a function, not a data object$" \
 	'^init=-1$' '^mapped_after_init=0$'
 reject "CR_PLUGIN_DESC as a function: it is not called" "$B/out/func.out" 'CR_PLUGIN_DESC called'
 bad "CR_PLUGIN_DESC is an 8-byte data object"
 lying eight -DLYING_EIGHT
 expect "CR_PLUGIN_DESC of 8 bytes: refused" "$B/out/eight.out" \
-	"^\[1\] Refusing plugin $(rx "$T/eight/eight.so"): CR_PLUGIN_DESC is 8 bytes, too small for a descriptor \(32 bytes\)$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/eight/eight.so"): CR_PLUGIN_DESC is 8 bytes, too small for a descriptor \(32 bytes\)$" \
 	'^init=-1$' '^mapped_after_init=0$'
 bad "CR_PLUGIN_DESC of 112 bytes (10 hook slots) claiming max_hooks 15"
 lying short15 -DLYING_SHORT=15
 expect "CR_PLUGIN_DESC of 112 bytes claiming 15 hooks: refused" "$B/out/short15.out" \
-	"^\[1\] Refusing plugin $(rx "$T/short15/short15.so")( \(\"short\"\))?: CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 \(152 bytes\)$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/short15/short15.so")( \(\"short\"\))?: CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 \(152 bytes\)$" \
 	'^init=-1$' '^mapped_after_init=0$'
 reject "CR_PLUGIN_DESC of 112 bytes claiming 15 hooks: nothing past its end is called" "$B/out/short15.out" 'POISON'
 lying short10 -DLYING_SHORT=10
@@ -450,7 +450,7 @@ hrun "$out" CRIU_LIBS_DIR="$T/inj1" --
 exited "newline in a file name" "$out"
 noforged "newline in a file name" "$out"
 expect "newline in a file name: escaped as \\n in the error" "$out" \
-	"^\[1\] Unable to load $(rx "$T/inj1/a\\n$FORGED\\n.so")" '^init=-1$'
+	"^\[1\] Error \([^)]*\): Unable to load $(rx "$T/inj1/a\\n$FORGED\\n.so")" '^init=-1$'
 
 mkdir -p "$T/inj2"
 echo "not a shared object" >"$T/inj2/"$'\e[31mred.so'
@@ -520,10 +520,10 @@ chown "$NOBODY" "$T/t1"
 bad "a parent of the plugin folder owned by uid $NOBODY"
 trusted t1 "$T/t1/plugins"
 expect "parent owned by another user: warned about" "$B/out/t1.out" \
-	"^\[2\] Plugin folder $(rx "$T/t1/plugins"): folder $(rx "$T/t1") on (its path|the path to).* owned by uid $NOBODY\b" \
+	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t1/plugins"): folder $(rx "$T/t1") on (its path|the path to).* owned by uid $NOBODY\b" \
 	'^init=0$' '^loaded good$'
 expect "parent owned by another user: refused in strict mode" "$B/out/t1-strict.out" \
-	"^\[1\] Refusing plugin folder $(rx "$T/t1/plugins"): .*$(rx "$T/t1") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t1/plugins"): .*$(rx "$T/t1") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
 	'^init=-1$'
 reject "parent owned by another user: strict mode loads nothing" "$B/out/t1-strict.out" '^good init'
 
@@ -532,9 +532,9 @@ chmod 0777 "$T/t2"
 bad "a parent of the plugin folder with mode 0777 (no sticky bit)"
 trusted t2 "$T/t2/plugins"
 expect "world-writable parent: warned about" "$B/out/t2.out" \
-	"^\[2\] Plugin folder $(rx "$T/t2/plugins"): folder $(rx "$T/t2") on (its path|the path to).*writable.*0777" '^init=0$'
+	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t2/plugins"): folder $(rx "$T/t2") on (its path|the path to).*writable.*0777" '^init=0$'
 expect "world-writable parent: refused in strict mode" "$B/out/t2-strict.out" \
-	"^\[1\] Refusing plugin folder $(rx "$T/t2/plugins"): .*$(rx "$T/t2") on (its path|the path to).*writable.*\(strict mode\)$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t2/plugins"): .*$(rx "$T/t2") on (its path|the path to).*writable.*\(strict mode\)$" \
 	'^init=-1$'
 
 folder "$T/t3/plugins" "$B/so/good.so"
@@ -549,9 +549,9 @@ chmod 1777 "$T/t4/plugins"
 bad "a plugin folder with mode 1777"
 trusted t4 "$T/t4/plugins"
 expect "a sticky world-writable plugin folder: warned about" "$B/out/t4.out" \
-	"^\[2\] Plugin folder $(rx "$T/t4/plugins").*writable" '^init=0$'
+	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t4/plugins").*writable" '^init=0$'
 expect "a sticky world-writable plugin folder: refused in strict mode" "$B/out/t4-strict.out" \
-	"^\[1\] Refusing plugin folder $(rx "$T/t4/plugins"): .*writable.*\(strict mode\)$" '^init=-1$'
+	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t4/plugins"): .*writable.*\(strict mode\)$" '^init=-1$'
 
 folder "$T/t5/plugins"
 folder "$T/t5/theirs" "$B/so/good.so"
@@ -560,10 +560,10 @@ ln -s "$T/t5/theirs/good.so" "$T/t5/plugins/x.so"
 bad "a symlinked plugin whose target's folder is owned by uid $NOBODY"
 trusted t5 "$T/t5/plugins"
 expect "symlinked plugin in a foreign folder: warned about" "$B/out/t5.out" \
-	"^\[2\] Plugin file $(rx "$T/t5/plugins/x.so"): folder $(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b" \
+	"^\[2\] Warn  \([^)]*\): Plugin file $(rx "$T/t5/plugins/x.so"): folder $(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b" \
 	'^init=0$'
 expect "symlinked plugin in a foreign folder: refused in strict mode" "$B/out/t5-strict.out" \
-	"^\[1\] Refusing plugin $(rx "$T/t5/plugins/x.so"): .*$(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/t5/plugins/x.so"): .*$(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
 	'^init=-1$'
 reject "symlinked plugin in a foreign folder: not initialised in strict mode" "$B/out/t5-strict.out" '^good init'
 
@@ -572,7 +572,7 @@ chown "$NOBODY" "$T/t6"
 bad "a grandparent of the plugin folder owned by uid $NOBODY"
 trusted t6 "$T/t6/mid/plugins"
 expect "grandparent owned by another user: refused in strict mode" "$B/out/t6-strict.out" \
-	"^\[1\] Refusing plugin folder $(rx "$T/t6/mid/plugins"): .*$(rx "$T/t6") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t6/mid/plugins"): .*$(rx "$T/t6") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
 	'^init=-1$'
 
 folder "$T/t7/theirs/plugins" "$B/so/good.so"
@@ -581,7 +581,7 @@ ln -s "$T/t7/theirs/plugins" "$T/t7/link"
 bad "a plugin folder given as a symlink into a folder owned by uid $NOBODY"
 trusted t7 "$T/t7/link"
 expect "plugin folder reached through a symlink: its real path is checked (strict mode)" "$B/out/t7-strict.out" \
-	"^\[1\] Refusing plugin folder .*uid $NOBODY\b.*\(strict mode\)$" '^init=-1$'
+	"^\[1\] Error \([^)]*\): Refusing plugin folder .*uid $NOBODY\b.*\(strict mode\)$" '^init=-1$'
 
 # The race: P (owned by the attacker) holds trusted/ (root's, a root plugin
 # printing TRUSTED) and evil/ (the attacker's, a plugin printing FOREIGN).
@@ -610,12 +610,12 @@ reject "race: the foreign plugin never runs in strict mode" "$out" '^FOREIGN$'
 times "race: every round of strict mode refuses the folder (its parent is the attacker's)" "$out" "$ROUNDS" \
 	'^round [0-9]+ init=-1$'
 expect "race: the refusal names the attacker's folder on the path" "$out" \
-	"^\[1\] Refusing plugin folder $(rx "$P/trusted"): .*$(rx "$P") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$"
+	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$P/trusted"): .*$(rx "$P") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$"
 out=$B/out/race-default.out
 hrun "$out" CRIU_LIBS_DIR="$P/trusted" -- cycles="$ROUNDS"
 exited "race (default mode, $ROUNDS rounds)" "$out"
 expect "race: without strict mode the attacker's folder on the path is warned about" "$out" \
-	"^\[2\] Plugin folder $(rx "$P/trusted"): folder $(rx "$P") on (its path|the path to).*uid $NOBODY\b"
+	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$P/trusted"): folder $(rx "$P") on (its path|the path to).*uid $NOBODY\b"
 TMO=$TMO_SAVE
 kill "$attacker_pid" 2>/dev/null
 wait "$attacker_pid"
@@ -646,7 +646,7 @@ out=$B/out/trunc.out
 hrun "$out" CRIU_LIBS_DIR="$T/trunc" -- maps="$T/trunc/"
 exited "truncated plugin (4000 bytes)" "$out"
 expect "truncated plugin: refused, with the sizes" "$out" \
-	"^\[1\] Refusing plugin $(rx "$T/trunc/t.so"): it is truncated: its loadable segments need [0-9]+ bytes, the file has 4000$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc/t.so"): it is truncated: its loadable segments need [0-9]+ bytes, the file has 4000$" \
 	'^init=-1$' '^mapped_after_init=0$'
 head -c $((segend - 1)) "$B/so/good.so" >"$T/trunc2/t.so"
 bad "a good plugin missing the last byte of its loadable segments ($((segend - 1)) of $segend bytes)"
@@ -654,7 +654,7 @@ out=$B/out/trunc2.out
 hrun "$out" CRIU_LIBS_DIR="$T/trunc2" -- maps="$T/trunc2/"
 exited "plugin one byte short" "$out"
 expect "plugin one byte short of its segments: refused" "$out" \
-	"^\[1\] Refusing plugin $(rx "$T/trunc2/t.so"): it is truncated: its loadable segments need $segend bytes, the file has $((segend - 1))$" \
+	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc2/t.so"): it is truncated: its loadable segments need $segend bytes, the file has $((segend - 1))$" \
 	'^init=-1$'
 
 echo "hostile: tried $inputs distinct bad inputs:"
