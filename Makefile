@@ -25,7 +25,7 @@ SONAME    := libcriu-plugin.so.$(SOVERSION)
 REALNAME  := libcriu-plugin.so.$(VERSION)
 
 
-.PHONY: print-version
+.PHONY: print-version check-skip
 .PHONY: all setup deps lib headers check check-rust check-c check-c-valgrind \
 	check-c-sanitizers check-beyond e2e bench install uninstall clean
 
@@ -50,7 +50,7 @@ lib:
 headers:
 	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
 
-check: check-rust check-c check-beyond check-hostile check-inspect check-install check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-c check-beyond check-skip check-hostile check-inspect check-install check-c-valgrind check-c-sanitizers e2e
 
 check-rust:
 	$(CARGO) fmt --all --check
@@ -63,6 +63,10 @@ check-c: lib
 # Order, strict mode, trust, symbols, secure execution, built-ins, version skew.
 check-beyond: lib
 	bash ctests/beyond/run.sh $(STAGE)
+
+# Skipping plugins by name (CRIU_PLUGIN_SKIP, cr_plugin_set_skip).
+check-skip: lib
+	bash ctests/skip/run.sh $(STAGE)
 
 check-c-valgrind: lib
 	$(MAKE) -C ctests check-valgrind LIBDIR=$(STAGE)

@@ -138,6 +138,7 @@ const HOST_FUNCTIONS: &[&str] = &[
     "cr_plugin_set_libdir",
     "cr_plugin_set_image_dir_fd",
     "cr_plugin_set_strict",
+    "cr_plugin_set_skip",
     "cr_plugin_register_builtin",
     "cr_plugin_default_dir",
     "cr_plugin_opts_libdir_offset",

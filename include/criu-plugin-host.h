@@ -133,6 +133,18 @@ void cr_plugin_set_image_dir_fd(int fd);
 void cr_plugin_set_strict(int on);
 
 /*
+ Sets the plugins not to load, for every later `cr_plugin_init`: a
+ comma-separated list of plugin names (a descriptor's `name`) or file
+ names in the plugin folder. A named plugin is never opened, so none of
+ its code runs. It overrides the environment variable `CRIU_PLUGIN_SKIP`;
+ NULL defers to the variable again, "" skips nothing.
+
+ # Safety
+ `list` is NULL or a NUL-terminated string; it is copied.
+ */
+int cr_plugin_set_skip(const char *list);
+
+/*
  Registers a plugin compiled into the host. At every `cr_plugin_init` it
  is checked, initialised and chained like a loaded plugin, before the
  plugins of the folder, in registration order; it is never `dlclose`d.

@@ -90,6 +90,17 @@ pub fn set_strict(on: bool) {
     policy::set_strict(on)
 }
 
+/// Sets the plugins not to load (see `cr_plugin_set_skip`): names of
+/// plugins or of files in the plugin folder; `None` defers to
+/// `CRIU_PLUGIN_SKIP` again.
+pub fn set_skip<'a>(names: Option<impl IntoIterator<Item = &'a str>>) {
+    let list = names.map(|n| {
+        let joined = n.into_iter().collect::<Vec<_>>().join(",");
+        CString::new(joined.replace('\0', "")).unwrap_or_default()
+    });
+    policy::set_skip(list);
+}
+
 /// A loaded plugin, as seen from Rust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PluginInfo {

@@ -65,6 +65,31 @@ pub extern "C" fn cr_plugin_set_strict(on: c_int) {
     policy::set_strict(on != 0);
 }
 
+/// Sets the plugins not to load, for every later `cr_plugin_init`: a
+/// comma-separated list of plugin names (a descriptor's `name`) or file
+/// names in the plugin folder. A named plugin is never opened, so none of
+/// its code runs. It overrides the environment variable `CRIU_PLUGIN_SKIP`;
+/// NULL defers to the variable again, "" skips nothing.
+///
+/// # Safety
+/// `list` is NULL or a NUL-terminated string; it is copied.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cr_plugin_set_skip(list: *const c_char) -> c_int {
+    if list.is_null() {
+        policy::set_skip(None);
+        return 0;
+    }
+    // SAFETY: caller's contract.
+    let list = unsafe { CStr::from_ptr(list) };
+    match crate::fallible::try_cstring(list) {
+        Ok(list) => {
+            policy::set_skip(Some(list));
+            0
+        }
+        Err(_) => -1,
+    }
+}
+
 /// Registers a plugin compiled into the host. At every `cr_plugin_init` it
 /// is checked, initialised and chained like a loaded plugin, before the
 /// plugins of the folder, in registration order; it is never `dlclose`d.
@@ -142,13 +167,14 @@ struct Addresses<const N: usize>([*const (); N]);
 // SAFETY: the addresses are plain numbers to the holder; nothing is shared.
 unsafe impl<const N: usize> Sync for Addresses<N> {}
 
-static C_ENTRY_POINTS: Addresses<10> = Addresses([
+static C_ENTRY_POINTS: Addresses<11> = Addresses([
     cr_plugin_init as *const (),
     cr_plugin_fini as *const (),
     criu_get_image_dir as *const (),
     cr_plugin_set_libdir as *const (),
     cr_plugin_set_image_dir_fd as *const (),
     cr_plugin_set_strict as *const (),
+    cr_plugin_set_skip as *const (),
     cr_plugin_register_builtin as *const (),
     cr_plugin_default_dir as *const (),
     cr_plugin_opts_libdir_offset as *const (),

@@ -86,7 +86,8 @@ pub mod probe {
     pub use crate::folder::{Candidate, PluginDir, Source, locate};
     pub use crate::host::{DEFAULT_PLUGIN_DIR, secure_execution};
     pub use crate::policy::{
-        STRICT_ENV, missing_symbols, parse_strict, strict_requested_by_env, untrusted_writer,
+        SKIP_ENV, STRICT_ENV, missing_symbols, parse_strict, strict_requested_by_env,
+        untrusted_writer,
     };
 
     #[doc(hidden)]

@@ -9,11 +9,12 @@
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage};
 use crate::descriptor::{self, LegacyParts};
 use crate::dl::Library;
-use crate::elf::{self, ElfError};
+use crate::elf::{self, ElfError, ElfFile};
 use crate::escape::Escaped;
 use crate::fallible::{OutOfMemory, try_box, try_cstring, try_format};
 use crate::folder::{self, DirError, JoinedPath, PluginDir};
 use crate::host::{self, host};
+use crate::policy::SkipList;
 use crate::reentry::{self, Running};
 use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
 use crate::{ctl, dispatch, logging, policy};
@@ -97,16 +98,36 @@ pub(crate) fn init(stage_value: c_int) -> Result<(), InitError> {
 
 fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
     reg.by_name.clear();
+    let mut skip = SkipList::current()
+        .map_err(|_| out_of_memory(format_args!("Unable to read the skip list")))?;
     let builtins = reg.builtins.len();
     reserve(reg, builtins)?;
     for i in 0..builtins {
         let desc = reg.builtins[i].0;
+        // SAFETY: the host keeps registered descriptors alive; the name is
+        // NULL or a C string.
+        let name = unsafe { (*desc.as_ptr()).name };
+        // SAFETY: as above.
+        let name = (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) }.to_bytes());
+        if let (Some(skip), Some(name)) = (skip.as_mut(), name)
+            && skip.names(b"", Some(name)).is_some()
+        {
+            log::info!(
+                "Skipping built-in plugin \"{}\": named in {}",
+                Escaped(name),
+                skip.source
+            );
+            continue;
+        }
         load_builtin(reg, stage_value, desc)?;
     }
     let dir = folder::choose()
         .map_err(|_| out_of_memory(format_args!("Unable to choose the plugin folder")))?;
-    if let Some(path) = dir {
-        load_folder(reg, stage_value, &path)?;
+    if let Some(path) = &dir {
+        load_folder(reg, stage_value, path, skip.as_mut())?;
+    }
+    if let Some(skip) = &skip {
+        skip.warn_unmatched(dir.as_deref());
     }
     if stage_value == stage::RESTORE {
         restore_checks()?;
@@ -123,7 +144,12 @@ fn reserve(reg: &mut Registry, more: usize) -> Result<(), InitError> {
     Ok(())
 }
 
-fn load_folder(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<(), InitError> {
+fn load_folder(
+    reg: &mut Registry,
+    stage_value: c_int,
+    path: &CStr,
+    mut skip: Option<&mut SkipList>,
+) -> Result<(), InitError> {
     let shown = || Escaped(path.to_bytes());
     // SAFETY: geteuid has no preconditions.
     let euid = unsafe { libc::geteuid() };
@@ -159,7 +185,15 @@ fn load_folder(reg: &mut Registry, stage_value: c_int, path: &CStr) -> Result<()
         let Ok(name) = CStr::from_bytes_until_nul(&name_buf) else {
             continue;
         };
-        load_file(reg, stage_value, &dir, name, full.as_c_str(), euid)?;
+        load_file(
+            reg,
+            stage_value,
+            &dir,
+            name,
+            full.as_c_str(),
+            euid,
+            skip.as_deref_mut(),
+        )?;
     }
     Ok(())
 }
@@ -231,6 +265,7 @@ fn load_file(
     name: &CStr,
     path: &CStr,
     euid: u32,
+    skip: Option<&mut SkipList>,
 ) -> Result<(), InitError> {
     let shown = || Escaped(path.to_bytes());
     let refuse = |why: fmt::Arguments<'_>| fail(format_args!("Refusing plugin {}: {why}", shown()));
@@ -238,6 +273,11 @@ fn load_file(
     if let Some(st) = dir.stat(name) {
         if let Some(kind) = folder::not_regular(st.st_mode) {
             return Err(refuse(format_args!("it is {kind}, not a regular file")));
+        }
+        if let Some(skip) = skip
+            && skipped(skip, dir, name, path, st.st_size as u64)
+        {
+            return Ok(());
         }
         if let Some(why) = policy::untrusted(st.st_uid, st.st_mode, euid) {
             concern_or_refuse(
@@ -349,6 +389,50 @@ fn load_file(
     }
     start(reg, stage_value, plugin)
 }
+
+/// Whether the skip list names the plugin file `name` of `dir`, by its file
+/// name or by the name its descriptor gives, read from the file without
+/// loading it (a legacy plugin's name is its path); logs the skip.
+fn skipped(skip: &mut SkipList, dir: &PluginDir, name: &CStr, path: &CStr, size: u64) -> bool {
+    if skip.names(name.to_bytes(), None).is_some() {
+        log::info!(
+            "Skipping plugin {}: named in {}",
+            Escaped(path.to_bytes()),
+            skip.source
+        );
+        return true;
+    }
+    let Some(file) = dir.open_entry(name) else {
+        return false;
+    };
+    let Ok(elf) = ElfFile::read(&file, size, SKIP_READ_LIMIT) else {
+        return false;
+    };
+    let plugin_name = match descriptor::FilePlugin::read(&elf) {
+        Some(descriptor::FilePlugin::Descriptor(d)) => d.name,
+        Some(descriptor::FilePlugin::Legacy { .. }) => try_cstring(path).ok(),
+        None => None,
+    };
+    let Some(plugin_name) = plugin_name else {
+        return false;
+    };
+    if skip
+        .names(name.to_bytes(), Some(plugin_name.to_bytes()))
+        .is_none()
+    {
+        return false;
+    }
+    log::info!(
+        "Skipping plugin {} (\"{}\"): named in {}",
+        Escaped(path.to_bytes()),
+        Escaped(plugin_name.to_bytes()),
+        skip.source
+    );
+    true
+}
+
+/// How much of a plugin file is read to learn its name for the skip list.
+const SKIP_READ_LIMIT: u64 = 256 << 20;
 
 /// Refuses a file whose loadable segments reach past its end: mapping it
 /// would kill the process with SIGBUS when a page past the end is touched.

@@ -60,6 +60,119 @@ pub(crate) fn refresh_from_env() {
     IN_FORCE.store(if on { ON } else { OFF }, Ordering::Relaxed);
 }
 
+/// Environment variable naming plugins not to load.
+pub const SKIP_ENV: &str = "CRIU_PLUGIN_SKIP";
+
+/// The skip list set by the host (`cr_plugin_set_skip`); it overrides the
+/// environment.
+static SKIP_SETTING: std::sync::Mutex<Option<std::ffi::CString>> = std::sync::Mutex::new(None);
+/// Whether the host set one (even an empty one).
+static SKIP_SET: AtomicU8 = AtomicU8::new(UNSET);
+
+/// Sets the skip list from the host (`None`: defer to the environment again).
+pub(crate) fn set_skip(list: Option<std::ffi::CString>) {
+    SKIP_SET.store(if list.is_some() { ON } else { UNSET }, Ordering::Relaxed);
+    *SKIP_SETTING.lock().unwrap_or_else(|e| e.into_inner()) = list;
+}
+
+/// At most this many names in a skip list; more are ignored, with a warning.
+pub(crate) const SKIP_MAX: usize = 64;
+
+/// The plugins not to load in this `cr_plugin_init`: names of plugins (a
+/// descriptor's `name`) or of files in the folder, comma-separated.
+pub(crate) struct SkipList {
+    list: std::ffi::CString,
+    /// Which entries matched a plugin, by position.
+    matched: u64,
+    /// Where the list came from, for messages.
+    pub(crate) source: &'static str,
+}
+
+impl SkipList {
+    /// The list in force: the host's, else `CRIU_PLUGIN_SKIP` (ignored in
+    /// secure-execution mode: the environment must not change what a
+    /// privileged run loads). `None` when empty.
+    pub(crate) fn current() -> Result<Option<SkipList>, crate::fallible::OutOfMemory> {
+        let (list, source) = if SKIP_SET.load(Ordering::Relaxed) == ON {
+            let held = SKIP_SETTING.lock().unwrap_or_else(|e| e.into_inner());
+            match held.as_deref() {
+                Some(l) => (crate::fallible::try_cstring(l)?, "cr_plugin_set_skip"),
+                None => return Ok(None),
+            }
+        } else {
+            let Some(value) = crate::folder::env(c"CRIU_PLUGIN_SKIP") else {
+                return Ok(None);
+            };
+            if crate::host::secure_execution() {
+                log::warn!(
+                    "Ignoring {SKIP_ENV}={} in secure-execution mode (set-user-ID or file capabilities)",
+                    Escaped(value.to_bytes())
+                );
+                return Ok(None);
+            }
+            (crate::fallible::try_cstring(value)?, SKIP_ENV)
+        };
+        let skip = SkipList {
+            list,
+            matched: 0,
+            source,
+        };
+        if skip.entries().next().is_none() {
+            return Ok(None);
+        }
+        if skip
+            .list
+            .to_bytes()
+            .split(|&b| b == b',')
+            .filter(|e| !trim(e).is_empty())
+            .count()
+            > SKIP_MAX
+        {
+            log::warn!("{source} names more than {SKIP_MAX} plugins; the rest are ignored");
+        }
+        Ok(Some(skip))
+    }
+
+    /// The entries, trimmed, empty ones left out, at most [`SKIP_MAX`].
+    fn entries(&self) -> impl Iterator<Item = &[u8]> {
+        self.list
+            .to_bytes()
+            .split(|&b| b == b',')
+            .map(trim)
+            .filter(|e| !e.is_empty())
+            .take(SKIP_MAX)
+    }
+
+    /// The entry that names the plugin in file `file` (its name in the
+    /// folder) or called `name`, if one does; it is marked as matched.
+    pub(crate) fn names(&mut self, file: &[u8], name: Option<&[u8]>) -> Option<usize> {
+        let hit = self
+            .entries()
+            .position(|e| e == file || name.is_some_and(|n| n == e))?;
+        self.matched |= 1 << hit;
+        Some(hit)
+    }
+
+    /// Warns about every entry that matched no plugin.
+    pub(crate) fn warn_unmatched(&self, folder: Option<&CStr>) {
+        for (i, e) in self.entries().enumerate() {
+            if self.matched & (1 << i) == 0 {
+                let folder = folder.map_or(&b"(no plugin folder)"[..], CStr::to_bytes);
+                log::warn!(
+                    "{} names \"{}\", which is no plugin in {}",
+                    self.source,
+                    Escaped(e),
+                    Escaped(folder)
+                );
+            }
+        }
+    }
+}
+
+fn trim(e: &[u8]) -> &[u8] {
+    e.trim_ascii()
+}
+
 /// Why a file or folder may be written by someone untrusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Untrusted {
