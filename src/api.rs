@@ -16,7 +16,7 @@
 use crate::descriptor::Version;
 use crate::dispatch::{self, DECLINED};
 use crate::hooks::HookSet;
-use crate::registry::{self, Origin};
+use crate::registry;
 use crate::{host, loader, policy, reentry};
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::path::PathBuf;
@@ -131,16 +131,13 @@ pub fn plugins() -> Vec<PluginInfo> {
                 || "(built-in)".to_owned(),
                 |n| n.to_string_lossy().into_owned(),
             ),
-            path: match &p.origin {
-                Origin::File { path, .. } => {
-                    Some(std::ffi::OsStr::from_bytes(path.to_bytes()).into())
-                }
-                Origin::Builtin => None,
-            },
+            path: p
+                .path()
+                .map(|path| std::ffi::OsStr::from_bytes(path.to_bytes()).into()),
             // SAFETY: the plugin is loaded while the read guard is held.
             version: Version(unsafe { (*p.desc()).version }),
-            hooks: p.hooks,
-            legacy: p.synthesised.is_some(),
+            hooks: p.hooks(),
+            legacy: p.is_legacy(),
         })
         .collect()
 }

@@ -96,26 +96,32 @@ impl Library {
         // caller's decision (this function's contract).
         let handle = unsafe { libc::dlopen(path.as_ptr(), flags) };
         let handle = NonNull::new(handle).ok_or_else(DlError::last)?;
-        let mut map: *mut c_void = std::ptr::null_mut();
-        // SAFETY: RTLD_DI_LINKMAP stores one pointer into `map`; the handle is live.
-        let rc = unsafe {
-            libc::dlinfo(
-                handle.as_ptr(),
-                libc::RTLD_DI_LINKMAP,
-                (&raw mut map).cast(),
-            )
-        };
-        let map = if rc == 0 {
-            map.cast_const()
-        } else {
-            std::ptr::null()
-        };
+        let map = link_map_of(handle.as_ptr());
         Ok(Library { handle, map })
     }
 
     /// The raw handle, as stored in `plugin_desc_t.dlhandle`.
     pub fn as_ptr(&self) -> *mut c_void {
         self.handle.as_ptr()
+    }
+
+    /// Gives up ownership of the handle without closing it.
+    pub(crate) fn into_raw(self) -> *mut c_void {
+        let handle = self.handle.as_ptr();
+        std::mem::forget(self);
+        handle
+    }
+
+    /// Takes ownership of a handle [`Library::into_raw`] gave up.
+    ///
+    /// # Safety
+    /// `handle` came from `into_raw` and is owned by no other value.
+    pub(crate) unsafe fn from_raw(handle: *mut c_void) -> Library {
+        Library {
+            // SAFETY: into_raw gave a non-NULL dlopen handle.
+            handle: unsafe { NonNull::new_unchecked(handle) },
+            map: link_map_of(handle),
+        }
     }
 
     /// Looks `name` up in the object and its dependencies.
@@ -192,6 +198,38 @@ impl Drop for Library {
         unsafe {
             libc::dlclose(self.handle.as_ptr());
         }
+    }
+}
+
+/// The `struct link_map *` of a live `dlopen` handle (NULL if `dlinfo`
+/// fails).
+fn link_map_of(handle: *mut c_void) -> *const c_void {
+    let mut map: *mut c_void = std::ptr::null_mut();
+    // SAFETY: RTLD_DI_LINKMAP stores one pointer into `map`; callers pass
+    // live handles.
+    let rc = unsafe { libc::dlinfo(handle, libc::RTLD_DI_LINKMAP, (&raw mut map).cast()) };
+    if rc == 0 {
+        map.cast_const()
+    } else {
+        std::ptr::null()
+    }
+}
+
+/// The path the object of the live handle `handle` was opened by: the
+/// dynamic linker's own copy (`l_name`), valid until it is closed.
+///
+/// # Safety
+/// `handle` is a live `dlopen` handle, and stays open for `'a`.
+pub(crate) unsafe fn object_path<'a>(handle: *mut c_void) -> Option<&'a CStr> {
+    let map = link_map_of(handle).cast::<LinkMap>();
+    if map.is_null() {
+        return None;
+    }
+    // SAFETY: a live link_map's l_name is NULL or a C string owned by the
+    // dynamic linker until the object is closed (the caller's contract).
+    unsafe {
+        let name = (*map).l_name;
+        (!name.is_null()).then(|| CStr::from_ptr(name))
     }
 }
 

@@ -313,9 +313,6 @@ fn load_file(
     })
     .map_err(|e| fail(format_args!("Unable to load {}: {e}", shown())))?;
 
-    // The record keeps the path; a legacy plugin's name points into it.
-    let owned_path =
-        try_cstring(path).map_err(|_| out_of_memory(format_args!("Unable to load {}", shown())))?;
     let (desc, synthesised) = match library.symbol_entry(c"CR_PLUGIN_DESC") {
         Some((sym, addr)) => {
             descriptor::check_symbol_kind(&sym).map_err(|e| refuse(format_args!("{e}")))?;
@@ -328,7 +325,12 @@ fn load_file(
             (desc, None)
         }
         None => {
-            let synth = synthesise_legacy(&library, &owned_path)
+            // Its name is the dynamic linker's copy of the path, which
+            // lives as long as the plugin is loaded.
+            // SAFETY: the library is open, and stays open while the
+            // descriptor is used (the record closes it last).
+            let l_name = unsafe { crate::dl::object_path(library.as_ptr()) }.unwrap_or(c"");
+            let synth = synthesise_legacy(&library, l_name)
                 .map_err(|_| out_of_memory(format_args!("Unable to load {}", shown())))?;
             log::warn!(
                 "Generating dynamic descriptor for plugin `{}'. Won't work in next version of the program. Please update your plugin.",
@@ -354,10 +356,7 @@ fn load_file(
             ))
         }
     })?;
-    let origin = Origin::File {
-        library,
-        path: owned_path,
-    };
+    let origin = Origin::File(library);
     let plugin = Accepted {
         desc,
         synthesised,
@@ -376,7 +375,7 @@ fn load_file(
             Escaped(name.to_bytes())
         )));
     }
-    if let Origin::File { library, .. } = &plugin.origin
+    if let Origin::File(library) = &plugin.origin
         && let Some(missing) = policy::missing_list(library)
     {
         concern_or_refuse(
@@ -508,9 +507,10 @@ fn start(reg: &mut Registry, stage_value: c_int, plugin: Accepted) -> Result<(),
         // ABI gives it the signature int (*)(int).
         let rc = reentry::running(running, || unsafe { init_fn(stage_value) });
         if rc != 0 {
-            let where_: &dyn fmt::Display = match &plugin.origin {
-                Origin::File { path, .. } => &Escaped(path.to_bytes()),
-                Origin::Builtin => &"built-in",
+            let path = plugin.path().map(|p| Escaped(p.to_bytes()));
+            let where_: &dyn fmt::Display = match &path {
+                Some(p) => p,
+                None => &"built-in",
             };
             let err = fail(format_args!(
                 "Failed in init({stage_value}) of \"{}\" ({where_}): stage {}, returned {rc}",
@@ -591,8 +591,8 @@ fn call_exit(desc: *const CrPluginDesc, who: *const c_char, stage_value: c_int, 
 }
 
 /// A descriptor for a legacy plugin, from the symbols it exports itself;
-/// its name points into `path`, whose heap copy the plugin's record keeps
-/// (moving a `CString` does not move its bytes).
+/// its name points at `path`, which must live as long as the plugin is
+/// loaded (the dynamic linker's `l_name`).
 fn synthesise_legacy(library: &Library, path: &CStr) -> Result<SynthesisedDesc, OutOfMemory> {
     let parts = LegacyParts::of(library);
     // SAFETY: a legacy plugin's cr_plugin_init / cr_plugin_fini are

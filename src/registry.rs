@@ -1,41 +1,37 @@
 //! The records of loaded plugins: the `plugin_desc_t` each one has on the
-//! lists of `cr_plugin_ctl` (see [`crate::ctl`]), what those records point
-//! to, and the lock that guards them.
+//! lists of `cr_plugin_ctl` (see [`crate::ctl`]), what else the loader keeps
+//! of it, and the lock that guards them.
 //!
 //! The C lists are the truth for dispatch; the Rust `Vec` (same order) owns
-//! the memory and the `dlopen` handles. Both change only under the registry
-//! lock, in `cr_plugin_init` and `cr_plugin_fini`. A loaded plugin costs two
-//! allocations: its record and its path (a legacy plugin also its
-//! synthesised descriptor); the vectors are sized once per init.
+//! the records. Both change only under the registry lock, in
+//! `cr_plugin_init` and `cr_plugin_fini`. A loaded plugin costs one
+//! allocation, its record (a legacy plugin also its synthesised descriptor):
+//! the `dlopen` handle lives in the record's `dlhandle`, and the plugin's
+//! path is the dynamic linker's own copy (`l_name`); the vectors are sized
+//! once per init.
 
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CrPluginDesc, ListHead, PluginDesc};
 use crate::ctl::{chain, head};
-use crate::dl::Library;
+use crate::dl::{self, Library};
 use crate::fallible::{OutOfMemory, try_box};
 use crate::hooks::HookSet;
 use crate::list;
-use std::ffi::{CStr, CString};
+use std::ffi::{CStr, c_void};
 use std::ptr::{NonNull, null_mut};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-/// Where a loaded plugin's code and descriptor come from.
+/// Where a plugin's code and descriptor come from, before it is recorded.
 #[derive(Debug)]
 pub(crate) enum Origin {
     /// A shared object from the plugin folder, closed at fini.
-    File {
-        /// The `dlopen` handle. Declared first so it is closed first: the
-        /// plugin's destructors run while its path is still held.
-        library: Library,
-        /// The path it was loaded from.
-        path: CString,
-    },
+    File(Library),
     /// A descriptor the host registered, compiled into the program.
     Builtin,
 }
 
 /// A descriptor the loader built for a legacy plugin (one without
-/// `CR_PLUGIN_DESC`); its name is the plugin's path, which `Origin::File`
-/// holds.
+/// `CR_PLUGIN_DESC`); its name is the plugin's path, the dynamic linker's
+/// copy of it, which lives as long as the plugin is loaded.
 #[derive(Debug)]
 pub(crate) struct SynthesisedDesc(pub(crate) Box<[CrPluginDesc; 1]>);
 
@@ -57,39 +53,62 @@ impl Accepted {
     /// The name it goes by: the descriptor's, else its path; `None` only
     /// for a built-in plugin without a name.
     pub(crate) fn name(&self) -> Option<&CStr> {
-        name_of(self.desc, &self.origin)
+        let handle = match &self.origin {
+            Origin::File(library) => library.as_ptr(),
+            Origin::Builtin => null_mut(),
+        };
+        // SAFETY: the descriptor and the handle are live while `self` is.
+        unsafe { name_of(self.desc, handle) }
+    }
+
+    /// The path of a plugin from a file.
+    pub(crate) fn path(&self) -> Option<&CStr> {
+        match &self.origin {
+            // SAFETY: the library is open while `self` is.
+            Origin::File(library) => unsafe { dl::object_path(library.as_ptr()) },
+            Origin::Builtin => None,
+        }
     }
 }
 
-fn name_of(desc: *const CrPluginDesc, origin: &Origin) -> Option<&CStr> {
-    // SAFETY: desc is live while its record or acceptance is (the plugin is
-    // loaded, or the host keeps a built-in alive); its name is NULL or a C
-    // string that lives as long (a legacy plugin's points into its path).
-    let name = unsafe { (*desc).name };
-    if !name.is_null() {
-        // SAFETY: as above.
-        return Some(unsafe { CStr::from_ptr(name) });
-    }
-    match origin {
-        Origin::File { path, .. } => Some(path),
-        Origin::Builtin => None,
+/// The name of the plugin with descriptor `desc` and `dlopen` handle
+/// `handle` (NULL for a built-in): the descriptor's, else its path.
+///
+/// # Safety
+/// Both are live for the lifetime the caller gives the result.
+unsafe fn name_of<'a>(desc: *const CrPluginDesc, handle: *mut c_void) -> Option<&'a CStr> {
+    // SAFETY: caller's contract; the name is NULL or a C string that lives
+    // as long as the descriptor (a legacy plugin's points at its l_name).
+    unsafe {
+        let name = (*desc).name;
+        if !name.is_null() {
+            return Some(CStr::from_ptr(name));
+        }
+        if handle.is_null() {
+            None
+        } else {
+            dl::object_path(handle)
+        }
     }
 }
 
-/// One loaded plugin: its C record (linked into `cr_plugin_ctl`) and what
-/// that record points to.
+/// What the loader keeps of one loaded plugin, in one allocation. The C
+/// record comes first: the lists of `cr_plugin_ctl` point into it and
+/// CRIU's `run_plugins` reads it as a `plugin_desc_t`.
+#[repr(C)]
 #[derive(Debug)]
-pub(crate) struct Loaded {
-    /// The `plugin_desc_t` on the C lists; allocated here, freed in Drop.
-    record: NonNull<PluginDesc>,
-    /// The descriptor built for a legacy plugin, or None when the record
-    /// points into the plugin's own `CR_PLUGIN_DESC`.
-    pub(crate) synthesised: Option<SynthesisedDesc>,
+struct Record {
+    c: PluginDesc,
+    /// The descriptor built for a legacy plugin, or None when `c.d` points
+    /// into the plugin's own `CR_PLUGIN_DESC` or a built-in's.
+    synthesised: Option<SynthesisedDesc>,
     /// The hooks chained for this plugin.
-    pub(crate) hooks: HookSet,
-    /// File or built-in. Dropped last, after the record is off every list.
-    pub(crate) origin: Origin,
+    hooks: HookSet,
 }
+
+/// One loaded plugin: its record, linked into `cr_plugin_ctl`.
+#[derive(Debug)]
+pub(crate) struct Loaded(NonNull<Record>);
 
 // SAFETY: a Loaded is only reached through the registry lock; its pointers
 // are to heap memory and mapped plugin data, not to anything thread-bound.
@@ -98,7 +117,7 @@ unsafe impl Send for Loaded {}
 unsafe impl Sync for Loaded {}
 
 impl Loaded {
-    /// Makes the C record for the plugin and links it at the tail of
+    /// Makes the record for the plugin and links it at the tail of
     /// `cr_plugin_ctl.head` and of the chain of every hook in `hooks`. On
     /// failure (out of memory) the plugin is handed back, unlinked.
     ///
@@ -107,87 +126,115 @@ impl Loaded {
     /// `plugin.hooks` has a non-NULL slot in it and is below
     /// [`crate::ctl::host_chains`].
     pub(crate) unsafe fn link(plugin: Accepted) -> Result<Loaded, (Accepted, OutOfMemory)> {
-        let dlhandle = match &plugin.origin {
-            Origin::File { library, .. } => library.as_ptr(),
-            Origin::Builtin => null_mut(),
-        };
         let unlinked = || ListHead {
             next: null_mut(),
             prev: null_mut(),
         };
-        let boxed = match try_box(PluginDesc {
-            d: plugin.desc,
-            list: unlinked(),
-            dlhandle,
-            link: std::array::from_fn(|_| unlinked()),
+        let dlhandle = match &plugin.origin {
+            Origin::File(library) => library.as_ptr(),
+            Origin::Builtin => null_mut(),
+        };
+        let boxed = match try_box(Record {
+            c: PluginDesc {
+                d: plugin.desc,
+                list: unlinked(),
+                dlhandle,
+                link: std::array::from_fn(|_| unlinked()),
+            },
+            synthesised: None,
+            hooks: plugin.hooks,
         }) {
             Ok(b) => b,
             Err(e) => return Err((plugin, e)),
         };
-        let record = Box::into_raw(boxed).cast::<PluginDesc>();
-        // SAFETY: `record` is a fresh allocation; the lists are well formed
-        // (reset by init, changed only here and in Drop under the lock); the
-        // caller keeps each hook below host_chains.
-        unsafe {
-            list::init(&raw mut (*record).list);
-            for i in 0..CR_PLUGIN_HOOK__MAX {
-                list::init(&raw mut (*record).link[i]);
-            }
-            list::add_tail(&raw mut (*record).list, head());
-            for hook in plugin.hooks.hooks() {
-                list::add_tail(&raw mut (*record).link[hook.index()], chain(hook.index()));
-            }
-        }
+        let record = Box::into_raw(boxed).cast::<Record>();
         let Accepted {
             synthesised,
             hooks,
             origin,
             ..
         } = plugin;
-        Ok(Loaded {
+        // The handle now belongs to the record (closed in Drop).
+        if let Origin::File(library) = origin {
+            library.into_raw();
+        }
+        // SAFETY: `record` is a fresh allocation; the lists are well formed
+        // (reset by init, changed only here and in Drop under the lock); the
+        // caller keeps each hook below host_chains.
+        unsafe {
+            (*record).synthesised = synthesised;
+            let c = &raw mut (*record).c;
+            list::init(&raw mut (*c).list);
+            for i in 0..CR_PLUGIN_HOOK__MAX {
+                list::init(&raw mut (*c).link[i]);
+            }
+            list::add_tail(&raw mut (*c).list, head());
+            for hook in hooks.hooks() {
+                list::add_tail(&raw mut (*c).link[hook.index()], chain(hook.index()));
+            }
             // SAFETY: Box::into_raw never gives NULL.
-            record: unsafe { NonNull::new_unchecked(record) },
-            synthesised,
-            hooks,
-            origin,
-        })
+            Ok(Loaded(NonNull::new_unchecked(record)))
+        }
+    }
+
+    fn record(&self) -> &Record {
+        // SAFETY: the record is live for as long as self.
+        unsafe { self.0.as_ref() }
     }
 
     /// The plugin's descriptor.
     pub(crate) fn desc(&self) -> *mut CrPluginDesc {
-        // SAFETY: the record is live for as long as self.
-        unsafe { (*self.record.as_ptr()).d }
+        self.record().c.d
+    }
+
+    /// The hooks chained for it.
+    pub(crate) fn hooks(&self) -> HookSet {
+        self.record().hooks
+    }
+
+    /// Whether it is a legacy plugin (its descriptor was synthesised).
+    pub(crate) fn is_legacy(&self) -> bool {
+        self.record().synthesised.is_some()
     }
 
     /// The name it goes by (see [`Accepted::name`]).
     pub(crate) fn name(&self) -> Option<&CStr> {
-        name_of(self.desc(), &self.origin)
+        // SAFETY: the descriptor and the handle live as long as the record.
+        unsafe { name_of(self.record().c.d, self.record().c.dlhandle) }
     }
 
     /// The path of a plugin loaded from a file.
     pub(crate) fn path(&self) -> Option<&CStr> {
-        match &self.origin {
-            Origin::File { path, .. } => Some(path),
-            Origin::Builtin => None,
-        }
+        let handle = self.record().c.dlhandle;
+        // SAFETY: the handle is open as long as the record.
+        (!handle.is_null())
+            .then(|| unsafe { dl::object_path(handle) })
+            .flatten()
     }
 }
 
 impl Drop for Loaded {
     fn drop(&mut self) {
-        let record = self.record.as_ptr();
+        let record = self.0.as_ptr();
         // SAFETY: the record came from a one-element box in `link` and is
-        // unlinked from every list before it is freed; nothing else frees it.
+        // unlinked from every list before it is freed; nothing else frees
+        // it. Its handle came from dlopen and is closed once, here, after
+        // the record is off the lists and before its memory (and a legacy
+        // plugin's descriptor, whose name is the object's l_name) goes.
         unsafe {
-            list::del_init(&raw mut (*record).list);
+            let c = &raw mut (*record).c;
+            list::del_init(&raw mut (*c).list);
             for i in 0..CR_PLUGIN_HOOK__MAX {
-                if !list::is_empty(&raw const (*record).link[i]) {
-                    list::del_init(&raw mut (*record).link[i]);
+                if !list::is_empty(&raw const (*c).link[i]) {
+                    list::del_init(&raw mut (*c).link[i]);
                 }
             }
-            drop(Box::from_raw(record.cast::<[PluginDesc; 1]>()));
+            let handle = (*c).dlhandle;
+            if !handle.is_null() {
+                drop(Library::from_raw(handle));
+            }
+            drop(Box::from_raw(record.cast::<[Record; 1]>()));
         }
-        // `synthesised` and then `origin` (dlclose) drop after this body.
     }
 }
 
@@ -204,7 +251,8 @@ pub(crate) struct Registry {
 }
 
 impl Registry {
-    /// The loaded plugin named `name`, if any.
+    /// Where the loaded plugin named `name` is in `by_name`, or where it
+    /// would go.
     pub(crate) fn find(&self, name: &CStr) -> Result<usize, usize> {
         self.by_name.binary_search_by(|&i| {
             self.plugins[i as usize]
