@@ -681,7 +681,7 @@ section_race() {
 	fi
 	echo "race: strict mode ran FOREIGN $(grep -c '^FOREIGN$' "$B/out/race-strict.out") times," \
 		"TRUSTED $(grep -c '^TRUSTED$' "$B/out/race-strict.out") times in ${rounds:-?} rounds" \
-		"($moved with a swap during init); default mode ran FOREIGN" \
+		"(${moved:-?} with a swap during init); default mode ran FOREIGN" \
 		"$(grep -c '^FOREIGN$' "$B/out/race-default.out") times, TRUSTED" \
 		"$(grep -c '^TRUSTED$' "$B/out/race-default.out") times in $ROUNDS rounds"
 }
