@@ -3,7 +3,8 @@
  * then swaps two folders A and B with renameat2(RENAME_EXCHANGE) as fast
  * as it can, until SIGTERM or SIGINT; then prints "swaps=N" (how many
  * exchanges succeeded) and "errors=N" to stdout and exits 0. With no
- * successful swap at all it exits 1.
+ * successful swap at all it exits 1. It prints "swapping" after its first
+ * successful swap, and "progress swaps=N" at each SIGUSR1.
  *
  * Usage: attacker UID GID A B
  */
@@ -23,12 +24,14 @@
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, report;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		report = 1;
+	else
+		stop = 1;
 }
 
 int main(int argc, char **argv)
@@ -49,6 +52,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	if (setgroups(0, NULL) || setgid(gid) || setuid(uid)) {
 		perror("attacker: dropping privileges");
 		return 2;
@@ -61,10 +65,18 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (!stop) {
 		if (syscall(SYS_renameat2, AT_FDCWD, argv[3], AT_FDCWD, argv[4], RENAME_EXCHANGE) == 0) {
-			swaps++;
+			if (swaps++ == 0) {
+				printf("swapping\n");
+				fflush(stdout);
+			}
 		} else {
 			errors++;
 			last_errno = errno;
+		}
+		if (report) {
+			report = 0;
+			printf("progress swaps=%lu\n", swaps);
+			fflush(stdout);
 		}
 	}
 	printf("swaps=%lu\nerrors=%lu\n", swaps, errors);

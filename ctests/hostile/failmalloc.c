@@ -324,18 +324,24 @@ long failmalloc_live(void)
 	return __atomic_load_n(&live, __ATOMIC_RELAXED);
 }
 
-void failmalloc_track(int on)
+/*
+ * With FAILMALLOC_TRACE=1, backtrace() is called once at load time: its
+ * first call loads libgcc_s, whose allocations must not land between the
+ * host's two measurements.
+ */
+__attribute__((constructor)) static void trace_setup(void)
 {
-	if (on && !trace_enabled) {
-		const char *e = getenv("FAILMALLOC_TRACE");
-		void *warm[2];
+	const char *e = getenv("FAILMALLOC_TRACE");
+	void *warm[2];
 
-		if (!e || strcmp(e, "1"))
-			return;
-		/* backtrace() loads libgcc_s on its first call: before tracking. */
+	if (e && !strcmp(e, "1")) {
 		backtrace(warm, 2);
 		trace_enabled = 1;
 	}
+}
+
+void failmalloc_track(int on)
+{
 	__atomic_store_n(&tracing, on && trace_enabled, __ATOMIC_RELEASE);
 }
 

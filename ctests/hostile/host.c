@@ -12,7 +12,13 @@
  *   maps=TEXT       print how many lines of /proc/self/maps hold TEXT after
  *                   init and after fini ("mapped_after_init=N", ...)
  *   inv-reenter     check_inventory_plugins() calls cr_plugin_init(2)
- *   cycles=N        N rounds of init + fini, one "round I init=R" line each
+ *   cycles=N        N rounds of init + fini, one "round I init=R moved=M"
+ *                   line each, then "rounds=N moved=K"
+ *   watch=PATH      with cycles: M is 1 when PATH is another inode after
+ *                   init than before (someone renamed it meanwhile); K counts
+ *                   those rounds
+ *   min-moved=K     with watch: go on past N rounds until K rounds saw PATH
+ *                   move, up to 20 N rounds
  *   failmalloc=N    the allocation-failure run (see failmalloc_run below);
  *                   needs failmalloc.so preloaded
  *
@@ -27,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "criu-plugin-host.h"
@@ -220,11 +227,19 @@ static int failmalloc_run(long n, int stage, const char *needle)
 	return 0;
 }
 
+/* The inode PATH names now (0 when it names nothing). */
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
 int main(int argc, char **argv)
 {
-	const char *needle = NULL;
-	int i, rc = 0, stage = CR_PLUGIN_STAGE__DUMP;
-	long cycles = 1, failmalloc = -2;
+	const char *needle = NULL, *watch = NULL;
+	int rc = 0, stage = CR_PLUGIN_STAGE__DUMP;
+	long i, cycles = 1, failmalloc = -2, min_moved = 0, moved = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "strict")) {
@@ -244,6 +259,10 @@ int main(int argc, char **argv)
 			inv_reenter = 1;
 		else if (!strncmp(argv[i], "cycles=", 7))
 			cycles = atol(argv[i] + 7);
+		else if (!strncmp(argv[i], "watch=", 6))
+			watch = argv[i] + 6;
+		else if (!strncmp(argv[i], "min-moved=", 10))
+			min_moved = atol(argv[i] + 10);
 		else if (!strncmp(argv[i], "failmalloc=", 11))
 			failmalloc = atol(argv[i] + 11);
 		else {
@@ -254,19 +273,24 @@ int main(int argc, char **argv)
 	if (failmalloc > -2)
 		return failmalloc_run(failmalloc, stage, needle ? needle : "/nonexistent/");
 
-	for (i = 0; i < cycles; i++) {
-		rc = cr_plugin_init(stage);
-		if (cycles > 1) {
-			printf("round %d init=%d\n", i, rc);
+	if (cycles > 1) {
+		for (i = 0; i < cycles || (watch && moved < min_moved && i < 20 * cycles); i++) {
+			ino_t before = watch ? inode_of(watch) : 0;
+			int m;
+
+			rc = cr_plugin_init(stage);
+			m = watch && inode_of(watch) != before;
+			moved += m;
+			printf("round %ld init=%d moved=%d\n", i, rc, m);
+			fflush(stdout);
 			cr_plugin_fini(stage, rc);
 		}
-		fflush(stdout);
-	}
-	printf("init=%d\n", rc);
-	if (cycles > 1) {
+		printf("rounds=%ld moved=%ld\n", i, moved);
 		printf("fini done\n");
 		return 0;
 	}
+	rc = cr_plugin_init(stage);
+	printf("init=%d\n", rc);
 	if (needle)
 		printf("mapped_after_init=%d\n", count_maps(needle));
 	list_loaded();

@@ -38,6 +38,7 @@ static int plugin_init(int stage)
 #ifdef MSG
 	printf("%s\n", MSG);
 #endif
+	fflush(stdout);
 #if defined(REENTER) && (REENTER == 1 || REENTER == 2 || REENTER == 5)
 	if (depth == 0) {
 		depth++;
@@ -59,6 +60,7 @@ static int plugin_init(int stage)
 static void plugin_exit(int stage, int ret)
 {
 	printf("%s exit %d %d\n", LABEL, stage, ret);
+	fflush(stdout);
 #if defined(REENTER) && REENTER == 3
 	if (depth == 0) {
 		depth++;
@@ -85,6 +87,7 @@ CR_PLUGIN_REGISTER_HOOK(CR_PLUGIN_HOOK__PAUSE_DEVICES, plugin_pause)
 static int plugin_restore_init(void)
 {
 	printf("%s restore_init\n", LABEL);
+	fflush(stdout);
 	if (depth == 0) {
 		depth++;
 		printf("%s inner=%d\n", LABEL, cr_plugin_init(CR_PLUGIN_STAGE__RESTORE));

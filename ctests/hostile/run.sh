@@ -149,6 +149,15 @@ nobyte() {
 fixed() {
 	if LC_ALL=C grep -qF -- "$3" "$2"; then ok "$1"; else ko "$1 (no line holds: $3)" "$2"; fi
 }
+# rolled_back CASE OUT: after a failed init nothing is mapped, and the good
+# plugin, if its init ran, got exit(0, -1).
+rolled_back() {
+	if grep -q '^good init 0$' "$2"; then
+		expect "$1: the plugin loaded before is finalised and unloaded" "$2" '^good exit 0 -1$' '^mapped_after_init=0$'
+	else
+		expect "$1: nothing stays loaded" "$2" '^mapped_after_init=0$'
+	fi
+}
 # withgood DIR: a fresh plugin folder holding the good plugin as a.so, which
 # loads before the entries each case adds (x.so, d.so, ...).
 withgood() {
@@ -167,495 +176,549 @@ folder() {
 ########################################################################
 # 1. Folder entries that are not regular files: refused, never opened (a
 # FIFO would block open() forever). Each sorts after a good plugin (a.so),
-# which must be finalised and unloaded again.
-not_regular() { # not_regular CASE KIND-TEXT ENTRY-NAME
-	local case=$1 kind=$2 entry=$3 d=$T/$1 out=$B/out/$1.out
-	hrun "$out" CRIU_LIBS_DIR="$d" -- maps="$d/"
-	exited "$case" "$out"
-	expect "$case: refused, naming what it is" "$out" \
-		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$d/$entry"): it is $kind, not a regular file$" '^init=-1$'
-	expect "$case: the plugin loaded before it is finalised and unmapped" "$out" \
-		'^good exit 0 -1$' '^mapped_after_init=0$'
+# which must be finalised and unloaded again. The folder comes through
+# opts.libdir here (CRIU's --libdir), through CRIU_LIBS_DIR elsewhere.
+section_files() {
+	not_regular() { # not_regular CASE KIND-TEXT ENTRY-NAME
+		local case=$1 kind=$2 entry=$3 d=$T/$1 out=$B/out/$1.out
+		hrun "$out" -- libdir="$d" maps="$d/"
+		exited "$case" "$out"
+		expect "$case: refused, naming what it is" "$out" \
+			"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$d/$entry"): it is $kind, not a regular file$" '^init=-1$'
+		rolled_back "$case" "$out"
+	}
+	withgood "$T/fifo"
+	mkfifo "$T/fifo/x.so"
+	bad "a FIFO x.so in the plugin folder"
+	not_regular fifo "a FIFO" x.so
+	withgood "$T/dir"
+	mkdir "$T/dir/d.so"
+	bad "a directory d.so in the plugin folder"
+	not_regular dir "a directory" d.so
+	withgood "$T/sock"
+	if "$B/mksock" "$T/sock/s.so"; then
+		bad "a Unix socket s.so in the plugin folder"
+		not_regular sock "a socket" s.so
+	else
+		ko "cannot create a socket file to test"
+	fi
+	withgood "$T/chr"
+	if mknod "$T/chr/c.so" c 1 3 2>"$B/out/mknod.err"; then
+		bad "a character device c.so (1:3, as /dev/null) in the plugin folder"
+		not_regular chr "a character device" c.so
+	else
+		ko "mknod of a character device failed: $(cat "$B/out/mknod.err")"
+	fi
+	withgood "$T/blk"
+	if mknod "$T/blk/b.so" b 7 0 2>"$B/out/mknod.err"; then
+		bad "a block device b.so (7:0, as /dev/loop0) in the plugin folder"
+		not_regular blk "a block device" b.so
+	else
+		ko "mknod of a block device failed: $(cat "$B/out/mknod.err")"
+	fi
+	# A symlink to a FIFO elsewhere: the entry is judged by what it points to.
+	withgood "$T/fifolink"
+	mkfifo "$T/elsewhere.fifo"
+	ln -s "$T/elsewhere.fifo" "$T/fifolink/y.so"
+	bad "a symlink y.so to a FIFO outside the plugin folder"
+	out=$B/out/fifolink.out
+	hrun "$out" CRIU_LIBS_DIR="$T/fifolink" -- maps="$T/fifolink/"
+	exited "symlink to a FIFO" "$out"
+	expect "symlink to a FIFO: refused as a FIFO" "$out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/fifolink/y.so"): .*FIFO" '^init=-1$'
+	# A dangling symlink: an error, not a hang or a crash.
+	withgood "$T/dangling"
+	ln -s "$T/no-such-file.so" "$T/dangling/z.so"
+	bad "a dangling symlink z.so"
+	out=$B/out/dangling.out
+	hrun "$out" CRIU_LIBS_DIR="$T/dangling" -- maps="$T/dangling/"
+	exited "dangling symlink" "$out"
+	expect "dangling symlink: init fails with an error naming it" "$out" \
+		"^\[1\] Error \([^)]*\): .*$(rx "$T/dangling/z.so")" '^init=-1$'
+	rolled_back "dangling symlink" "$out"
+	# A symlink to a regular plugin file still loads, in strict mode too.
+	mkdir -p "$T/real"
+	cp "$B/so/good.so" "$T/real/good.so"
+	mkdir -p "$T/symlink"
+	ln -s "$T/real/good.so" "$T/symlink/x.so"
+	for mode in "" strict; do
+		out=$B/out/symlink$mode.out
+		hrun "$out" CRIU_LIBS_DIR="$T/symlink" -- $mode
+		exited "symlink to a plugin ${mode:-(default)}" "$out"
+		expect "symlink to a regular plugin file loads ${mode:+(strict mode)}" "$out" \
+			'^good init 0$' '^init=0$' '^loaded good$' '^good exit 0 0$'
+		reject "symlink to a regular plugin file: no error ${mode:+(strict mode)}" "$out" '^\[1\]'
+	done
 }
-withgood "$T/fifo"
-mkfifo "$T/fifo/x.so"
-bad "a FIFO x.so in the plugin folder"
-not_regular fifo "a FIFO" x.so
-withgood "$T/dir"
-mkdir "$T/dir/d.so"
-bad "a directory d.so in the plugin folder"
-not_regular dir "a directory" d.so
-withgood "$T/sock"
-if "$B/mksock" "$T/sock/s.so"; then
-	bad "a Unix socket s.so in the plugin folder"
-	not_regular sock "a socket" s.so
-else
-	ko "cannot create a socket file to test"
-fi
-withgood "$T/chr"
-if mknod "$T/chr/c.so" c 1 3 2>"$B/out/mknod.err"; then
-	bad "a character device c.so (1:3, as /dev/null) in the plugin folder"
-	not_regular chr "a character device" c.so
-else
-	ko "mknod of a character device failed: $(cat "$B/out/mknod.err")"
-fi
-withgood "$T/blk"
-if mknod "$T/blk/b.so" b 7 0 2>"$B/out/mknod.err"; then
-	bad "a block device b.so (7:0, as /dev/loop0) in the plugin folder"
-	not_regular blk "a block device" b.so
-else
-	ko "mknod of a block device failed: $(cat "$B/out/mknod.err")"
-fi
-# A symlink to a FIFO elsewhere: the entry is judged by what it points to.
-withgood "$T/fifolink"
-mkfifo "$T/elsewhere.fifo"
-ln -s "$T/elsewhere.fifo" "$T/fifolink/y.so"
-bad "a symlink y.so to a FIFO outside the plugin folder"
-out=$B/out/fifolink.out
-hrun "$out" CRIU_LIBS_DIR="$T/fifolink" -- maps="$T/fifolink/"
-exited "symlink to a FIFO" "$out"
-expect "symlink to a FIFO: refused as a FIFO" "$out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/fifolink/y.so"): .*FIFO" '^init=-1$'
-# A dangling symlink: an error, not a hang or a crash.
-withgood "$T/dangling"
-ln -s "$T/no-such-file.so" "$T/dangling/z.so"
-bad "a dangling symlink z.so"
-out=$B/out/dangling.out
-hrun "$out" CRIU_LIBS_DIR="$T/dangling" --
-exited "dangling symlink" "$out"
-expect "dangling symlink: init fails with an error naming it" "$out" \
-	"^\[1\] Error \([^)]*\): .*$(rx "$T/dangling/z.so")" '^init=-1$' '^good exit 0 -1$'
-# A symlink to a regular plugin file still loads, in strict mode too.
-mkdir -p "$T/real"
-cp "$B/so/good.so" "$T/real/good.so"
-mkdir -p "$T/symlink"
-ln -s "$T/real/good.so" "$T/symlink/x.so"
-for mode in "" strict; do
-	out=$B/out/symlink$mode.out
-	hrun "$out" CRIU_LIBS_DIR="$T/symlink" -- $mode
-	exited "symlink to a plugin ${mode:-(default)}" "$out"
-	expect "symlink to a regular plugin file loads ${mode:+(strict mode)}" "$out" \
-		'^good init 0$' '^init=0$' '^loaded good$' '^good exit 0 0$'
-	reject "symlink to a regular plugin file: no error ${mode:+(strict mode)}" "$out" '^\[1\]'
-done
 
 ########################################################################
 # 2. Re-entry: plugins (and CRIU's inventory check) calling into the loader
 # from inside the loader. No deadlock; the inner call is refused with one
 # error line; the outer call goes on as normal.
-reenter() { # reenter CASE NAME REENTER [WORD...]
-	local case=$1 name=$2 mode=$3 d=$T/$1
-	shift 3
-	mkdir -p "$d"
-	plugin "$d/p.so" "\"$name\"" -DREENTER="$mode"
-	hrun "$B/out/$case.out" CRIU_LIBS_DIR="$d" -- maps="$d/" "$@"
-	exited "$case" "$B/out/$case.out"
+section_reenter() {
+	reenter() { # reenter CASE NAME REENTER [WORD...]
+		local case=$1 name=$2 mode=$3 d=$T/$1
+		shift 3
+		mkdir -p "$d"
+		plugin "$d/p.so" "\"$name\"" -DREENTER="$mode"
+		hrun "$B/out/$case.out" CRIU_LIBS_DIR="$d" -- maps="$d/" "$@"
+		exited "$case" "$B/out/$case.out"
+	}
+	bad "a plugin whose init calls cr_plugin_init(0)"
+	reenter reinit reinit 1
+	out=$B/out/reinit.out
+	expect "init calling cr_plugin_init: the inner call returns -1, the outer goes on" "$out" \
+		'^reinit inner=-1$' '^init=0$' '^loaded reinit$' '^reinit exit 0 0$' '^fini done$' '^mapped_after_fini=0$'
+	times "init calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
+		'^\[1\] Error \([^)]*\): Plugin "reinit" called cr_plugin_init\(\) from its init: refused$'
+	times "init calling cr_plugin_init: no other error" "$out" 1 '^\[1\]'
+
+	bad "a plugin whose init calls cr_plugin_fini(0, 0)"
+	reenter refini refini 2
+	out=$B/out/refini.out
+	expect "init calling cr_plugin_fini: nothing is unloaded, init goes on" "$out" \
+		'^refini inner fini returned$' '^init=0$' '^loaded refini$' '^fini done$' '^mapped_after_fini=0$'
+	times "init calling cr_plugin_fini: one error line, naming the plugin and the call" "$out" 1 \
+		'^\[1\] Error \([^)]*\): Plugin "refini" called cr_plugin_fini\(\) from its init: refused$'
+	times "init calling cr_plugin_fini: exit runs once, from the outer fini" "$out" 1 '^refini exit '
+	if [ "$(grep -En '^refini exit 0 0$' "$out" | cut -d: -f1)" -gt "$(grep -En '^pause=' "$out" | cut -d: -f1)" ] 2>/dev/null; then
+		ok "init calling cr_plugin_fini: exit comes after the hooks ran, not inside init"
+	else
+		ko "init calling cr_plugin_fini: exit comes after the hooks ran, not inside init" "$out"
+	fi
+
+	bad "a plugin whose exit calls cr_plugin_init(0)"
+	reenter exitinit exitinit 3
+	out=$B/out/exitinit.out
+	expect "exit calling cr_plugin_init: the inner call returns -1, fini completes" "$out" \
+		'^init=0$' '^exitinit exit 0 0$' '^exitinit inner=-1$' '^fini done$' '^mapped_after_fini=0$'
+	times "exit calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
+		'^\[1\] Error \([^)]*\): Plugin "exitinit" called cr_plugin_init\(\) from its exit: refused$'
+
+	bad "a plugin whose RESTORE_INIT hook calls cr_plugin_init(2)"
+	reenter rinit rinit 4 restore
+	out=$B/out/rinit.out
+	expect "RESTORE_INIT calling cr_plugin_init: the inner call returns -1, the outer init succeeds" "$out" \
+		'^rinit restore_init$' '^rinit inner=-1$' '^init=0$' '^loaded rinit$' '^rinit exit 2 0$' '^mapped_after_fini=0$'
+	times "RESTORE_INIT calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
+		'^\[1\] Error \([^)]*\): Plugin "rinit" called cr_plugin_init\(\) from its RESTORE_INIT hook: refused$'
+
+	bad "CRIU's check_inventory_plugins() calling cr_plugin_init(2)"
+	folder "$T/inv" "$B/so/good.so"
+	out=$B/out/inv.out
+	hrun "$out" CRIU_LIBS_DIR="$T/inv" -- restore inv-reenter maps="$T/inv/"
+	exited "inventory check calling cr_plugin_init" "$out"
+	expect "inventory check calling cr_plugin_init: the inner call returns -1, the outer init succeeds" "$out" \
+		'^check_inventory_plugins$' '^host inner=-1$' '^init=0$' '^loaded good$' '^good exit 2 0$'
+	times "inventory check calling cr_plugin_init: one error line" "$out" 1 \
+		'^\[1\] Error \([^)]*\): .*cr_plugin_init\(\).*inventory check.*refused'
+
+	bad "a plugin whose init runs a hook (cr_plugin_run_pause_devices)"
+	reenter hookcall hookcall 5
+	out=$B/out/hookcall.out
+	expect "a hook call from init gets the chain's answer: -ENOTSUP when nothing answers" "$out" \
+		'^hookcall pause=-95$' '^init=0$' '^loaded hookcall$'
+	reject "a hook call from init is no error" "$out" '^\[1\]'
+	plugin "$T/hookcall/a.so" '"answer"' -DPAUSE=7
+	hrun "$out.2" CRIU_LIBS_DIR="$T/hookcall" --
+	exited "hook call from init, after a plugin that answers" "$out.2"
+	expect "a hook call from init gets the answer of a plugin loaded before" "$out.2" \
+		'^answer pause 5$' '^hookcall pause=7$' '^init=0$' '^loaded answer$' '^loaded hookcall$'
 }
-bad "a plugin whose init calls cr_plugin_init(0)"
-reenter reinit reinit 1
-out=$B/out/reinit.out
-expect "init calling cr_plugin_init: the inner call returns -1, the outer goes on" "$out" \
-	'^reinit inner=-1$' '^init=0$' '^loaded reinit$' '^reinit exit 0 0$' '^fini done$' '^mapped_after_fini=0$'
-times "init calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Error \([^)]*\): Plugin "reinit" called cr_plugin_init\(\) from its init: refused$'
-times "init calling cr_plugin_init: no other error" "$out" 1 '^\[1\]'
-
-bad "a plugin whose init calls cr_plugin_fini(0, 0)"
-reenter refini refini 2
-out=$B/out/refini.out
-expect "init calling cr_plugin_fini: nothing is unloaded, init goes on" "$out" \
-	'^refini inner fini returned$' '^init=0$' '^loaded refini$' '^fini done$' '^mapped_after_fini=0$'
-times "init calling cr_plugin_fini: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Error \([^)]*\): Plugin "refini" called cr_plugin_fini\(\) from its init: refused$'
-times "init calling cr_plugin_fini: exit runs once, from the outer fini" "$out" 1 '^refini exit '
-if [ "$(grep -En '^refini exit 0 0$' "$out" | cut -d: -f1)" -gt "$(grep -En '^pause=' "$out" | cut -d: -f1)" ] 2>/dev/null; then
-	ok "init calling cr_plugin_fini: exit comes after the hooks ran, not inside init"
-else
-	ko "init calling cr_plugin_fini: exit comes after the hooks ran, not inside init" "$out"
-fi
-
-bad "a plugin whose exit calls cr_plugin_init(0)"
-reenter exitinit exitinit 3
-out=$B/out/exitinit.out
-expect "exit calling cr_plugin_init: the inner call returns -1, fini completes" "$out" \
-	'^init=0$' '^exitinit exit 0 0$' '^exitinit inner=-1$' '^fini done$' '^mapped_after_fini=0$'
-times "exit calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Error \([^)]*\): Plugin "exitinit" called cr_plugin_init\(\) from its exit: refused$'
-
-bad "a plugin whose RESTORE_INIT hook calls cr_plugin_init(2)"
-reenter rinit rinit 4 restore
-out=$B/out/rinit.out
-expect "RESTORE_INIT calling cr_plugin_init: the inner call returns -1, the outer init succeeds" "$out" \
-	'^rinit restore_init$' '^rinit inner=-1$' '^init=0$' '^loaded rinit$' '^rinit exit 2 0$' '^mapped_after_fini=0$'
-times "RESTORE_INIT calling cr_plugin_init: one error line, naming the plugin and the call" "$out" 1 \
-	'^\[1\] Error \([^)]*\): Plugin "rinit" called cr_plugin_init\(\) from its RESTORE_INIT hook: refused$'
-
-bad "CRIU's check_inventory_plugins() calling cr_plugin_init(2)"
-folder "$T/inv" "$B/so/good.so"
-out=$B/out/inv.out
-hrun "$out" CRIU_LIBS_DIR="$T/inv" -- restore inv-reenter maps="$T/inv/"
-exited "inventory check calling cr_plugin_init" "$out"
-expect "inventory check calling cr_plugin_init: the inner call returns -1, the outer init succeeds" "$out" \
-	'^check_inventory_plugins$' '^host inner=-1$' '^init=0$' '^loaded good$' '^good exit 2 0$'
-times "inventory check calling cr_plugin_init: one error line" "$out" 1 \
-	'^\[1\] Error \([^)]*\): .*cr_plugin_init\(\).*inventory check.*refused'
-
-bad "a plugin whose init runs a hook (cr_plugin_run_pause_devices)"
-reenter hookcall hookcall 5
-out=$B/out/hookcall.out
-expect "a hook call from init gets the chain's answer: -ENOTSUP when nothing answers" "$out" \
-	'^hookcall pause=-95$' '^init=0$' '^loaded hookcall$'
-reject "a hook call from init is no error" "$out" '^\[1\]'
-plugin "$T/hookcall/a.so" '"answer"' -DPAUSE=7
-hrun "$out.2" CRIU_LIBS_DIR="$T/hookcall" --
-exited "hook call from init, after a plugin that answers" "$out.2"
-expect "a hook call from init gets the answer of a plugin loaded before" "$out.2" \
-	'^answer pause 5$' '^hookcall pause=7$' '^init=0$' '^loaded answer$' '^loaded hookcall$'
 
 ########################################################################
 # 3. Allocation failures: every allocation from the n-th of cr_plugin_init
 # on fails (failmalloc.so). Each run must end normally; init returns 0 or
 # -1, and -1 comes with an error line and leaves nothing mapped; after fini
 # nothing is mapped and the heap is as it was before init.
-FM=$T/fm
-folder "$FM" "$B/so/fa.so" "$B/so/fb.so"
-fmrun() { # fmrun OUT N
-	timeout -k 5 "$TMO" env CRIU_LIBS_DIR="$FM" LD_PRELOAD="$B/failmalloc.so" ${FMENV:-} \
-		"$B/host" failmalloc="$2" maps="$FM/" >"$1" 2>&1
-	echo $? >"$1.rc"
-}
-mkdir -p "$B/out/fm"
-fmrun "$B/out/fm/count.out" -1
-total=$(sed -n 's/^init=0 allocs=\([0-9]*\) failed=0$/\1/p' "$B/out/fm/count.out")
-if [ "$(cat "$B/out/fm/count.out.rc")" = 0 ] && [ -n "$total" ] && [ "$total" -gt 0 ]; then
-	ok "failmalloc: the shim counts init's allocations ($total for two plugins) and nothing fails unarmed"
-	expect "failmalloc: an init where nothing fails leaks nothing" "$B/out/fm/count.out" \
-		'^leaked=0$' '^mapped_after_fini=0$'
-else
-	ko "failmalloc: counting run" "$B/out/fm/count.out"
-	total=0
-fi
-# fm_judge N OUT: prints why run N failed, nothing when it passed.
-fm_judge() {
-	local n=$1 out=$2 rc res initrc failed why=()
-	rc=$(cat "$out.rc")
-	if [ "$rc" != 0 ]; then
-		why+=("$(status_text "$rc")")
-		res=$(grep -m1 -o 'memory allocation of [0-9]* bytes failed' "$out")
-		[ -n "$res" ] && why+=("\"$res\"")
-		res=$(grep -m1 -E "panicked at|fatal runtime error" "$out")
-		[ -n "$res" ] && why+=("\"$res\"")
-		grep -q '^warmup init=0$' "$out" || why+=("(in the warm-up)")
-	fi
-	res=$(grep -m1 '^init=' "$out")
-	if [ -z "$res" ]; then
-		[ "$rc" = 0 ] && why+=("no result line")
+section_failmalloc() {
+	FM=$T/fm
+	folder "$FM" "$B/so/fa.so" "$B/so/fb.so"
+	fmrun() { # fmrun OUT N
+		timeout -k 5 "$TMO" env CRIU_LIBS_DIR="$FM" LD_PRELOAD="$B/failmalloc.so" ${FMENV:-} \
+			"$B/host" failmalloc="$2" maps="$FM/" >"$1" 2>&1
+		echo $? >"$1.rc"
+	}
+	mkdir -p "$B/out/fm"
+	fmrun "$B/out/fm/count.out" -1
+	total=$(sed -n 's/^init=0 allocs=\([0-9]*\) failed=0$/\1/p' "$B/out/fm/count.out")
+	if [ "$(cat "$B/out/fm/count.out.rc")" = 0 ] && [ -n "$total" ] && [ "$total" -gt 0 ]; then
+		ok "failmalloc: the shim counts init's allocations ($total for two plugins) and nothing fails unarmed"
+		expect "failmalloc: an init where nothing fails leaks nothing" "$B/out/fm/count.out" \
+			'^leaked=0$' '^mapped_after_fini=0$'
 	else
-		initrc=${res#init=}
-		initrc=${initrc%% *}
-		failed=${res##*failed=}
-		case $initrc in
-		0) ;;
-		-1)
-			sed -n '/^warmup mapped=/,/^init=/p' "$out" | grep -q '^\[1\] ' || why+=("init -1 without an error line")
-			grep -q '^mapped_after_init=0$' "$out" || why+=("init -1 left a plugin mapped ($(grep -m1 '^mapped_after_init=' "$out"))")
-			;;
-		*) why+=("init returned $initrc") ;;
-		esac
-		[ "$n" -lt "$total" ] && [ "$failed" = 0 ] && why+=("no allocation failed (the shim did not bite)")
-		grep -q '^mapped_after_fini=0$' "$out" || why+=("mapped after fini ($(grep -m1 '^mapped_after_fini=' "$out"))")
-		res=$(sed -n 's/^leaked=//p' "$out")
-		[ "$res" = 0 ] || why+=("heap after fini differs from before init by ${res:-?} bytes")
+		ko "failmalloc: counting run" "$B/out/fm/count.out"
+		total=0
 	fi
-	[ ${#why[@]} -gt 0 ] && echo "${why[*]}"
+	# fm_judge N OUT: prints why run N failed, nothing when it passed.
+	fm_judge() {
+		local n=$1 out=$2 rc res initrc failed why=()
+		rc=$(cat "$out.rc")
+		if [ "$rc" != 0 ]; then
+			why+=("$(status_text "$rc")")
+			res=$(grep -m1 -o 'memory allocation of [0-9]* bytes failed' "$out")
+			[ -n "$res" ] && why+=("\"$res\"")
+			res=$(grep -m1 -E "panicked at|fatal runtime error" "$out")
+			[ -n "$res" ] && why+=("\"$res\"")
+			grep -q '^warmup init=0$' "$out" || why+=("(in the warm-up)")
+		fi
+		res=$(grep -m1 '^init=' "$out")
+		if [ -z "$res" ]; then
+			[ "$rc" = 0 ] && why+=("no result line")
+		else
+			initrc=${res#init=}
+			initrc=${initrc%% *}
+			failed=${res##*failed=}
+			case $initrc in
+			0) ;;
+			-1)
+				sed -n '/^warmup mapped=/,/^init=/p' "$out" | grep -q '^\[1\] ' || why+=("init -1 without an error line")
+				grep -q '^mapped_after_init=0$' "$out" || why+=("init -1 left a plugin mapped ($(grep -m1 '^mapped_after_init=' "$out"))")
+				;;
+			*) why+=("init returned $initrc") ;;
+			esac
+			[ "$n" -lt "$total" ] && [ "$failed" = 0 ] && why+=("no allocation failed (the shim did not bite)")
+			grep -q '^mapped_after_fini=0$' "$out" || why+=("mapped after fini ($(grep -m1 '^mapped_after_fini=' "$out"))")
+			res=$(sed -n 's/^leaked=//p' "$out")
+			[ "$res" = 0 ] || why+=("heap after fini differs from before init by ${res:-?} bytes")
+		fi
+		[ ${#why[@]} -gt 0 ] && echo "${why[*]}"
+	}
+	fm_fail=0 fm_ok_init0=0 fm_ok_init1=0 fm_first=
+	: >"$B/out/fm/kinds"
+	for n in $(seq 0 "$SWEEP"); do
+		out=$B/out/fm/$n.out
+		fmrun "$out" "$n"
+		why=$(fm_judge "$n" "$out")
+		if [ -z "$why" ]; then
+			ok "failmalloc n=$n: $(grep -m1 '^init=' "$out")"
+			if grep -q '^init=0 ' "$out"; then fm_ok_init0=$((fm_ok_init0 + 1)); else fm_ok_init1=$((fm_ok_init1 + 1)); fi
+		else
+			ko "failmalloc n=$n: $why"
+			fm_fail=$((fm_fail + 1))
+			[ -z "$fm_first" ] && fm_first=$n
+			# The kind of failure, numbers taken out, for the summary.
+			echo "$why" | sed -E 's/[0-9]+ bytes/N bytes/g; s/by -?[0-9]+/by N/' >>"$B/out/fm/kinds"
+		fi
+	done
+	bad "allocation failures at each of allocations 0..$SWEEP of an init of two plugins ($((SWEEP + 1)) runs)"
+	echo "failmalloc: $((SWEEP + 1)) runs (init makes $total allocations): $fm_fail failed," \
+		"$fm_ok_init0 passed with init 0, $fm_ok_init1 passed with init -1"
+	if [ "$fm_fail" -gt 0 ]; then
+		echo "failmalloc: the failures, by kind:"
+		sort "$B/out/fm/kinds" | uniq -c | sort -rn | sed 's/^/    /'
+		echo "failmalloc: the first failing run (n=$fm_first):"
+		sed 's/^/    | /' "$B/out/fm/$fm_first.out" | head -40
+		leaky=$(grep -l '^leaked=[1-9-]' "$B"/out/fm/[0-9]*.out 2>/dev/null | head -1)
+		if [ -n "$leaky" ]; then
+			n=$(basename "$leaky" .out)
+			FMENV=FAILMALLOC_TRACE=1 fmrun "$B/out/fm/trace.out" "$n"
+			echo "failmalloc: where the blocks still live after fini of run n=$n were allocated:"
+			sed 's/^/    | /' "$B/out/fm/trace.out" | head -80
+		fi
+	fi
 }
-fm_fail=0 fm_ok_init0=0 fm_ok_init1=0 fm_first=
-: >"$B/out/fm/kinds"
-for n in $(seq 0 "$SWEEP"); do
-	out=$B/out/fm/$n.out
-	fmrun "$out" "$n"
-	why=$(fm_judge "$n" "$out")
-	if [ -z "$why" ]; then
-		ok "failmalloc n=$n: $(grep -m1 '^init=' "$out")"
-		if grep -q '^init=0 ' "$out"; then fm_ok_init0=$((fm_ok_init0 + 1)); else fm_ok_init1=$((fm_ok_init1 + 1)); fi
-	else
-		ko "failmalloc n=$n: $why"
-		fm_fail=$((fm_fail + 1))
-		[ -z "$fm_first" ] && fm_first=$n
-		# The kind of failure, numbers taken out, for the summary.
-		echo "$why" | sed -E 's/[0-9]+ bytes/N bytes/g; s/by -?[0-9]+/by N/' >>"$B/out/fm/kinds"
-	fi
-done
-bad "allocation failures at each of allocations 0..$SWEEP of an init of two plugins ($((SWEEP + 1)) runs)"
-echo "failmalloc: $((SWEEP + 1)) runs (init makes $total allocations): $fm_fail failed," \
-	"$fm_ok_init0 passed with init 0, $fm_ok_init1 passed with init -1"
-if [ "$fm_fail" -gt 0 ]; then
-	echo "failmalloc: the failures, by kind:"
-	sort "$B/out/fm/kinds" | uniq -c | sort -rn | sed 's/^/    /'
-	echo "failmalloc: the first failing run (n=$fm_first):"
-	sed 's/^/    | /' "$B/out/fm/$fm_first.out" | head -40
-	leaky=$(grep -l '^leaked=[1-9-]' "$B"/out/fm/[0-9]*.out 2>/dev/null | head -1)
-	if [ -n "$leaky" ]; then
-		n=$(basename "$leaky" .out)
-		FMENV=FAILMALLOC_TRACE=1 fmrun "$B/out/fm/trace.out" "$n"
-		echo "failmalloc: where the blocks still live after fini of run n=$n were allocated:"
-		sed 's/^/    | /' "$B/out/fm/trace.out" | head -80
-	fi
-fi
 
 ########################################################################
 # 4. Descriptors that lie about what they are.
-lying() { # lying CASE FLAG
-	mkdir -p "$T/$1"
-	build "$T/$1/$1.so" -shared -fPIC "$2" "$here/lying.c"
-	hrun "$B/out/$1.out" CRIU_LIBS_DIR="$T/$1" -- maps="$T/$1/"
-	exited "$1" "$B/out/$1.out"
+section_lying() {
+	lying() { # lying CASE FLAG
+		mkdir -p "$T/$1"
+		build "$T/$1/$1.so" -shared -fPIC "$2" "$here/lying.c"
+		hrun "$B/out/$1.out" CRIU_LIBS_DIR="$T/$1" -- maps="$T/$1/"
+		exited "$1" "$B/out/$1.out"
+	}
+	bad "CR_PLUGIN_DESC is a function"
+	lying func -DLYING_FUNC
+	expect "CR_PLUGIN_DESC as a function: refused, never read or called" "$B/out/func.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/func/func.so"): CR_PLUGIN_DESC is a function, not a data object$" \
+		'^init=-1$' '^mapped_after_init=0$'
+	reject "CR_PLUGIN_DESC as a function: it is not called" "$B/out/func.out" 'CR_PLUGIN_DESC called'
+	bad "CR_PLUGIN_DESC is an 8-byte data object"
+	lying eight -DLYING_EIGHT
+	expect "CR_PLUGIN_DESC of 8 bytes: refused" "$B/out/eight.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/eight/eight.so"): CR_PLUGIN_DESC is 8 bytes, too small for a descriptor \(32 bytes\)$" \
+		'^init=-1$' '^mapped_after_init=0$'
+	bad "CR_PLUGIN_DESC of 112 bytes (10 hook slots) claiming max_hooks 15"
+	lying short15 -DLYING_SHORT=15
+	expect "CR_PLUGIN_DESC of 112 bytes claiming 15 hooks: refused" "$B/out/short15.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/short15/short15.so")( \(\"short\"\))?: CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 \(152 bytes\)$" \
+		'^init=-1$' '^mapped_after_init=0$'
+	reject "CR_PLUGIN_DESC of 112 bytes claiming 15 hooks: nothing past its end is called" "$B/out/short15.out" 'POISON'
+	lying short10 -DLYING_SHORT=10
+	expect "an honest 112-byte descriptor (CRIU 3.17's header, max_hooks 10) loads" "$B/out/short10.out" \
+		'^short init 0$' '^init=0$' '^loaded short$' '^pause=-95$' '^short exit 0 0$'
+	reject "an honest 112-byte descriptor: nothing past its end is read" "$B/out/short10.out" 'POISON|^\[1\]'
 }
-bad "CR_PLUGIN_DESC is a function"
-lying func -DLYING_FUNC
-expect "CR_PLUGIN_DESC as a function: refused, never read or called" "$B/out/func.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/func/func.so"): CR_PLUGIN_DESC is a function, not a data object$" \
-	'^init=-1$' '^mapped_after_init=0$'
-reject "CR_PLUGIN_DESC as a function: it is not called" "$B/out/func.out" 'CR_PLUGIN_DESC called'
-bad "CR_PLUGIN_DESC is an 8-byte data object"
-lying eight -DLYING_EIGHT
-expect "CR_PLUGIN_DESC of 8 bytes: refused" "$B/out/eight.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/eight/eight.so"): CR_PLUGIN_DESC is 8 bytes, too small for a descriptor \(32 bytes\)$" \
-	'^init=-1$' '^mapped_after_init=0$'
-bad "CR_PLUGIN_DESC of 112 bytes (10 hook slots) claiming max_hooks 15"
-lying short15 -DLYING_SHORT=15
-expect "CR_PLUGIN_DESC of 112 bytes claiming 15 hooks: refused" "$B/out/short15.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/short15/short15.so")( \(\"short\"\))?: CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 \(152 bytes\)$" \
-	'^init=-1$' '^mapped_after_init=0$'
-reject "CR_PLUGIN_DESC of 112 bytes claiming 15 hooks: nothing past its end is called" "$B/out/short15.out" 'POISON'
-lying short10 -DLYING_SHORT=10
-expect "an honest 112-byte descriptor (CRIU 3.17's header, max_hooks 10) loads" "$B/out/short10.out" \
-	'^short init 0$' '^init=0$' '^loaded short$' '^pause=-95$' '^short exit 0 0$'
-reject "an honest 112-byte descriptor: nothing past its end is read" "$B/out/short10.out" 'POISON|^\[1\]'
 
 ########################################################################
 # 5. Names that attack the log: control bytes and invalid UTF-8 in file
 # names, folder names and descriptor names are escaped (\n \r \t \\, \xHH
 # for every other byte below 0x20, 0x7f and each byte that is not UTF-8).
-FORGED='[1] Error (cr-dump.c:1): FORGED'
-noforged() { # noforged CASE OUT
-	reject "$1: no forged log line" "$2" "^$(rx "$FORGED")"
-	nobyte "$1: no ESC byte in the output" "$2" $'\x1b'
+section_log() {
+	FORGED='[1] Error (cr-dump.c:1): FORGED'
+	noforged() { # noforged CASE OUT
+		reject "$1: no forged log line" "$2" "^$(rx "$FORGED")"
+		nobyte "$1: no ESC byte in the output" "$2" $'\x1b'
+	}
+	mkdir -p "$T/inj1"
+	echo "not a shared object" >"$T/inj1/a"$'\n'"$FORGED"$'\n'".so"
+	bad "a file named \$'a\\n$FORGED\\n.so' (not ELF)"
+	out=$B/out/inj1.out
+	hrun "$out" CRIU_LIBS_DIR="$T/inj1" --
+	exited "newline in a file name" "$out"
+	noforged "newline in a file name" "$out"
+	expect "newline in a file name: escaped as \\n in the error" "$out" \
+		"^\[1\] Error \([^)]*\): Unable to load $(rx "$T/inj1/a\\n$FORGED\\n.so")" '^init=-1$'
+
+	mkdir -p "$T/inj2"
+	echo "not a shared object" >"$T/inj2/"$'\e[31mred.so'
+	bad "a file named \$'\\e[31mred.so' (not ELF)"
+	out=$B/out/inj2.out
+	hrun "$out" CRIU_LIBS_DIR="$T/inj2" --
+	exited "ESC in a file name" "$out"
+	noforged "ESC in a file name" "$out"
+	fixed "ESC in a file name: escaped as \\x1b" "$out" "Unable to load $T/inj2/\\x1b[31mred.so"
+
+	mkdir -p "$T/inj3"
+	cp "$B/so/good.so" "$T/inj3/"$'\e[32mgreen.so'
+	bad "a good plugin file named \$'\\e[32mgreen.so'"
+	out=$B/out/inj3.out
+	hrun "$out" CRIU_LIBS_DIR="$T/inj3" --
+	exited "ESC in a good plugin's file name" "$out"
+	noforged "ESC in a good plugin's file name" "$out"
+	expect "ESC in a good plugin's file name: it loads" "$out" '^init=0$' '^loaded good$'
+
+	mkdir -p "$T/inj4"
+	plugin "$T/inj4/p.so" '"x\n[1] Error (cr-dump.c:1): FORGED"' -DLABEL='"inj"'
+	bad "a descriptor named \"x\\n$FORGED\""
+	out=$B/out/inj4.out
+	hrun "$out" CRIU_LIBS_DIR="$T/inj4" --
+	exited "newline in a descriptor name" "$out"
+	noforged "newline in a descriptor name" "$out"
+	fixed "newline in a descriptor name: escaped as \\n" "$out" "x\\n$FORGED"
+	expect "newline in a descriptor name: it loads" "$out" '^inj init 0$' '^init=0$'
+
+	mkdir -p "$T/inj5"
+	plugin "$T/inj5/p.so" '"t\tr\rb\\s\x01u\x7fv\xffw\xe2\x82(c\xc3\xa9z"' -DLABEL='"inj"'
+	bad "a descriptor name holding tab, CR, backslash, 0x01, 0x7f, 0xff, a cut UTF-8 sequence and UTF-8"
+	out=$B/out/inj5.out
+	hrun "$out" CRIU_LIBS_DIR="$T/inj5" --
+	exited "control bytes in a descriptor name" "$out"
+	fixed "control bytes, backslash and invalid UTF-8 are escaped; valid UTF-8 is kept" "$out" \
+		't\tr\rb\\s\x01u\x7fv\xffw\xe2\x82(c'$'\xc3\xa9''z'
+	nobyte "no raw CR in the output" "$out" $'\r'
+	nobyte "no raw 0x01 in the output" "$out" $'\x01'
+	nobyte "no raw 0x7f in the output" "$out" $'\x7f'
+	nobyte "no raw 0xff in the output" "$out" $'\xff'
+	expect "control bytes in a descriptor name: it loads" "$out" '^inj init 0$' '^init=0$'
+
+	D6=$T/"dir"$'\n'"$FORGED"
+	mkdir -p "$D6"
+	echo "not a shared object" >"$D6/z.so"
+	bad "a plugin folder named \$'dir\\n$FORGED'"
+	out=$B/out/inj6.out
+	hrun "$out" CRIU_LIBS_DIR="$D6" --
+	exited "newline in the folder name" "$out"
+	noforged "newline in the folder name" "$out"
+	fixed "newline in the folder name: escaped as \\n" "$out" "Unable to load $T/dir\\n$FORGED/z.so"
 }
-mkdir -p "$T/inj1"
-echo "not a shared object" >"$T/inj1/a"$'\n'"$FORGED"$'\n'".so"
-bad "a file named \$'a\\n$FORGED\\n.so' (not ELF)"
-out=$B/out/inj1.out
-hrun "$out" CRIU_LIBS_DIR="$T/inj1" --
-exited "newline in a file name" "$out"
-noforged "newline in a file name" "$out"
-expect "newline in a file name: escaped as \\n in the error" "$out" \
-	"^\[1\] Error \([^)]*\): Unable to load $(rx "$T/inj1/a\\n$FORGED\\n.so")" '^init=-1$'
-
-mkdir -p "$T/inj2"
-echo "not a shared object" >"$T/inj2/"$'\e[31mred.so'
-bad "a file named \$'\\e[31mred.so' (not ELF)"
-out=$B/out/inj2.out
-hrun "$out" CRIU_LIBS_DIR="$T/inj2" --
-exited "ESC in a file name" "$out"
-noforged "ESC in a file name" "$out"
-fixed "ESC in a file name: escaped as \\x1b" "$out" "Unable to load $T/inj2/\\x1b[31mred.so"
-
-mkdir -p "$T/inj3"
-cp "$B/so/good.so" "$T/inj3/"$'\e[32mgreen.so'
-bad "a good plugin file named \$'\\e[32mgreen.so'"
-out=$B/out/inj3.out
-hrun "$out" CRIU_LIBS_DIR="$T/inj3" --
-exited "ESC in a good plugin's file name" "$out"
-noforged "ESC in a good plugin's file name" "$out"
-expect "ESC in a good plugin's file name: it loads" "$out" '^init=0$' '^loaded good$'
-
-mkdir -p "$T/inj4"
-plugin "$T/inj4/p.so" '"x\n[1] Error (cr-dump.c:1): FORGED"' -DLABEL='"inj"'
-bad "a descriptor named \"x\\n$FORGED\""
-out=$B/out/inj4.out
-hrun "$out" CRIU_LIBS_DIR="$T/inj4" --
-exited "newline in a descriptor name" "$out"
-noforged "newline in a descriptor name" "$out"
-fixed "newline in a descriptor name: escaped as \\n" "$out" "x\\n$FORGED"
-expect "newline in a descriptor name: it loads" "$out" '^inj init 0$' '^init=0$'
-
-mkdir -p "$T/inj5"
-plugin "$T/inj5/p.so" '"t\tr\rb\\s\x01u\x7fv\xffw\xe2\x82(c\xc3\xa9z"' -DLABEL='"inj"'
-bad "a descriptor name holding tab, CR, backslash, 0x01, 0x7f, 0xff, a cut UTF-8 sequence and UTF-8"
-out=$B/out/inj5.out
-hrun "$out" CRIU_LIBS_DIR="$T/inj5" --
-exited "control bytes in a descriptor name" "$out"
-fixed "control bytes, backslash and invalid UTF-8 are escaped; valid UTF-8 is kept" "$out" \
-	't\tr\rb\\s\x01u\x7fv\xffw\xe2\x82(c'$'\xc3\xa9''z'
-nobyte "no raw CR in the output" "$out" $'\r'
-nobyte "no raw 0x01 in the output" "$out" $'\x01'
-nobyte "no raw 0x7f in the output" "$out" $'\x7f'
-nobyte "no raw 0xff in the output" "$out" $'\xff'
-expect "control bytes in a descriptor name: it loads" "$out" '^inj init 0$' '^init=0$'
-
-D6=$T/"dir"$'\n'"$FORGED"
-mkdir -p "$D6"
-echo "not a shared object" >"$D6/z.so"
-bad "a plugin folder named \$'dir\\n$FORGED'"
-out=$B/out/inj6.out
-hrun "$out" CRIU_LIBS_DIR="$D6" --
-exited "newline in the folder name" "$out"
-noforged "newline in the folder name" "$out"
-fixed "newline in the folder name: escaped as \\n" "$out" "Unable to load $T/dir\\n$FORGED/z.so"
 
 ########################################################################
 # 6. The trusted path: every folder from / down to the plugin folder (and to
 # a symlinked plugin's target) is owned by root or the effective user, and
 # writable by others only if sticky (the plugin folder itself: not at all).
 # A warning by default, a refusal in strict mode.
-trusted() { # trusted CASE LIBDIR: runs the host on LIBDIR, in both modes
-	hrun "$B/out/$1.out" CRIU_LIBS_DIR="$2" --
-	exited "$1" "$B/out/$1.out"
-	hrun "$B/out/$1-strict.out" CRIU_LIBS_DIR="$2" -- strict
-	exited "$1 (strict mode)" "$B/out/$1-strict.out"
+section_trust() {
+	trusted() { # trusted CASE LIBDIR: runs the host on LIBDIR, in both modes
+		hrun "$B/out/$1.out" CRIU_LIBS_DIR="$2" --
+		exited "$1" "$B/out/$1.out"
+		hrun "$B/out/$1-strict.out" CRIU_LIBS_DIR="$2" -- strict
+		exited "$1 (strict mode)" "$B/out/$1-strict.out"
+	}
+	folder "$T/t1/plugins" "$B/so/good.so"
+	chown "$NOBODY" "$T/t1"
+	bad "a parent of the plugin folder owned by uid $NOBODY"
+	trusted t1 "$T/t1/plugins"
+	expect "parent owned by another user: warned about" "$B/out/t1.out" \
+		"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t1/plugins"): folder $(rx "$T/t1") on (its path|the path to).* owned by uid $NOBODY\b" \
+		'^init=0$' '^loaded good$'
+	expect "parent owned by another user: refused in strict mode" "$B/out/t1-strict.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t1/plugins"): .*$(rx "$T/t1") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
+		'^init=-1$'
+	reject "parent owned by another user: strict mode loads nothing" "$B/out/t1-strict.out" '^good init'
+
+	folder "$T/t2/plugins" "$B/so/good.so"
+	chmod 0777 "$T/t2"
+	bad "a parent of the plugin folder with mode 0777 (no sticky bit)"
+	trusted t2 "$T/t2/plugins"
+	expect "world-writable parent: warned about" "$B/out/t2.out" \
+		"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t2/plugins"): folder $(rx "$T/t2") on (its path|the path to).*writable.*0777" '^init=0$'
+	expect "world-writable parent: refused in strict mode" "$B/out/t2-strict.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t2/plugins"): .*$(rx "$T/t2") on (its path|the path to).*writable.*\(strict mode\)$" \
+		'^init=-1$'
+
+	folder "$T/t3/plugins" "$B/so/good.so"
+	chmod 1777 "$T/t3"
+	trusted t3 "$T/t3/plugins"
+	expect "a sticky world-writable parent (as /tmp) is fine" "$B/out/t3.out" '^init=0$' '^loaded good$'
+	reject "a sticky world-writable parent: no warning" "$B/out/t3.out" '^\[[12]\]'
+	expect "a sticky world-writable parent is fine in strict mode" "$B/out/t3-strict.out" '^init=0$' '^loaded good$'
+
+	folder "$T/t4/plugins" "$B/so/good.so"
+	chmod 1777 "$T/t4/plugins"
+	bad "a plugin folder with mode 1777"
+	trusted t4 "$T/t4/plugins"
+	expect "a sticky world-writable plugin folder: warned about" "$B/out/t4.out" \
+		"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t4/plugins").*writable" '^init=0$'
+	expect "a sticky world-writable plugin folder: refused in strict mode" "$B/out/t4-strict.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t4/plugins"): .*writable.*\(strict mode\)$" '^init=-1$'
+
+	folder "$T/t5/plugins"
+	folder "$T/t5/theirs" "$B/so/good.so"
+	chown "$NOBODY" "$T/t5/theirs"
+	ln -s "$T/t5/theirs/good.so" "$T/t5/plugins/x.so"
+	bad "a symlinked plugin whose target's folder is owned by uid $NOBODY"
+	trusted t5 "$T/t5/plugins"
+	expect "symlinked plugin in a foreign folder: warned about" "$B/out/t5.out" \
+		"^\[2\] Warn  \([^)]*\): Plugin file $(rx "$T/t5/plugins/x.so"): folder $(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b" \
+		'^init=0$'
+	expect "symlinked plugin in a foreign folder: refused in strict mode" "$B/out/t5-strict.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/t5/plugins/x.so"): .*$(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
+		'^init=-1$'
+	reject "symlinked plugin in a foreign folder: not initialised in strict mode" "$B/out/t5-strict.out" '^good init'
+
+	folder "$T/t6/mid/plugins" "$B/so/good.so"
+	chown "$NOBODY" "$T/t6"
+	bad "a grandparent of the plugin folder owned by uid $NOBODY"
+	trusted t6 "$T/t6/mid/plugins"
+	expect "grandparent owned by another user: refused in strict mode" "$B/out/t6-strict.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t6/mid/plugins"): .*$(rx "$T/t6") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
+		'^init=-1$'
+
+	folder "$T/t7/theirs/plugins" "$B/so/good.so"
+	chown "$NOBODY" "$T/t7/theirs"
+	ln -s "$T/t7/theirs/plugins" "$T/t7/link"
+	bad "a plugin folder given as a symlink into a folder owned by uid $NOBODY"
+	trusted t7 "$T/t7/link"
+	expect "plugin folder reached through a symlink into a foreign folder: refused in strict mode" "$B/out/t7-strict.out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin folder .*\(strict mode\)$" '^init=-1$'
+	reject "plugin folder reached through a symlink into a foreign folder: not initialised in strict mode" \
+		"$B/out/t7-strict.out" '^good init'
 }
-folder "$T/t1/plugins" "$B/so/good.so"
-chown "$NOBODY" "$T/t1"
-bad "a parent of the plugin folder owned by uid $NOBODY"
-trusted t1 "$T/t1/plugins"
-expect "parent owned by another user: warned about" "$B/out/t1.out" \
-	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t1/plugins"): folder $(rx "$T/t1") on (its path|the path to).* owned by uid $NOBODY\b" \
-	'^init=0$' '^loaded good$'
-expect "parent owned by another user: refused in strict mode" "$B/out/t1-strict.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t1/plugins"): .*$(rx "$T/t1") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
-	'^init=-1$'
-reject "parent owned by another user: strict mode loads nothing" "$B/out/t1-strict.out" '^good init'
-
-folder "$T/t2/plugins" "$B/so/good.so"
-chmod 0777 "$T/t2"
-bad "a parent of the plugin folder with mode 0777 (no sticky bit)"
-trusted t2 "$T/t2/plugins"
-expect "world-writable parent: warned about" "$B/out/t2.out" \
-	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t2/plugins"): folder $(rx "$T/t2") on (its path|the path to).*writable.*0777" '^init=0$'
-expect "world-writable parent: refused in strict mode" "$B/out/t2-strict.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t2/plugins"): .*$(rx "$T/t2") on (its path|the path to).*writable.*\(strict mode\)$" \
-	'^init=-1$'
-
-folder "$T/t3/plugins" "$B/so/good.so"
-chmod 1777 "$T/t3"
-trusted t3 "$T/t3/plugins"
-expect "a sticky world-writable parent (as /tmp) is fine" "$B/out/t3.out" '^init=0$' '^loaded good$'
-reject "a sticky world-writable parent: no warning" "$B/out/t3.out" '^\[[12]\]'
-expect "a sticky world-writable parent is fine in strict mode" "$B/out/t3-strict.out" '^init=0$' '^loaded good$'
-
-folder "$T/t4/plugins" "$B/so/good.so"
-chmod 1777 "$T/t4/plugins"
-bad "a plugin folder with mode 1777"
-trusted t4 "$T/t4/plugins"
-expect "a sticky world-writable plugin folder: warned about" "$B/out/t4.out" \
-	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$T/t4/plugins").*writable" '^init=0$'
-expect "a sticky world-writable plugin folder: refused in strict mode" "$B/out/t4-strict.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t4/plugins"): .*writable.*\(strict mode\)$" '^init=-1$'
-
-folder "$T/t5/plugins"
-folder "$T/t5/theirs" "$B/so/good.so"
-chown "$NOBODY" "$T/t5/theirs"
-ln -s "$T/t5/theirs/good.so" "$T/t5/plugins/x.so"
-bad "a symlinked plugin whose target's folder is owned by uid $NOBODY"
-trusted t5 "$T/t5/plugins"
-expect "symlinked plugin in a foreign folder: warned about" "$B/out/t5.out" \
-	"^\[2\] Warn  \([^)]*\): Plugin file $(rx "$T/t5/plugins/x.so"): folder $(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b" \
-	'^init=0$'
-expect "symlinked plugin in a foreign folder: refused in strict mode" "$B/out/t5-strict.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/t5/plugins/x.so"): .*$(rx "$T/t5/theirs") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
-	'^init=-1$'
-reject "symlinked plugin in a foreign folder: not initialised in strict mode" "$B/out/t5-strict.out" '^good init'
-
-folder "$T/t6/mid/plugins" "$B/so/good.so"
-chown "$NOBODY" "$T/t6"
-bad "a grandparent of the plugin folder owned by uid $NOBODY"
-trusted t6 "$T/t6/mid/plugins"
-expect "grandparent owned by another user: refused in strict mode" "$B/out/t6-strict.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$T/t6/mid/plugins"): .*$(rx "$T/t6") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$" \
-	'^init=-1$'
-
-folder "$T/t7/theirs/plugins" "$B/so/good.so"
-chown "$NOBODY" "$T/t7/theirs"
-ln -s "$T/t7/theirs/plugins" "$T/t7/link"
-bad "a plugin folder given as a symlink into a folder owned by uid $NOBODY"
-trusted t7 "$T/t7/link"
-expect "plugin folder reached through a symlink: its real path is checked (strict mode)" "$B/out/t7-strict.out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin folder .*uid $NOBODY\b.*\(strict mode\)$" '^init=-1$'
 
 # The race: P (owned by the attacker) holds trusted/ (root's, a root plugin
 # printing TRUSTED) and evil/ (the attacker's, a plugin printing FOREIGN).
 # The attacker swaps them without pause while the host, in strict mode,
 # loads P/trusted again and again. FOREIGN must never run.
-P=$T/race
-mkdir -p "$P/trusted" "$P/evil"
-plugin "$P/trusted/p.so" '"p"' -DMSG='"TRUSTED"'
-plugin "$P/evil/p.so" '"p"' -DMSG='"FOREIGN"'
-chown "$NOBODY:$NOBODY" "$P" "$P/evil"
-bad "a race: the attacker (uid $NOBODY) swaps the plugin folder with its own while the loader runs"
-"$B/attacker" "$NOBODY" "$NOBODY" "$P/trusted" "$P/evil" >"$B/out/attacker.out" 2>&1 &
-attacker_pid=$!
-# Wait until it runs as the other user (bounded).
-for _ in $(seq 100); do
-	grep -q '^attacker running' "$B/out/attacker.out" && break
-	kill -0 "$attacker_pid" 2>/dev/null || break
-	sleep 0.05
-done
-TMO_SAVE=$TMO
-TMO=$((TMO * 6))
-out=$B/out/race-strict.out
-hrun "$out" CRIU_LIBS_DIR="$P/trusted" -- strict cycles="$ROUNDS"
-exited "race (strict mode, $ROUNDS rounds)" "$out"
-reject "race: the foreign plugin never runs in strict mode" "$out" '^FOREIGN$'
-times "race: every round of strict mode refuses the folder (its parent is the attacker's)" "$out" "$ROUNDS" \
-	'^round [0-9]+ init=-1$'
-expect "race: the refusal names the attacker's folder on the path" "$out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$P/trusted"): .*$(rx "$P") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$"
-out=$B/out/race-default.out
-hrun "$out" CRIU_LIBS_DIR="$P/trusted" -- cycles="$ROUNDS"
-exited "race (default mode, $ROUNDS rounds)" "$out"
-expect "race: without strict mode the attacker's folder on the path is warned about" "$out" \
-	"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$P/trusted"): folder $(rx "$P") on (its path|the path to).*uid $NOBODY\b"
-TMO=$TMO_SAVE
-kill "$attacker_pid" 2>/dev/null
-wait "$attacker_pid"
-arc=$?
-attacker_pid=
-swaps=$(sed -n 's/^swaps=//p' "$B/out/attacker.out")
-if [ "$arc" = 0 ] && [ "${swaps:-0}" -gt 0 ]; then
-	ok "race: the attacker swapped the folders $swaps times meanwhile"
-else
-	ko "race: the attacker did not run (status $arc)" "$B/out/attacker.out"
-fi
-echo "race: strict mode ran FOREIGN $(grep -c '^FOREIGN$' "$B/out/race-strict.out") times," \
-	"TRUSTED $(grep -c '^TRUSTED$' "$B/out/race-strict.out") times in $ROUNDS rounds;" \
-	"default mode ran FOREIGN $(grep -c '^FOREIGN$' "$B/out/race-default.out") times," \
-	"TRUSTED $(grep -c '^TRUSTED$' "$B/out/race-default.out") times"
+section_race() {
+	P=$T/race
+	mkdir -p "$P/trusted" "$P/evil"
+	plugin "$P/trusted/p.so" '"p"' -DMSG='"TRUSTED"'
+	plugin "$P/evil/p.so" '"p"' -DMSG='"FOREIGN"'
+	chown "$NOBODY:$NOBODY" "$P" "$P/evil"
+	bad "a race: the attacker (uid $NOBODY) swaps the plugin folder with its own while the loader runs"
+	"$B/attacker" "$NOBODY" "$NOBODY" "$P/trusted" "$P/evil" >"$B/out/attacker.out" 2>&1 &
+	attacker_pid=$!
+	# until_ok CMD...: waits (up to 10 s) until CMD succeeds, while the attacker runs.
+	until_ok() {
+		local i
+		for i in $(seq 200); do
+			"$@" && return 0
+			kill -0 "$attacker_pid" 2>/dev/null || return 1
+			sleep 0.05
+		done
+		return 1
+	}
+	# swaps_now: how many swaps the attacker has made so far.
+	swaps_now() {
+		local before
+		before=$(grep -c '^progress' "$B/out/attacker.out")
+		kill -USR1 "$attacker_pid" 2>/dev/null
+		until_ok eval '[ "$(grep -c "^progress" "$B/out/attacker.out")" -gt "$before" ]' &&
+			sed -n 's/^progress swaps=//p' "$B/out/attacker.out" | tail -1
+	}
+	until_ok grep -q '^swapping$' "$B/out/attacker.out" || ko "race: the attacker does not swap" "$B/out/attacker.out"
+	TMO_SAVE=$TMO
+	TMO=$((TMO * 6))
+	out=$B/out/race-strict.out
+	s0=$(swaps_now)
+	hrun "$out" CRIU_LIBS_DIR="$P/trusted" -- strict cycles="$ROUNDS" watch="$P/trusted" min-moved=20
+	exited "race (strict mode, at least $ROUNDS rounds)" "$out"
+	s1=$(swaps_now)
+	if [ -n "$s0" ] && [ -n "$s1" ] && [ "$s1" -gt "$s0" ]; then
+		ok "race: the attacker swapped the folders $((s1 - s0)) times during the strict rounds"
+	else
+		ko "race: the attacker did not swap during the strict rounds (${s0:-?} then ${s1:-?})" "$B/out/attacker.out"
+	fi
+	reject "race: the foreign plugin never runs in strict mode" "$out" '^FOREIGN$'
+	rounds=$(sed -n 's/^rounds=\([0-9]*\) moved=.*/\1/p' "$out")
+	moved=$(sed -n 's/^rounds=[0-9]* moved=//p' "$out")
+	if [ "${moved:-0}" -gt 0 ]; then
+		ok "race: the folder was swapped during $moved of $rounds strict rounds"
+	else
+		ko "race: the folder was never swapped during a strict round (${rounds:-?} rounds)" "$B/out/attacker.out"
+	fi
+	times "race: every round of strict mode refuses the folder (its parent is the attacker's)" "$out" "${rounds:-$ROUNDS}" \
+		'^round [0-9]+ init=-1 '
+	expect "race: the refusal names the attacker's folder on the path" "$out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin folder $(rx "$P/trusted"): .*$(rx "$P") on (its path|the path to).*uid $NOBODY\b.*\(strict mode\)$"
+	out=$B/out/race-default.out
+	hrun "$out" CRIU_LIBS_DIR="$P/trusted" -- cycles="$ROUNDS" watch="$P/trusted"
+	exited "race (default mode, $ROUNDS rounds)" "$out"
+	expect "race: without strict mode the attacker's folder on the path is warned about" "$out" \
+		"^\[2\] Warn  \([^)]*\): Plugin folder $(rx "$P/trusted"): folder $(rx "$P") on (its path|the path to).*uid $NOBODY\b"
+	TMO=$TMO_SAVE
+	kill "$attacker_pid" 2>/dev/null
+	wait "$attacker_pid"
+	arc=$?
+	attacker_pid=
+	swaps=$(sed -n 's/^swaps=//p' "$B/out/attacker.out")
+	if [ "$arc" = 0 ] && [ "${swaps:-0}" -gt 0 ]; then
+		ok "race: the attacker ran as uid $NOBODY, swapped $swaps times in all, and stopped"
+	else
+		ko "race: the attacker did not run (status $arc)" "$B/out/attacker.out"
+	fi
+	echo "race: strict mode ran FOREIGN $(grep -c '^FOREIGN$' "$B/out/race-strict.out") times," \
+		"TRUSTED $(grep -c '^TRUSTED$' "$B/out/race-strict.out") times in ${rounds:-?} rounds" \
+		"(${moved:-?} with a swap during init); default mode ran FOREIGN" \
+		"$(grep -c '^FOREIGN$' "$B/out/race-default.out") times, TRUSTED" \
+		"$(grep -c '^TRUSTED$' "$B/out/race-default.out") times in $ROUNDS rounds"
+}
 
 ########################################################################
 # 7. Truncated plugins: their segments reach past the end of the file (a
 # mapping past the end of a file raises SIGBUS when touched).
-segend=0
-while read -r off size; do
-	[ $((off + size)) -gt "$segend" ] && segend=$((off + size))
-done < <(readelf -lW "$B/so/good.so" | awk '$1 == "LOAD" { print $2, $5 }')
-mkdir -p "$T/trunc" "$T/trunc2"
-head -c 4000 "$B/so/good.so" >"$T/trunc/t.so"
-bad "the first 4000 bytes of a good plugin"
-out=$B/out/trunc.out
-hrun "$out" CRIU_LIBS_DIR="$T/trunc" -- maps="$T/trunc/"
-exited "truncated plugin (4000 bytes)" "$out"
-expect "truncated plugin: refused, with the sizes" "$out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc/t.so"): it is truncated: its loadable segments need [0-9]+ bytes, the file has 4000$" \
-	'^init=-1$' '^mapped_after_init=0$'
-head -c $((segend - 1)) "$B/so/good.so" >"$T/trunc2/t.so"
-bad "a good plugin missing the last byte of its loadable segments ($((segend - 1)) of $segend bytes)"
-out=$B/out/trunc2.out
-hrun "$out" CRIU_LIBS_DIR="$T/trunc2" -- maps="$T/trunc2/"
-exited "plugin one byte short" "$out"
-expect "plugin one byte short of its segments: refused" "$out" \
-	"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc2/t.so"): it is truncated: its loadable segments need $segend bytes, the file has $((segend - 1))$" \
-	'^init=-1$'
+section_truncated() {
+	segend=0
+	while read -r off size; do
+		[ $((off + size)) -gt "$segend" ] && segend=$((off + size))
+	done < <(readelf -lW "$B/so/good.so" | awk '$1 == "LOAD" { print $2, $5 }')
+	mkdir -p "$T/trunc" "$T/trunc2"
+	head -c 4000 "$B/so/good.so" >"$T/trunc/t.so"
+	bad "the first 4000 bytes of a good plugin"
+	out=$B/out/trunc.out
+	hrun "$out" CRIU_LIBS_DIR="$T/trunc" -- maps="$T/trunc/"
+	exited "truncated plugin (4000 bytes)" "$out"
+	expect "truncated plugin: refused, with the sizes" "$out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc/t.so"): it is truncated: its loadable segments need [0-9]+ bytes, the file has 4000$" \
+		'^init=-1$' '^mapped_after_init=0$'
+	head -c $((segend - 1)) "$B/so/good.so" >"$T/trunc2/t.so"
+	bad "a good plugin missing the last byte of its loadable segments ($((segend - 1)) of $segend bytes)"
+	out=$B/out/trunc2.out
+	hrun "$out" CRIU_LIBS_DIR="$T/trunc2" -- maps="$T/trunc2/"
+	exited "plugin one byte short" "$out"
+	expect "plugin one byte short of its segments: refused" "$out" \
+		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc2/t.so"): it is truncated: its loadable segments need $segend bytes, the file has $((segend - 1))$" \
+		'^init=-1$'
+}
+
+# HOSTILE_ONLY="files reenter ..." runs only those sections.
+for section in files reenter failmalloc lying log trust race truncated; do
+	case " ${HOSTILE_ONLY:-$section} " in
+	*" $section "*) "section_$section" ;;
+	esac
+done
 
 echo "hostile: tried $inputs distinct bad inputs:"
 sed 's/^/    /' "$B/inputs"
