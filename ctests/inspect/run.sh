@@ -126,7 +126,8 @@ expect_block "exit() in a constructor: refused with the status" "$B/mixed.out" j
 	'^   status +refused: called exit\(3\) in its constructors' '^   name +exits$'
 expect_block "plugin needing only a CRIU function: loads lazily, hooks known, symbol named" "$B/mixed.out" \
 	k_needs_fn.so '^   status +needs-host' '^   needs +print_on_level$' '^   hooks +DUMP_EXT_FILE, RESTORE_EXT_FILE$'
-expect_block "a folder entry that is not a file: refused" "$B/mixed.out" z_dir.so '^   status +refused: not a regular file'
+expect_block "a folder entry that is not a file: refused in the loader's words" "$B/mixed.out" z_dir.so \
+	'^   status +refused: it is a directory, not a regular file$'
 expect "summary counts and the file where CRIU would stop" "$B/mixed.out" \
 	'^Summary: 12 candidate files: 3 load, 2 need CRIU.s symbols, 7 refused\.$' \
 	'would fail at c_too_new\.so \(the first refused file\)'
@@ -174,7 +175,7 @@ assert P['f_crash.so']['name'] == 'crash' and P['f_crash.so']['loaded'] is False
 assert r['i_twin2.so'] == 'plugin name \"twin\" is already taken by $M/h_twin1.so', r
 assert P['i_twin2.so']['duplicate_of'] == '$M/h_twin1.so' and P['h_twin1.so']['status'] == 'loads'
 assert r['j_exits.so'].startswith('called exit(3) in its constructors'), r
-assert r['z_dir.so'].startswith('not a regular file'), r
+assert r['z_dir.so'] == 'it is a directory, not a regular file', r
 assert all(P[f]['status'] == 'refused' for f in ['c_too_new.so', 'd_max20.so', 'e_not_elf.so', 'f_crash.so', 'i_twin2.so', 'j_exits.so', 'z_dir.so'])"
 check_json "JSON: plugins needing CRIU's symbols" "$B/mixed.json" "
 p = P['g_needs_criu.so']
@@ -234,9 +235,18 @@ else:
     assert any('no plugin folder' in n and dflt in n for n in d['notes']), d['notes']"
 
 # 7. Folders that cannot be used, and an empty one.
-"$TOOL" "$B/does-not-exist" >"$B/missing.out" 2>&1
+"$TOOL" "$B/does-not-exist" >"$B/missing.out" 2>"$B/missing.err"
 status "missing folder" 1 $?
-expect "missing folder: the loader's error" "$B/missing.out" "^error: Unable to open directory $B/does-not-exist: "
+expect "missing folder: the loader's error, on stderr" "$B/missing.err" \
+	"^criu-plugin-inspect: Unable to open directory $B/does-not-exist: "
+reject "missing folder: no error on stdout" "$B/missing.out" 'Unable to open'
+expect "missing folder: the verdict on stdout" "$B/missing.out" 'would fail on the folder itself'
+"$TOOL" --json "$B/does-not-exist" >"$B/missing.json" 2>"$B/missing-json.err"
+status "missing folder --json" 1 $?
+check_json "JSON: the folder error is a field, stdout is only JSON" "$B/missing.json" "
+assert d['folder_error'].startswith('Unable to open directory $B/does-not-exist: '), d['folder_error']
+assert d['exit_status'] == 1 and d['plugins'] == [] and d['schema'] == 1"
+expect "missing folder --json: the error on stderr too" "$B/missing-json.err" '^criu-plugin-inspect: Unable to open directory'
 mkdir -p "$B/empty"
 "$TOOL" "$B/empty" >"$B/empty.out" 2>&1
 status "empty folder" 0 $?

@@ -31,6 +31,10 @@ pub(crate) fn fill_from_record(r: &mut FileReport, rec: &Record) {
 }
 
 pub(crate) fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
+    if let Some(why) = &facts.unread {
+        r.notes.push(why.clone());
+        return;
+    }
     if facts.elf_error.is_some() {
         return;
     }
@@ -89,6 +93,9 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
             r.warnings.push(msg);
         }
     }
+    if let Some(why) = &ev.facts.unloadable {
+        refusal.get_or_insert_with(|| why.clone());
+    }
     match &ev.run {
         Some(run) if run.record.opened => {
             r.loaded = run.record.end;
@@ -131,6 +138,22 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
                 r.notes.push(why.clone());
             }
         }
+    }
+    // The descriptor's symbol is checked before its fields are used.
+    let bad_symbol = ev
+        .run
+        .as_ref()
+        .and_then(|run| run.record.bad_symbol.clone())
+        .or_else(|| {
+            ev.facts
+                .descriptor
+                .as_ref()
+                .and_then(|d| d.bad_symbol.clone())
+        });
+    if r.kind == Some(Kind::Descriptor)
+        && let Some(why) = bad_symbol
+    {
+        refusal.get_or_insert(why);
     }
     if let (Some(version), Some(max_hooks)) = (r.version, r.max_hooks)
         && let Err(why) = probe::check_numbers(
