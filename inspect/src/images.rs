@@ -204,7 +204,7 @@ pub fn render_restore_human(c: &RestoreCheck) -> String {
             .collect();
         let _ = writeln!(
             o,
-            "Loaded, but needed by no recorded name: {} (CRIU's own plugins then disable themselves)",
+            "Loaded, but needed by no recorded name: {} (CRIU's amdgpu and cuda plugins then disable themselves)",
             list.join(", ")
         );
     }

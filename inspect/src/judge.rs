@@ -31,11 +31,7 @@ pub(crate) fn fill_from_record(r: &mut FileReport, rec: &Record) {
 }
 
 pub(crate) fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
-    if let Some(why) = &facts.unread {
-        r.notes.push(why.clone());
-        return;
-    }
-    if facts.elf_error.is_some() {
+    if facts.elf_error.is_some() || facts.unread.is_some() {
         return;
     }
     match &facts.descriptor {
@@ -95,6 +91,9 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     }
     if let Some(why) = &ev.facts.unloadable {
         refusal.get_or_insert_with(|| why.clone());
+    }
+    if let Some(why) = &ev.facts.unread {
+        r.notes.push(why.clone());
     }
     match &ev.run {
         Some(run) if run.record.opened => {
