@@ -136,9 +136,9 @@ impl FileReport {
 pub struct FileFacts {
     /// Why the file is not a usable ELF file, if it is not.
     pub elf_error: Option<String>,
-    /// Why the loader refuses the file before `dlopen` (it is not a regular
-    /// file, or mapping it would fault): the tool does not load it either.
-    pub unloadable: Option<String>,
+    /// Why the loader refuses the file before `dlopen`: the tool does not
+    /// load it either.
+    pub unloadable: Option<Unloadable>,
     /// Why the file's content was not read although its headers are sound
     /// (it is larger than [`READ_LIMIT`]): nothing is known of it.
     pub unread: Option<String>,
@@ -150,6 +150,26 @@ pub struct FileFacts {
     pub legacy_init: bool,
     /// Without a descriptor: whether it defines `cr_plugin_fini`.
     pub legacy_exit: bool,
+}
+
+/// Why the loader refuses a file before `dlopen`, and so when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unloadable {
+    /// It is not a regular file (`dlopen` would block on a FIFO): the
+    /// loader's first check, before trust.
+    NotRegular(String),
+    /// Its loadable segments reach past its end (mapping it would fault):
+    /// checked after trust.
+    Truncated(String),
+}
+
+impl Unloadable {
+    /// The loader's sentence.
+    pub fn why(&self) -> &str {
+        match self {
+            Unloadable::NotRegular(why) | Unloadable::Truncated(why) => why,
+        }
+    }
 }
 
 /// `CR_PLUGIN_DESC` as the file holds it before any constructor ran.
@@ -191,7 +211,7 @@ pub fn not_regular(kind: std::fs::FileType) -> String {
     } else if kind.is_symlink() {
         "a symbolic link"
     } else {
-        "of an unknown type"
+        "a file of an unknown type"
     };
     format!("it is {what}, not a regular file")
 }
@@ -206,10 +226,9 @@ impl FileFacts {
     }
 
     /// Facts about a file the loader refuses before `dlopen`.
-    pub fn unloadable(why: impl Into<String>) -> FileFacts {
-        let why = why.into();
+    pub fn unloadable(why: Unloadable) -> FileFacts {
         FileFacts {
-            elf_error: Some(why.clone()),
+            elf_error: Some(why.why().to_owned()),
             unloadable: Some(why),
             ..FileFacts::default()
         }
@@ -237,12 +256,14 @@ impl FileFacts {
             Err(e) => return FileFacts::unusable(format!("cannot stat it: {e}")),
         };
         if !meta.is_file() {
-            return FileFacts::unloadable(not_regular(meta.file_type()));
+            return FileFacts::unloadable(Unloadable::NotRegular(not_regular(meta.file_type())));
         }
         let size = meta.len();
         match ElfFile::headers(&file, size).and_then(|head| head.complete()) {
             Ok(()) => {}
-            Err(e @ ElfError::Truncated { .. }) => return FileFacts::unloadable(e.to_string()),
+            Err(e @ ElfError::Truncated { .. }) => {
+                return FileFacts::unloadable(Unloadable::Truncated(e.to_string()));
+            }
             Err(e) => return FileFacts::unusable(e.to_string()),
         }
         if size > READ_LIMIT {
@@ -255,7 +276,9 @@ impl FileFacts {
         }
         match ElfFile::read(&file, size, READ_LIMIT) {
             Ok(elf) => FileFacts::of(&elf),
-            Err(e @ ElfError::Truncated { .. }) => FileFacts::unloadable(e.to_string()),
+            Err(e @ ElfError::Truncated { .. }) => {
+                FileFacts::unloadable(Unloadable::Truncated(e.to_string()))
+            }
             Err(e) => FileFacts::unusable(e.to_string()),
         }
     }

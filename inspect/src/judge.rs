@@ -81,7 +81,11 @@ pub struct Evidence {
 pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     let mut r = FileReport::new(ev.position, &ev.path);
     let mut refusal: Option<String> = None;
-    if let Some(why) = &ev.untrusted {
+    // The loader's order: the file's type, trust, a truncated file, then
+    // dlopen.
+    if let Some(Unloadable::NotRegular(why)) = &ev.facts.unloadable {
+        refusal = Some(why.clone());
+    } else if let Some(why) = &ev.untrusted {
         let msg = format!("Plugin file {} {why}", ev.path);
         if strict {
             refusal = Some(format!("{msg} (strict mode)"));
@@ -89,7 +93,7 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
             r.warnings.push(msg);
         }
     }
-    if let Some(why) = &ev.facts.unloadable {
+    if let Some(Unloadable::Truncated(why)) = &ev.facts.unloadable {
         refusal.get_or_insert_with(|| why.clone());
     }
     if let Some(why) = &ev.facts.unread {

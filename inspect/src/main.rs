@@ -286,7 +286,7 @@ pub(crate) fn gather(
         .and_then(|m| probe::untrusted_writer(m.uid(), m.mode(), euid));
     let facts = match &meta {
         Ok(m) if m.is_file() => FileFacts::read(p),
-        Ok(m) => FileFacts::unloadable(not_regular(m.file_type())),
+        Ok(m) => FileFacts::unloadable(Unloadable::NotRegular(not_regular(m.file_type()))),
         Err(e) => FileFacts::unusable(e.to_string()),
     };
     let skipped = if facts.unloadable.is_some() {

@@ -95,6 +95,7 @@ fn records_parse() {
         record_line("hooks", Some(&(1u32 << 12 | 1).to_string())),
         record_line("missing", Some("opts")),
         record_line("missing", Some("print_on_level")),
+        record_line("bad_symbol", Some("CR_PLUGIN_DESC is 8 bytes")),
         record_line("something-new", Some("ignored")),
         record_line("end", None),
     ]
@@ -110,6 +111,7 @@ fn records_parse() {
         Some(HookSet::of(Hook::DumpUnixSk) | HookSet::of(Hook::PostForking))
     );
     assert_eq!(r.missing, ["opts", "print_on_level"]);
+    assert_eq!(r.bad_symbol.as_deref(), Some("CR_PLUGIN_DESC is 8 bytes"));
 
     // A child that died mid-line: the torn line is dropped.
     let torn = Record::parse("opened\ndescriptor\nversion 51");
@@ -615,26 +617,31 @@ fn judges_bad_descriptor_symbols_before_their_fields() {
 
 #[test]
 fn judges_files_the_loader_refuses_before_dlopen() {
+    // Not a regular file: the loader's first check, before trust.
     let mut ev = evidence("/d/f.so", None, Ending::Exited(0));
-    ev.facts = FileFacts::unloadable("it is a FIFO, not a regular file");
+    ev.facts = FileFacts::unloadable(Unloadable::NotRegular(
+        "it is a FIFO, not a regular file".into(),
+    ));
+    let fifo = Status::Refused("it is a FIFO, not a regular file".into());
     let r = judge(&ev, false);
-    assert_eq!(
-        r.status,
-        Status::Refused("it is a FIFO, not a regular file".into())
-    );
+    assert_eq!(r.status, fifo);
     assert_eq!(r.kind, None);
-    // Trust comes first, as in the loader.
     ev.untrusted = Some("is writable by others (mode 0646)".into());
+    assert_eq!(judge(&ev, true).status, fifo);
+    assert!(judge(&ev, false).warnings.is_empty());
+
+    // Truncated: after trust.
+    let cut = "it is truncated: its loadable segments need 12472 bytes, the file has 4000";
+    ev.facts = FileFacts::unloadable(Unloadable::Truncated(cut.into()));
     assert_eq!(
         judge(&ev, true).status,
         Status::Refused(
             "Plugin file /d/f.so is writable by others (mode 0646) (strict mode)".into()
         )
     );
-    assert_eq!(
-        judge(&ev, false).status,
-        Status::Refused("it is a FIFO, not a regular file".into())
-    );
+    let r = judge(&ev, false);
+    assert_eq!(r.status, Status::Refused(cut.into()));
+    assert_eq!(r.warnings.len(), 1);
 }
 
 #[test]
@@ -682,8 +689,10 @@ fn reads_facts_of_hostile_files_without_reading_them_whole() {
     // SAFETY: mkfifo reads the NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
     assert_eq!(
-        FileFacts::read(&fifo).unloadable.as_deref(),
-        Some("it is a FIFO, not a regular file")
+        FileFacts::read(&fifo).unloadable,
+        Some(Unloadable::NotRegular(
+            "it is a FIFO, not a regular file".into()
+        ))
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
