@@ -11,7 +11,8 @@
 #     $(INCLUDEDIR)/criu/criu-plugin.h            for plugins
 #     $(INCLUDEDIR)/criu/criu-plugin-host.h       for hosts (CRIU, tools)
 #     $(PKGCONFIGDIR)/criu-plugin.pc              pkg-config file
-#     $(BINDIR)/criu-plugin-inspect               if the build produced it
+#     $(BINDIR)/criu-plugin-inspect               if the build produced it,
+#     $(MANDIR)/man1/criu-plugin-inspect.1        with its manual page
 #   make uninstall   removes what `make install` with the same variables put
 #                    there, from the install manifest it wrote (see below)
 #   make check-install   the install test (ctests/install/run-install-test.sh)
@@ -36,6 +37,7 @@ LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 BINDIR       ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR       ?= $(PREFIX)/share/man
 INSTALL      ?= install
 LDCONFIG     ?= ldconfig
 
@@ -61,7 +63,8 @@ CRIU_PLUGIN_INSTALLED = \
 	$(LIBDIR)/$(REALNAME) $(LIBDIR)/$(SONAME) $(LIBDIR)/libcriu-plugin.so \
 	$(LIBDIR)/libcriu-plugin.a $(INCLUDEDIR)/criu/criu-plugin.h \
 	$(INCLUDEDIR)/criu/criu-plugin-host.h $(PKGCONFIGDIR)/criu-plugin.pc \
-	$(BINDIR)/criu-plugin-inspect
+	$(BINDIR)/criu-plugin-inspect \
+	$(MANDIR)/man1/criu-plugin-inspect.1
 
 .PHONY: install install-build uninstall check-install show-install-manifest
 
@@ -83,6 +86,7 @@ install: $(if $(NO_BUILD),,install-build)
 	for v in '$(LIBDIR)' '$(INCLUDEDIR)' '$(BINDIR)' '$(PKGCONFIGDIR)'; do \
 		case "$$v" in /*) ;; *) echo "install: '$$v' is not an absolute path (LIBDIR, INCLUDEDIR, BINDIR, PKGCONFIGDIR)" >&2; exit 1 ;; esac; \
 	done; \
+	case '$(MANDIR)' in /*) ;; *) echo "install: '$(MANDIR)' is not an absolute path (MANDIR)" >&2; exit 1 ;; esac; \
 	out='$(CRIU_PLUGIN_CARGO_OUT)'; d='$(CRIU_PLUGIN_DEST)'; m='$(CRIU_PLUGIN_MANIFEST)'; \
 	for f in libcriu_plugin.so libcriu_plugin.a; do \
 		[ -f "$$out/$$f" ] || { echo "install: $$out/$$f does not exist: build first (make)" >&2; exit 1; }; \
@@ -111,6 +115,7 @@ install: $(if $(NO_BUILD),,install-build)
 	put 0644 "$$pc" "$$d$(PKGCONFIGDIR)/criu-plugin.pc"; \
 	if [ -f "$$out/criu-plugin-inspect" ]; then \
 		mkd "$$d$(BINDIR)"; put 0755 "$$out/criu-plugin-inspect" "$$d$(BINDIR)/criu-plugin-inspect"; \
+		mkd "$$d$(MANDIR)/man1"; put 0644 inspect/criu-plugin-inspect.1 "$$d$(MANDIR)/man1/criu-plugin-inspect.1"; \
 	fi; \
 	awk '!seen[$$0]++' "$$m" >"$$m.tmp"; mv -f "$$m.tmp" "$$m"; \
 	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then $(LDCONFIG); fi; \

@@ -126,7 +126,8 @@ expect_block "exit() in a constructor: refused with the status" "$B/mixed.out" j
 	'^   status +refused: called exit\(3\) in its constructors' '^   name +exits$'
 expect_block "plugin needing only a CRIU function: loads lazily, hooks known, symbol named" "$B/mixed.out" \
 	k_needs_fn.so '^   status +needs-host' '^   needs +print_on_level$' '^   hooks +DUMP_EXT_FILE, RESTORE_EXT_FILE$'
-expect_block "a folder entry that is not a file: refused" "$B/mixed.out" z_dir.so '^   status +refused: not a regular file'
+expect_block "a folder entry that is not a file: refused in the loader's words" "$B/mixed.out" z_dir.so \
+	'^   status +refused: it is a directory, not a regular file$'
 expect "summary counts and the file where CRIU would stop" "$B/mixed.out" \
 	'^Summary: 12 candidate files: 3 load, 2 need CRIU.s symbols, 7 refused\.$' \
 	'would fail at c_too_new\.so \(the first refused file\)'
@@ -174,7 +175,7 @@ assert P['f_crash.so']['name'] == 'crash' and P['f_crash.so']['loaded'] is False
 assert r['i_twin2.so'] == 'plugin name \"twin\" is already taken by $M/h_twin1.so', r
 assert P['i_twin2.so']['duplicate_of'] == '$M/h_twin1.so' and P['h_twin1.so']['status'] == 'loads'
 assert r['j_exits.so'].startswith('called exit(3) in its constructors'), r
-assert r['z_dir.so'].startswith('not a regular file'), r
+assert r['z_dir.so'] == 'it is a directory, not a regular file', r
 assert all(P[f]['status'] == 'refused' for f in ['c_too_new.so', 'd_max20.so', 'e_not_elf.so', 'f_crash.so', 'i_twin2.so', 'j_exits.so', 'z_dir.so'])"
 check_json "JSON: plugins needing CRIU's symbols" "$B/mixed.json" "
 p = P['g_needs_criu.so']
@@ -234,9 +235,18 @@ else:
     assert any('no plugin folder' in n and dflt in n for n in d['notes']), d['notes']"
 
 # 7. Folders that cannot be used, and an empty one.
-"$TOOL" "$B/does-not-exist" >"$B/missing.out" 2>&1
+"$TOOL" "$B/does-not-exist" >"$B/missing.out" 2>"$B/missing.err"
 status "missing folder" 1 $?
-expect "missing folder: the loader's error" "$B/missing.out" "^error: Unable to open directory $B/does-not-exist: "
+expect "missing folder: the loader's error, on stderr" "$B/missing.err" \
+	"^criu-plugin-inspect: Unable to open directory $B/does-not-exist: "
+reject "missing folder: no error on stdout" "$B/missing.out" 'Unable to open'
+expect "missing folder: the verdict on stdout" "$B/missing.out" 'would fail on the folder itself'
+"$TOOL" --json "$B/does-not-exist" >"$B/missing.json" 2>"$B/missing-json.err"
+status "missing folder --json" 1 $?
+check_json "JSON: the folder error is a field, stdout is only JSON" "$B/missing.json" "
+assert d['folder_error'].startswith('Unable to open directory $B/does-not-exist: '), d['folder_error']
+assert d['exit_status'] == 1 and d['plugins'] == [] and d['schema'] == 1"
+expect "missing folder --json: the error on stderr too" "$B/missing-json.err" '^criu-plugin-inspect: Unable to open directory'
 mkdir -p "$B/empty"
 "$TOOL" "$B/empty" >"$B/empty.out" 2>&1
 status "empty folder" 0 $?
@@ -302,6 +312,185 @@ status "hanging constructor" 1 $rc
 expect_block "a hanging constructor is killed and reported" "$B/hang.out" hangs.so \
 	'^   status +refused: still running after 1 s in its constructors' '^   name +hangs$'
 if [ $elapsed -le 5 ]; then ok "the hanging plugin was stopped in time (${elapsed}s)"; else ko "hanging plugin took ${elapsed}s"; fi
+
+# 10. Hostile files: each gets a verdict, none crashes or hangs the tool.
+# Every run is bounded by `timeout`; --timeout is long, so a verdict that
+# names the file's kind shows it was not left to the child's timeout.
+Z=$B/hostile
+mkdir -p "$Z"
+plugin "$Z/a_desc8.so" bad_desc.c
+plugin "$Z/b_desc_fn.so" bad_desc.c -DAS_FUNCTION
+plugin "$Z/c_few_slots.so" bad_desc.c -DFEW_SLOTS
+head -c 4000 "$M/a_good.so" >"$Z/d_cut.so"
+mkfifo "$Z/e_fifo.so"
+printf '\177ELF' >"$Z/f_elf4.so"
+printf '\177ELF\002' >"$Z/g_elf5.so"
+truncate -s 4G "$Z/h_sparse.so"
+cp "$M/a_good.so" "$Z/i_big_elf.so"
+truncate -s 4G "$Z/i_big_elf.so"
+cp "$M/h_twin1.so" "$Z/j_rela.so"
+# .rela.dyn's section header claims 2^63-1 bytes; dlopen reads no section
+# header, and neither may the tool.
+python3 - "$Z/j_rela.so" <<'PY' || ko "patching .rela.dyn's sh_size"
+import struct, sys
+path = sys.argv[1]
+b = bytearray(open(path, 'rb').read())
+shoff, = struct.unpack_from('<Q', b, 0x28)
+size, count, names = struct.unpack_from('<HHH', b, 0x3a)
+strtab, = struct.unpack_from('<Q', b, shoff + names * size + 0x18)
+done = False
+for i in range(count):
+    h = shoff + i * size
+    at = strtab + struct.unpack_from('<I', b, h)[0]
+    if bytes(b[at:b.index(0, at)]) == b'.rela.dyn':
+        struct.pack_into('<Q', b, h + 0x20, (1 << 63) - 1)
+        done = True
+assert done, 'no .rela.dyn'
+open(path, 'wb').write(b)
+PY
+ln -s /dev/null "$Z/k_chardev.so"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$Z/l_socket.so"
+odd=$Z/$'m_new\nline\e[31m.so'
+cp "$M/h_twin1.so" "$odd"
+timeout 120 "$TOOL" --timeout 60 "$Z" >"$B/hostile.out" 2>"$B/hostile.err"
+status "hostile folder (bounded run)" 1 $?
+expect_block "8-byte CR_PLUGIN_DESC: refused with the loader's sentence" "$B/hostile.out" a_desc8.so \
+	'^   status +refused: CR_PLUGIN_DESC is 8 bytes, too small for a descriptor \(32 bytes\)$' '^   kind +descriptor$'
+expect_block "CR_PLUGIN_DESC a function: refused" "$B/hostile.out" b_desc_fn.so \
+	'^   status +refused: CR_PLUGIN_DESC is a function, not a data object$'
+expect_block "CR_PLUGIN_DESC smaller than its max_hooks' slots: refused, its fields still shown" \
+	"$B/hostile.out" c_few_slots.so \
+	'^   status +refused: CR_PLUGIN_DESC is 40 bytes, too small for max_hooks 15 \(152 bytes\)$' '^   name +few-slots$'
+expect_block "a file cut to 4000 bytes: refused as truncated, not loaded" "$B/hostile.out" d_cut.so \
+	'^   status +refused: it is truncated: its loadable segments need [0-9]+ bytes, the file has 4000$' \
+	'^   note +not loaded by the inspector: the loader refuses it before dlopen$'
+reject "the cut file was not loaded (no crash reported)" "$B/block.d_cut.so" 'SIGBUS|crashed'
+expect_block "a FIFO: refused in the loader's words, never opened" "$B/hostile.out" e_fifo.so \
+	'^   status +refused: it is a FIFO, not a regular file$'
+expect_block "a 4-byte file starting with the ELF magic" "$B/hostile.out" f_elf4.so \
+	'^   status +refused: malformed ELF file: the ELF header is cut short \(dlopen: '
+expect_block "a 5-byte file starting with the ELF magic" "$B/hostile.out" g_elf5.so \
+	'^   status +refused: malformed ELF file: the ELF header is cut short \(dlopen: '
+expect_block "a 4 GiB sparse file: not an ELF file, its head only read" "$B/hostile.out" h_sparse.so \
+	'^   status +refused: not an ELF file \(dlopen: '
+expect_block "a 4 GiB plugin: loads, its content not read past its headers" "$B/hostile.out" i_big_elf.so \
+	'^   status +loads$' '^   note +not read by the inspector: it is 4294967296 bytes, more than the 67108864 bytes'
+expect_block "a section header with a huge size: ignored, the plugin loads" "$B/hostile.out" j_rela.so \
+	'^   status +(loads|refused: plugin name "twin" is already taken)' '^   name +twin$' '^   hooks +DUMP_EXT_MOUNT$'
+expect_block "a character device: refused in the loader's words" "$B/hostile.out" k_chardev.so \
+	'^   status +refused: it is a character device, not a regular file$'
+expect_block "a socket: refused in the loader's words" "$B/hostile.out" l_socket.so \
+	'^   status +refused: it is a socket, not a regular file$'
+expect "a file name with a newline and an escape sequence is written escaped" "$B/hostile.out" \
+	'^13\. m_new\\nline\\x1b\[31m\.so$'
+if LC_ALL=C grep -q $'\e' "$B/hostile.out"; then ko "no escape byte in the text" "$B/hostile.out"; else ok "no escape byte in the text"; fi
+sed -n '/^13\. /,/^$/p' "$B/hostile.out" >"$B/block.odd"
+expect "the odd file is judged (its twin came first)" "$B/block.odd" \
+	"^   status +refused: plugin name \"twin\" is already taken by $Z/j_rela\.so$"
+blockdev=$(find /dev -maxdepth 1 -type b 2>/dev/null | head -n1)
+if [ -n "$blockdev" ]; then
+	ZB=$B/hostile-blk
+	mkdir -p "$ZB"
+	ln -s "$blockdev" "$ZB/blk.so"
+	timeout 60 "$TOOL" --timeout 30 "$ZB" >"$B/hostile-blk.out" 2>&1
+	status "a block device (bounded run)" 1 $?
+	expect_block "a block device: refused in the loader's words" "$B/hostile-blk.out" blk.so \
+		'^   status +refused: it is a block device, not a regular file$'
+else
+	echo "SKIP: a block device (none in /dev)"
+fi
+timeout 120 "$TOOL" --json --timeout 60 "$Z" >"$B/hostile.json" 2>/dev/null
+status "hostile folder --json (bounded run)" 1 $?
+check_json "JSON: the odd name raw, every verdict as in the text" "$B/hostile.json" "
+odd = 'm_new\nline\x1b[31m.so'
+assert odd in P, list(P)
+assert P['a_desc8.so']['reason'] == 'CR_PLUGIN_DESC is 8 bytes, too small for a descriptor (32 bytes)'
+assert P['e_fifo.so']['reason'] == 'it is a FIFO, not a regular file'
+assert P['d_cut.so']['reason'].endswith('the file has 4000') and P['d_cut.so']['loaded'] is False
+assert P['i_big_elf.so']['status'] == 'loads' and P['j_rela.so']['status'] == 'loads'
+assert len(P) == 13, len(P)"
+
+# 11. A FILE operand: judged alone, in its folder.
+"$TOOL" "$M/a_good.so" >"$B/file.out" 2>&1
+status "FILE: a good plugin" 0 $?
+expect_block "FILE: the file judged alone" "$B/file.out" a_good.so '^1\. a_good\.so$' '^   status +loads$' \
+	'^   hooks +DUMP_UNIX_SK, POST_FORKING$'
+expect "FILE: its folder named, only it judged" "$B/file.out" "^Plugin folder: $M \(from command line\)$" \
+	'^Summary: 1 candidate file: 1 load\.$'
+"$TOOL" "$M/c_too_new.so" >"$B/file-new.out" 2>&1
+status "FILE: a refused plugin (the folder's others do not count)" 1 $?
+expect "FILE: its refusal" "$B/file-new.out" '^   status +refused: version 0\.3\.0 is newer'
+"$TOOL" --json "$M/i_twin2.so" >"$B/file.json" 2>/dev/null
+status "FILE: a twin judged alone has no duplicate" 0 $?
+check_json "JSON: inspected is file, the folder is the file's" "$B/file.json" "
+assert d['schema'] == 1 and d['inspected'] == 'file' and d['folder'] == '$M', d
+assert [p['path'] for p in d['plugins']] == ['$M/i_twin2.so']
+assert d['plugins'][0]['status'] == 'loads' and d['plugins'][0]['duplicate_of'] is None"
+(cd "$M" && "$TOOL" a_good.so) >"$B/file-bare.out" 2>&1
+status "FILE: a bare file name in the current folder" 0 $?
+expect "FILE: a bare name is opened as ./NAME, not searched for" "$B/file-bare.out" \
+	'^Plugin folder: \. \(from command line\)$' '^   status +loads$'
+cp "$M/a_good.so" "$B/plugin.so.1"
+"$TOOL" "$B/plugin.so.1" >"$B/file-name.out" 2>&1
+status "FILE: a name not ending in .so" 0 $?
+expect "FILE: a name not ending in .so: judged, with a warning" "$B/file-name.out" '^   status +loads$' \
+	'^   warning +the loader never loads this file from its folder: its name does not end in "\.so"$'
+timeout 60 "$TOOL" --timeout 30 "$Z/e_fifo.so" >"$B/file-fifo.out" 2>&1
+status "FILE: a FIFO (bounded run)" 1 $?
+expect "FILE: a FIFO is refused, not opened" "$B/file-fifo.out" '^   status +refused: it is a FIFO, not a regular file$'
+F=$B/file-trust
+mkdir -p "$F"
+cp "$M/a_good.so" "$F/a_good.so"
+chmod 0777 "$F"
+"$TOOL" "$F/a_good.so" >"$B/file-trust.out" 2>&1
+status "FILE in an untrusted folder (warning only)" 0 $?
+expect "FILE: its folder's trust is checked" "$B/file-trust.out" \
+	"^warning: Plugin folder $F is writable by its group and others \(mode 0777\)$" '^   status +not-loaded'
+"$TOOL" --strict "$F/a_good.so" >"$B/file-trust-strict.out" 2>"$B/file-trust-strict.err"
+status "FILE in an untrusted folder, --strict" 1 $?
+expect "FILE: strict mode refuses its folder (on stderr)" "$B/file-trust-strict.err" \
+	"^criu-plugin-inspect: Refusing plugin folder $F: "
+chmod 0755 "$F"
+chmod 0666 "$F/a_good.so"
+"$TOOL" --strict "$F/a_good.so" >"$B/file-trust-file.out" 2>&1
+status "FILE untrusted, --strict" 1 $?
+expect "FILE: its own trust is checked" "$B/file-trust-file.out" \
+	"^   status +refused: Plugin file $F/a_good\.so is writable by its group and others \(mode 0666\) \(strict mode\)$"
+
+# 12. Errors and usage go to stderr; stdout holds only the report.
+"$TOOL" --bogus >"$B/usage-out.out" 2>"$B/usage-out.err"
+status "usage error" 2 $?
+if [ -s "$B/usage-out.out" ]; then ko "a usage error writes nothing on stdout" "$B/usage-out.out"; else ok "a usage error writes nothing on stdout"; fi
+expect "a usage error is on stderr" "$B/usage-out.err" "^criu-plugin-inspect: unknown option '--bogus'$"
+"$TOOL" $'--x\e[2J' >/dev/null 2>"$B/usage-esc.err"
+if LC_ALL=C grep -q $'\e' "$B/usage-esc.err"; then ko "an odd option is escaped in the error" "$B/usage-esc.err"; else
+	expect "an odd option is escaped in the error" "$B/usage-esc.err" "unknown option '--x\\\\x1b\[2J'"; fi
+if [ -w /dev/full ]; then
+	"$TOOL" --help >/dev/full 2>"$B/full.err"
+	status "output that cannot be written" 2 $?
+	expect "output that cannot be written: said on stderr" "$B/full.err" '^criu-plugin-inspect: cannot write the output: '
+fi
+
+# 13. Every JSON field the tool prints is documented in --help.
+"$TOOL" --help >"$B/help.txt"
+for j in "$B/mixed.json" "$B/hostile.json" "$B/file.json" "$B/missing.json"; do
+	check_json "JSON fields of $(basename "$j") are all documented in --help" "$j" "
+import re
+help = open('$B/help.txt').read()
+section = help[help.index('\nJSON (--json)\n'):help.index('\nExit status\n')]
+documented = set(re.findall(r'\"([a-z_]+)\"', section))
+def keys(v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield k
+            yield from keys(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from keys(x)
+missing = sorted(set(keys(d)) - documented)
+assert not missing, missing
+assert d['schema'] == 1"
+done
 
 echo "inspect: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -13,8 +13,10 @@ pub struct Options {
     pub load_untrusted: bool,
     /// `--timeout SECONDS`: how long a plugin may take to load.
     pub timeout: Duration,
-    /// The folder given on the command line, if any.
-    pub folder: Option<PathBuf>,
+    /// The FOLDER or FILE given on the command line, if any.
+    pub target: Option<PathBuf>,
+    /// `--images DIR`: the images folder whose restore is checked.
+    pub images: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -24,7 +26,8 @@ impl Default for Options {
             strict: false,
             load_untrusted: false,
             timeout: DEFAULT_TIMEOUT,
-            folder: None,
+            target: None,
+            images: None,
         }
     }
 }
@@ -32,7 +35,7 @@ impl Default for Options {
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// Inspect a folder.
+    /// Inspect a folder or a file, or check a restore (`--images`).
     Inspect(Options),
     /// `--help`.
     Help,
@@ -45,9 +48,17 @@ pub(crate) fn parse_timeout(value: &OsStr) -> Result<Duration, String> {
     match text.parse::<f64>() {
         Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(Duration::from_secs_f64(s)),
         _ => Err(format!(
-            "--timeout needs a number of seconds between 0 and 86400, not '{text}'"
+            "--timeout needs a number of seconds between 0 and 86400, not '{}'",
+            Escaped(value.as_bytes())
         )),
     }
+}
+
+pub(crate) fn images_dir(value: &OsStr) -> Result<PathBuf, String> {
+    if value.is_empty() {
+        return Err("--images needs a folder name, not ''".into());
+    }
+    Ok(PathBuf::from(value))
 }
 
 /// Parses the arguments (without the program name). The error is the
@@ -59,13 +70,13 @@ pub fn parse_args<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, 
     while let Some(arg) = args.next() {
         let bytes = arg.as_bytes();
         if only_operands || !bytes.starts_with(b"-") || bytes == b"-" {
-            if opts.folder.is_some() {
+            if opts.target.is_some() {
                 return Err(format!(
-                    "only one FOLDER may be given (extra: '{}')",
-                    arg.to_string_lossy()
+                    "only one FOLDER or FILE may be given (extra: '{}')",
+                    Escaped(bytes)
                 ));
             }
-            opts.folder = Some(PathBuf::from(arg));
+            opts.target = Some(PathBuf::from(arg));
             continue;
         }
         match bytes {
@@ -84,7 +95,16 @@ pub fn parse_args<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, 
             _ if bytes.starts_with(b"--timeout=") => {
                 opts.timeout = parse_timeout(OsStr::from_bytes(&bytes[10..]))?;
             }
-            _ => return Err(format!("unknown option '{}'", arg.to_string_lossy())),
+            b"--images" => {
+                let value = args
+                    .next()
+                    .ok_or_else(|| "--images needs a value (the images folder)".to_string())?;
+                opts.images = Some(images_dir(&value)?);
+            }
+            _ if bytes.starts_with(b"--images=") => {
+                opts.images = Some(images_dir(OsStr::from_bytes(&bytes[9..]))?);
+            }
+            _ => return Err(format!("unknown option '{}'", Escaped(bytes))),
         }
     }
     Ok(Command::Inspect(opts))
@@ -93,12 +113,13 @@ pub fn parse_args<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, 
 /// The complete `--help` text.
 pub fn help_text() -> String {
     format!(
-        r#"Usage: {TOOL} [--json] [--strict] [--load-untrusted]
-                           [--timeout SECONDS] [FOLDER]
+        r#"Usage: {TOOL} [OPTIONS] [FOLDER | FILE]
+       {TOOL} --images DIR [OPTIONS] [FOLDER]
 
-Lists every candidate plugin file of a CRIU plugin folder and what the plugin
-loader (libcriu-plugin, CRIU's cr_plugin_init) would do with it, without
-calling any plugin's init or exit.
+Lists every candidate plugin file of a CRIU plugin folder, or judges one plugin
+FILE, and tells what the plugin loader (libcriu-plugin, CRIU's cr_plugin_init)
+would do with it, without calling any plugin's init or exit. With --images,
+tells whether a restore of the images in DIR would find the plugins they need.
 
 FOLDER
   The plugin folder to inspect. Without it, the folder the loader would use
@@ -113,8 +134,14 @@ FOLDER
   Inside CRIU, its --libdir option comes before both: to inspect that
   folder, give it as FOLDER.
 
+FILE
+  One plugin file (anything that exists and is not a folder), judged alone
+  as the loader would judge it in its folder: the trust of the file and of
+  its folder, loading it, its descriptor. A name that does not end in ".so"
+  is judged too, with a warning: the loader never loads such a file.
+
 Options
-  --json               Print one JSON object (described below) instead of text.
+  --json               Print one JSON object (see JSON below) instead of text.
   --strict             Judge as the loader does in strict mode: a file or
                        folder that fails the trust check is refused instead
                        of warned about. The environment variable
@@ -128,6 +155,9 @@ Options
                        read from the file (status not-loaded).
   --timeout SECONDS    How long a plugin may take to load (default {timeout});
                        one still loading then is killed and refused.
+  --images DIR         Read DIR/inventory.img, the images' record of the
+                       dump, and tell whether a restore of them would find
+                       every plugin they need in FOLDER (see Restores).
   -h, --help           Print this text and exit.
   -V, --version        Print the tool's version and exit.
 
@@ -139,7 +169,15 @@ How files are inspected
   exit are never called, and a plugin that crashes, calls exit() or hangs in
   its constructors is reported without harming the tool. The tool then applies
   the loader's checks, in the loader's order: trust, loading, the
-  descriptor's version and max_hooks, duplicate names, then symbols.
+  descriptor's symbol, version and max_hooks, duplicate names, then symbols.
+
+  What the loader refuses before dlopen is not opened by the child either: a
+  file that is not a regular file (a FIFO, a socket, a device, a folder), and
+  one shorter than its loadable segments (mapping it would fault). A file is
+  read only after its ELF headers passed, and at most {limit} MiB of it; no
+  section header is read (dlopen ignores them). CR_PLUGIN_DESC is checked
+  against its symbol table entry (a data object of at least 32 bytes, and of
+  the hook slots its max_hooks claims) before its fields are read.
 
   A plugin that uses symbols only CRIU provides (opts, print_on_level, ...)
   cannot be loaded outside CRIU when it needs them at load time (data
@@ -149,6 +187,27 @@ How files are inspected
   descriptor's name, version and max_hooks, the hooks it sets statically,
   a legacy plugin's symbols) is still shown. The tool cannot tell a symbol
   CRIU provides from one CRIU lacks: check the list against your CRIU.
+
+Restores (--images DIR)
+  CRIU 4.1 and later record in the images' inventory.img the names of the
+  plugins that took part in the dump (each one's init calls
+  add_inventory_plugin). At restore, each plugin's init calls
+  check_and_remove_inventory_plugin with its own descriptor's name, and
+  when names are left after every init, cr_plugin_init fails with "Missing
+  required plugin: NAME" for each. The tool mirrors CRIU's rule exactly:
+  each file of FOLDER that would load (loads, needs-host or not-loaded), in
+  load order, takes the first name left, in CRIU's list order (the reverse
+  of the file's), for which strncmp(name, recorded, strlen(name)) is 0. So a
+  recorded name that merely starts with a plugin's name counts as found (a
+  plugin named "cuda_plugin" takes "cuda_plugin_v2"), a plugin takes at most
+  one name, and legacy plugins and descriptors without a name take none.
+  The tool cannot tell whether a plugin's init really makes that call:
+  CRIU's own plugins do.
+  Images without a plugin list (written by a CRIU before 4.1) require no
+  plugin: CRIU then lets every loaded plugin take part. The restore also
+  fails at cr_plugin_init when any file of FOLDER would be refused, or
+  FOLDER itself would. Without FOLDER, the folder the loader would use (see
+  FOLDER); inside CRIU, restore's --libdir comes first.
 
 Output (text: one block per candidate file, numbered in load order)
   status     loads: the loader would load it (its init, not called here,
@@ -173,39 +232,92 @@ Output (text: one block per candidate file, numbered in load order)
              "(from the file)" when only what the file says is known.
   init, exit present or absent (never called by the tool).
   needs      the symbols it needs that nothing outside CRIU provides.
+  duplicate  the earlier file that has the same plugin name.
   warning    an untrusted file (writable by group or others, or owned by
              a user other than root or the effective user), a legacy plugin.
   note       how the information was obtained.
   A summary follows: counts per status, and the first refused file, at which
   CRIU's plugin initialisation would fail (one refused plugin fails it all).
+  With --images: each plugin the images need, with the file that provides
+  it or "missing", the files no recorded name needs, a "Missing required
+  plugin: NAME" line for each name left (in CRIU's order), and the verdict.
+  File names, paths and plugin names are written with control characters,
+  backslashes and invalid UTF-8 escaped (\n, \t, \r, \\, \xHH). Errors (a
+  folder or an inventory.img that cannot be read) go to stderr.
 
 JSON (--json)
-  {{"folder": PATH or null, "folder_source": "command line", "CRIU_LIBS_DIR"
-  or "default" (or null), "folder_error": null or the loader's error,
-  "warnings": [...], "notes": [...], "strict": BOOL,
-  "supported_version": "{version}", "supported_max_hooks": {max},
-  "summary": {{"candidates": N, "loads": N, "needs_host": N, "not_loaded": N,
-  "refused": N}}, "first_refused": PATH or null, "exit_status": N,
-  "plugins": [{{"position": N, "file": NAME, "path": PATH, "status": "loads",
-  "needs-host", "not-loaded" or "refused", "reason": null or WHY, "kind":
-  "descriptor", "legacy" or null, "name", "version" ("a.b.c"),
-  "version_number", "max_hooks", "hooks": [NAMES] (null when unknown),
-  "hooks_complete": BOOL, "init" and "exit": "present", "absent" or null,
-  "loaded": BOOL (whether the tool could load it), "missing_symbols": [...],
-  "duplicate_of": null or PATH, "warnings": [...], "notes": [...]}}, ...]}}
-  Unknown values are null.
+  One object. Unknown values are null; file names, paths and plugin names
+  are the file system's bytes, invalid UTF-8 replaced by U+FFFD.
+  "schema"              {schema}: the version of this layout, raised when a field
+                        changes meaning or goes away (not for new fields).
+  "inspected"           "folder" or "file": what the operand names.
+  "folder"              the folder inspected (a FILE's folder), or null when
+                        there is none.
+  "folder_source"       "command line", "CRIU_LIBS_DIR", "default", or null.
+  "folder_error"        null, or the loader's error on the folder (it cannot
+                        be read, or is refused in strict mode).
+  "warnings", "notes"   the loader's warnings on the folder; how the folder
+                        was chosen (arrays of strings).
+  "strict"              true when judged as in strict mode.
+  "supported_version"   the newest plugin version the loader takes, "a.b.c".
+  "supported_max_hooks" the number of hooks the loader knows.
+  "summary"             the number of files per status: {{"candidates",
+                        "loads", "needs_host", "not_loaded", "refused"}}.
+  "first_refused"       the path of the first refused file, or null.
+  "exit_status"         the tool's exit status (see Exit status).
+  "plugins"             one object per candidate file, in load order:
+    "position"          its place in load order, from 1.
+    "file", "path"      its name; its path, as the loader builds it.
+    "status"            "loads", "needs-host", "not-loaded" or "refused".
+    "reason"            why it is refused, or null.
+    "kind"              "descriptor", "legacy" or null.
+    "name"              the plugin's name (a legacy plugin's path).
+    "version"           the version it was built for, "a.b.c".
+    "version_number"    the same as a number.
+    "max_hooks"         the hook slots it claims.
+    "hooks"             the hooks it registers, by name, or null.
+    "hooks_complete"    false when only the hooks the file sets are known.
+    "init", "exit"      "present", "absent" or null.
+    "loaded"            whether the tool could load it (true or false).
+    "missing_symbols"   the symbols it needs that only CRIU can provide.
+    "duplicate_of"      the earlier file with its name, or null.
+    "warnings", "notes" the loader's warnings on it; how it was read.
+  With --images the object is instead:
+  "schema"              {schema}, as above.
+  "images"              DIR.
+  "inventory"           DIR/inventory.img.
+  "img_version"         its images version (current CRIU writes 2).
+  "dump_criu_run_id"    the id of the CRIU run that dumped, or null.
+  "plugins_recorded"    false when the images hold no plugin list (CRIU
+                        before 4.1): no plugin is then required.
+  "needed"              one object per recorded name, in the file's order:
+    "name"              the recorded name.
+    "provided_by"       the path of the file that takes it, or null.
+    "provider_name"     that file's plugin name, or null.
+    "provider_status"   that file's status, or null.
+  "missing"             the names left, in the order CRIU reports them.
+  "unneeded"            the paths of files that would load, taking no name.
+  "satisfied"           true when the restore's plugins are all found and
+                        no file or folder would be refused.
+  "exit_status"         the tool's exit status.
+  "inspection"          FOLDER's object, as --json without --images prints.
 
 Exit status
   0  no candidate would be refused (there may be none, some may need CRIU's
-     symbols or carry warnings);
+     symbols or carry warnings); with --images: the restore would find every
+     plugin the images need;
   1  at least one candidate would be refused, or the folder cannot be read
      or is refused (strict mode), so CRIU's plugin initialisation would fail;
-  2  usage error.
+     with --images: also when a plugin the images need is missing;
+  2  usage error, or DIR/inventory.img cannot be read (missing, truncated,
+     not an inventory), or the output cannot be written.
 "#,
         default = probe::DEFAULT_PLUGIN_DIR,
         strict_env = probe::STRICT_ENV,
         timeout = DEFAULT_TIMEOUT.as_secs(),
         version = Version(CRIU_PLUGIN_VERSION),
         max = CR_PLUGIN_HOOK__MAX,
+        limit = READ_LIMIT >> 20,
+        schema = SCHEMA,
     )
 }

@@ -72,10 +72,24 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
     match library.symbol(c"CR_PLUGIN_DESC") {
         Some(sym) => {
             out.put("descriptor", None);
+            // The symbol table's word on it, when the plugin defines it
+            // itself (not one of its dependencies), before any field is read.
+            let size = match library.own_symbol_entry(c"CR_PLUGIN_DESC") {
+                Some((entry, _)) => {
+                    if let Err(bad) = probe::check_symbol_kind(&entry) {
+                        out.put("bad_symbol", Some(&bad.to_string()));
+                        return;
+                    }
+                    Some(entry.size)
+                }
+                None => None,
+            };
             let desc = sym.cast::<CrPluginDesc>().as_ptr();
-            // SAFETY: by the plugin ABI, CR_PLUGIN_DESC is a cr_plugin_desc_t;
-            // the library stays loaded. A plugin that lies can only crash
-            // this child, which the parent reports.
+            // SAFETY: by the plugin ABI, CR_PLUGIN_DESC is a cr_plugin_desc_t,
+            // and when the plugin's symbol table gives its size, it holds
+            // at least these fields (checked above); the library stays
+            // loaded. A plugin that lies can only crash this child, which
+            // the parent reports.
             let (version, max_hooks, init, exit) = unsafe {
                 (
                     (*desc).version,
@@ -94,15 +108,20 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
                 None => out.put("noname", None),
             }
             // The loader reads only max_hooks slots, never past its own
-            // count; with a max_hooks too big, read the slots only if the
-            // symbol is big enough to hold them all.
-            let readable = max_hooks as usize <= CR_PLUGIN_HOOK__MAX
-                || library
-                    .own_symbol_entry(c"CR_PLUGIN_DESC")
-                    .is_some_and(|(sym, _)| sym.size >= std::mem::size_of::<CrPluginDesc>() as u64);
+            // count, and only of a symbol big enough to hold them.
+            let readable = match size {
+                Some(size) => match probe::check_symbol_size(size, max_hooks) {
+                    Ok(()) => true,
+                    Err(bad) => {
+                        out.put("bad_symbol", Some(&bad.to_string()));
+                        false
+                    }
+                },
+                None => max_hooks as usize <= CR_PLUGIN_HOOK__MAX,
+            };
             if readable {
                 // SAFETY: the hooks array holds min(max_hooks, MAX) slots:
-                // the plugin ABI, or the symbol's size checked above.
+                // the symbol's size checked above, or the plugin ABI.
                 let hooks = unsafe { probe::filled_hooks(desc) };
                 out.put("hooks", Some(&hooks.bits().to_string()));
             }

@@ -136,6 +136,12 @@ impl FileReport {
 pub struct FileFacts {
     /// Why the file is not a usable ELF file, if it is not.
     pub elf_error: Option<String>,
+    /// Why the loader refuses the file before `dlopen`: the tool does not
+    /// load it either.
+    pub unloadable: Option<Unloadable>,
+    /// Why the file's content was not read although its headers are sound
+    /// (it is larger than [`READ_LIMIT`]): nothing is known of it.
+    pub unread: Option<String>,
     /// Its `CR_PLUGIN_DESC`, if it defines one.
     pub descriptor: Option<StaticDescriptor>,
     /// Without a descriptor: the hooks of its legacy symbols.
@@ -144,6 +150,26 @@ pub struct FileFacts {
     pub legacy_init: bool,
     /// Without a descriptor: whether it defines `cr_plugin_fini`.
     pub legacy_exit: bool,
+}
+
+/// Why the loader refuses a file before `dlopen`, and so when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unloadable {
+    /// It is not a regular file (`dlopen` would block on a FIFO): the
+    /// loader's first check, before trust.
+    NotRegular(String),
+    /// Its loadable segments reach past its end (mapping it would fault):
+    /// checked after trust.
+    Truncated(String),
+}
+
+impl Unloadable {
+    /// The loader's sentence.
+    pub fn why(&self) -> &str {
+        match self {
+            Unloadable::NotRegular(why) | Unloadable::Truncated(why) => why,
+        }
+    }
 }
 
 /// `CR_PLUGIN_DESC` as the file holds it before any constructor ran.
@@ -168,6 +194,28 @@ pub struct StaticDescriptor {
 /// How much of a plugin file the tool reads at most.
 pub const READ_LIMIT: u64 = 64 << 20;
 
+/// The loader's sentence for a file that is not a regular file, from its
+/// type: "it is a FIFO, not a regular file".
+pub fn not_regular(kind: std::fs::FileType) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let what = if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a file of an unknown type"
+    };
+    format!("it is {what}, not a regular file")
+}
+
 impl FileFacts {
     /// Facts about a file that cannot be read as ELF.
     pub fn unusable(why: impl Into<String>) -> FileFacts {
@@ -177,11 +225,60 @@ impl FileFacts {
         }
     }
 
-    /// Reads the file at `path` (a regular file), at most [`READ_LIMIT`]
-    /// bytes of it.
+    /// Facts about a file the loader refuses before `dlopen`.
+    pub fn unloadable(why: Unloadable) -> FileFacts {
+        FileFacts {
+            elf_error: Some(why.why().to_owned()),
+            unloadable: Some(why),
+            ..FileFacts::default()
+        }
+    }
+
+    /// Reads the file at `path`: its headers first (one read of a few
+    /// KiB), then, only if they are sound, the file holds every byte its
+    /// segments map and it is at most [`READ_LIMIT`] bytes, the whole file.
+    /// A path that is not (or no longer) a regular file is refused without
+    /// blocking on it.
     pub fn read(path: &Path) -> FileFacts {
-        match ElfFile::open(path, READ_LIMIT) {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: a FIFO swapped in after the caller's stat must not
+        // make the open wait for a writer.
+        let file = match std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(path)
+        {
+            Ok(file) => file,
+            Err(e) => return FileFacts::unusable(format!("cannot open it: {e}")),
+        };
+        let meta = match file.metadata() {
+            Ok(meta) => meta,
+            Err(e) => return FileFacts::unusable(format!("cannot stat it: {e}")),
+        };
+        if !meta.is_file() {
+            return FileFacts::unloadable(Unloadable::NotRegular(not_regular(meta.file_type())));
+        }
+        let size = meta.len();
+        match ElfFile::headers(&file, size).and_then(|head| head.complete()) {
+            Ok(()) => {}
+            Err(e @ ElfError::Truncated { .. }) => {
+                return FileFacts::unloadable(Unloadable::Truncated(e.to_string()));
+            }
+            Err(e) => return FileFacts::unusable(e.to_string()),
+        }
+        if size > READ_LIMIT {
+            return FileFacts {
+                unread: Some(format!(
+                    "not read by the inspector: it is {size} bytes, more than the {READ_LIMIT} bytes it reads of a plugin"
+                )),
+                ..FileFacts::default()
+            };
+        }
+        match ElfFile::read(&file, size, READ_LIMIT) {
             Ok(elf) => FileFacts::of(&elf),
+            Err(e @ ElfError::Truncated { .. }) => {
+                FileFacts::unloadable(Unloadable::Truncated(e.to_string()))
+            }
             Err(e) => FileFacts::unusable(e.to_string()),
         }
     }

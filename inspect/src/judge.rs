@@ -31,7 +31,7 @@ pub(crate) fn fill_from_record(r: &mut FileReport, rec: &Record) {
 }
 
 pub(crate) fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
-    if facts.elf_error.is_some() {
+    if facts.elf_error.is_some() || facts.unread.is_some() {
         return;
     }
     match &facts.descriptor {
@@ -81,13 +81,23 @@ pub struct Evidence {
 pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     let mut r = FileReport::new(ev.position, &ev.path);
     let mut refusal: Option<String> = None;
-    if let Some(why) = &ev.untrusted {
+    // The loader's order: the file's type, trust, a truncated file, then
+    // dlopen.
+    if let Some(Unloadable::NotRegular(why)) = &ev.facts.unloadable {
+        refusal = Some(why.clone());
+    } else if let Some(why) = &ev.untrusted {
         let msg = format!("Plugin file {} {why}", ev.path);
         if strict {
             refusal = Some(format!("{msg} (strict mode)"));
         } else {
             r.warnings.push(msg);
         }
+    }
+    if let Some(Unloadable::Truncated(why)) = &ev.facts.unloadable {
+        refusal.get_or_insert_with(|| why.clone());
+    }
+    if let Some(why) = &ev.facts.unread {
+        r.notes.push(why.clone());
     }
     match &ev.run {
         Some(run) if run.record.opened => {
@@ -131,6 +141,22 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
                 r.notes.push(why.clone());
             }
         }
+    }
+    // The descriptor's symbol is checked before its fields are used.
+    let bad_symbol = ev
+        .run
+        .as_ref()
+        .and_then(|run| run.record.bad_symbol.clone())
+        .or_else(|| {
+            ev.facts
+                .descriptor
+                .as_ref()
+                .and_then(|d| d.bad_symbol.clone())
+        });
+    if r.kind == Some(Kind::Descriptor)
+        && let Some(why) = bad_symbol
+    {
+        refusal.get_or_insert(why);
     }
     if let (Some(version), Some(max_hooks)) = (r.version, r.max_hooks)
         && let Err(why) = probe::check_numbers(

@@ -24,7 +24,7 @@
 use criu_plugin::abi::{
     CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc,
 };
-use criu_plugin::probe::{self, ElfFile, Library, Source, Version};
+use criu_plugin::probe::{self, ElfError, ElfFile, Escaped, Library, Source, Version};
 use criu_plugin::{Hook, HookSet};
 use std::ffi::{CStr, CString, OsStr, OsString, c_int};
 use std::fmt::Write as _;
@@ -37,12 +37,18 @@ use std::time::{Duration, Instant};
 /// The tool's name, as in messages.
 pub const TOOL: &str = "criu-plugin-inspect";
 
+/// The version of the JSON layout (`"schema"`): raised when a field changes
+/// meaning or goes away, not when one is added.
+pub const SCHEMA: u32 = 1;
+
 /// How long a plugin may take to load by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 mod args;
 mod child;
 mod facts;
+mod images;
+mod inventory;
 mod judge;
 mod record;
 mod render;
@@ -52,6 +58,7 @@ mod tests;
 use args::*;
 use child::*;
 use facts::*;
+use images::*;
 use judge::*;
 use record::*;
 use render::*;
@@ -60,10 +67,32 @@ use render::*;
 // The folder
 // ---------------------------------------------------------------------------
 
+/// What the operand names: a folder (or none: the loader's), or one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inspected {
+    /// A plugin folder: every candidate in it.
+    Folder,
+    /// One plugin file, judged alone in its folder.
+    File,
+}
+
+impl Inspected {
+    /// `folder` or `file`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Inspected::Folder => "folder",
+            Inspected::File => "file",
+        }
+    }
+}
+
 /// The whole inspection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// The folder inspected; `None`: there is none (no plugins).
+    /// A folder or one file.
+    pub inspected: Inspected,
+    /// The folder inspected (a file's folder); `None`: there is none (no
+    /// plugins).
     pub folder: Option<String>,
     /// Where the folder came from.
     pub source: Option<&'static str>,
@@ -108,12 +137,38 @@ pub(crate) fn source_word(source: Source) -> &'static str {
     }
 }
 
-/// Inspects the folder the options name (or the loader's), loading each
-/// candidate in a child process. Call it from a single-threaded process.
+/// The folder of the plugin file `file`, as the loader would have it.
+pub(crate) fn folder_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `file` as a path `dlopen` takes as a path: with a slash (a bare name
+/// would be searched for in the library path).
+pub(crate) fn with_slash(file: &Path) -> PathBuf {
+    if file.as_os_str().as_bytes().contains(&b'/') {
+        file.to_path_buf()
+    } else {
+        Path::new(".").join(file)
+    }
+}
+
+/// Whether the operand names one file (anything that exists and is not a
+/// folder) rather than a folder.
+pub(crate) fn names_a_file(target: &Path) -> bool {
+    std::fs::metadata(target).is_ok_and(|m| !m.is_dir())
+}
+
+/// Inspects the folder the options name (or the loader's), or the one file
+/// they name, loading each candidate in a child process. Call it from a
+/// single-threaded process.
 pub fn inspect(opts: &Options) -> Report {
     let strict = opts.strict
         || std::env::var_os(probe::STRICT_ENV).is_some_and(|v| probe::parse_strict(v.as_bytes()));
     let mut report = Report {
+        inspected: Inspected::Folder,
         folder: None,
         source: None,
         folder_error: None,
@@ -122,11 +177,23 @@ pub fn inspect(opts: &Options) -> Report {
         strict,
         files: Vec::new(),
     };
-    let chosen = match &opts.folder {
-        Some(dir) => CString::new(dir.as_os_str().as_bytes())
+    let file = opts
+        .target
+        .as_deref()
+        .filter(|t| names_a_file(t))
+        .map(with_slash);
+    if file.is_some() {
+        report.inspected = Inspected::File;
+    }
+    let nul = |what: &str| format!("the {what} name holds a NUL byte");
+    let chosen = match (&opts.target, &file) {
+        (_, Some(file)) => CString::new(folder_of(file).into_os_string().into_vec())
             .map(|d| (d, "command line"))
-            .map_err(|_| "the folder name holds a NUL byte".to_string()),
-        None => {
+            .map_err(|_| nul("file")),
+        (Some(dir), None) => CString::new(dir.as_os_str().as_bytes())
+            .map(|d| (d, "command line"))
+            .map_err(|_| nul("folder")),
+        (None, None) => {
             if std::env::var_os("CRIU_LIBS_DIR").is_some() && probe::secure_execution() {
                 report.notes.push(
                     "CRIU_LIBS_DIR is ignored: this process runs in secure-execution mode".into(),
@@ -171,22 +238,32 @@ pub fn inspect(opts: &Options) -> Report {
             report.warnings.push(msg);
         }
     }
-    let candidates = match probe::PluginDir::open(&dir).and_then(|mut d| d.candidates()) {
-        Ok(candidates) => candidates,
-        Err(e) => {
-            report.folder_error.get_or_insert(e);
-            return report;
-        }
+    let paths: Vec<CString> = match &file {
+        Some(file) => match CString::new(file.as_os_str().as_bytes()) {
+            Ok(path) => vec![path],
+            Err(_) => {
+                report.folder_error = Some(nul("file"));
+                return report;
+            }
+        },
+        None => match probe::PluginDir::open(&dir).and_then(|mut d| d.candidates()) {
+            Ok(candidates) => candidates.into_iter().map(|c| c.path).collect(),
+            Err(e) => {
+                report.folder_error.get_or_insert(e);
+                return report;
+            }
+        },
     };
-    for (i, candidate) in candidates.iter().enumerate() {
-        let ev = gather(
-            i + 1,
-            &candidate.path,
-            folder_untrusted.is_some(),
-            opts,
-            euid,
-        );
-        report.files.push(judge(&ev, strict));
+    for (i, path) in paths.iter().enumerate() {
+        let ev = gather(i + 1, path, folder_untrusted.is_some(), opts, euid);
+        let mut judged = judge(&ev, strict);
+        if file.is_some() && !judged.file.ends_with(".so") {
+            judged.warnings.push(
+                "the loader never loads this file from its folder: its name does not end in \".so\""
+                    .into(),
+            );
+        }
+        report.files.push(judged);
     }
     mark_duplicates(&mut report.files);
     report
@@ -209,13 +286,19 @@ pub(crate) fn gather(
         .and_then(|m| probe::untrusted_writer(m.uid(), m.mode(), euid));
     let facts = match &meta {
         Ok(m) if m.is_file() => FileFacts::read(p),
-        Ok(_) => FileFacts::unusable("not a regular file"),
+        Ok(m) => FileFacts::unloadable(Unloadable::NotRegular(not_regular(m.file_type()))),
         Err(e) => FileFacts::unusable(e.to_string()),
     };
-    let skipped = ((untrusted.is_some() || folder_untrusted) && !opts.load_untrusted).then(|| {
-        "not loaded by the inspector: the file or its folder is untrusted (--load-untrusted loads it)"
-            .to_string()
-    });
+    let skipped = if facts.unloadable.is_some() {
+        Some("not loaded by the inspector: the loader refuses it before dlopen".to_string())
+    } else if (untrusted.is_some() || folder_untrusted) && !opts.load_untrusted {
+        Some(
+            "not loaded by the inspector: the file or its folder is untrusted (--load-untrusted loads it)"
+                .to_string(),
+        )
+    } else {
+        None
+    };
     // SAFETY: the tool never starts a thread, so it is single-threaded here.
     let run = skipped
         .is_none()
@@ -237,34 +320,89 @@ fn main() {
     std::process::exit(run(std::env::args_os().skip(1)));
 }
 
+/// Writes `text` to stdout; `false` (after saying why on stderr) when it
+/// cannot be written.
+fn print(text: &str) -> bool {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+        Err(e) => {
+            error(&format!("cannot write the output: {e}"));
+            false
+        }
+    }
+}
+
+/// An error on stderr, after the tool's name; its text is escaped.
+fn error(message: &str) {
+    let _ = writeln!(std::io::stderr(), "{TOOL}: {}", Escaped(message.as_bytes()));
+}
+
+/// The exit status of a usage error, an unreadable inventory or output
+/// that cannot be written.
+const TROUBLE: i32 = 2;
+
 /// The tool: parses `args` (without the program name), inspects, prints,
 /// and returns the exit status.
 fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     let opts = match parse_args(args) {
         Ok(Command::Inspect(opts)) => opts,
-        Ok(Command::Help) => {
-            let _ = std::io::stdout().write_all(help_text().as_bytes());
-            return 0;
-        }
+        Ok(Command::Help) => return if print(&help_text()) { 0 } else { TROUBLE },
         Ok(Command::Version) => {
-            let _ = writeln!(std::io::stdout(), "{TOOL} {}", env!("CARGO_PKG_VERSION"));
-            return 0;
+            let text = format!("{TOOL} {}\n", env!("CARGO_PKG_VERSION"));
+            return if print(&text) { 0 } else { TROUBLE };
         }
         Err(e) => {
+            // The message escapes what came from the command line itself.
             let _ = writeln!(
                 std::io::stderr(),
                 "{TOOL}: {e}\nTry '{TOOL} --help' for more information."
             );
-            return 2;
+            return TROUBLE;
         }
     };
-    let report = inspect(&opts);
-    let text = if opts.json {
-        render_json(&report)
-    } else {
-        render_human(&report)
+    let (text, status) = match &opts.images {
+        Some(images) => {
+            if let Some(target) = opts.target.as_deref().filter(|t| names_a_file(t)) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{TOOL}: with --images, give the plugin FOLDER, not a file ('{}')\nTry '{TOOL} --help' for more information.",
+                    Escaped(target.as_os_str().as_bytes())
+                );
+                return TROUBLE;
+            }
+            // The inventory first: broken images need no plugin loaded.
+            let (path, inventory) = match read_inventory(images) {
+                Ok(found) => found,
+                Err(e) => {
+                    error(&e);
+                    return TROUBLE;
+                }
+            };
+            let check = RestoreCheck::new(images, &path, inventory, inspect(&opts));
+            if let Some(e) = &check.report.folder_error {
+                error(e);
+            }
+            let text = if opts.json {
+                render_restore_json(&check)
+            } else {
+                render_restore_human(&check)
+            };
+            (text, check.exit_status())
+        }
+        None => {
+            let report = inspect(&opts);
+            if let Some(e) = &report.folder_error {
+                error(e);
+            }
+            let text = if opts.json {
+                render_json(&report)
+            } else {
+                render_human(&report)
+            };
+            (text, report.exit_status())
+        }
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
-    let _ = std::io::stdout().flush();
-    report.exit_status()
+    if print(&text) { status } else { TROUBLE }
 }

@@ -23,6 +23,9 @@ pub struct Record {
     pub init: Option<bool>,
     /// Whether an exit function is set.
     pub exit: Option<bool>,
+    /// Why `CR_PLUGIN_DESC` cannot be a descriptor (the loader's sentence);
+    /// its fields were then not read, or not all.
+    pub bad_symbol: Option<String>,
     /// Undefined symbols nothing in the child provides.
     pub missing: Vec<String>,
     /// The child finished its report.
@@ -102,6 +105,7 @@ impl Record {
                 "hooks" => r.hooks = value.parse().ok().map(HookSet::from_bits_truncate),
                 "init" => r.init = flag(&value),
                 "exit" => r.exit = flag(&value),
+                "bad_symbol" => r.bad_symbol = Some(value),
                 "missing" => r.missing.push(value),
                 "end" => r.end = true,
                 _ => {}

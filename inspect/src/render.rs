@@ -57,6 +57,12 @@ pub(crate) fn reason(status: &Status) -> Option<&str> {
 pub fn render_json(report: &Report) -> String {
     let mut o = String::new();
     o.push_str("{\n");
+    let _ = writeln!(o, "  \"schema\": {SCHEMA},");
+    let _ = writeln!(
+        o,
+        "  \"inspected\": {},",
+        json_string(report.inspected.word())
+    );
     let _ = writeln!(
         o,
         "  \"folder\": {},",
@@ -142,19 +148,26 @@ pub(crate) fn json_file(f: &FileReport) -> String {
     format!("    {{\n{}\n    }}", body.join(",\n"))
 }
 
-pub(crate) fn field(o: &mut String, label: &str, value: &str) {
-    let _ = writeln!(o, "   {label:<10} {value}");
+/// Untrusted text (a file name, a path, a plugin name, or a sentence
+/// holding them) made safe for a terminal.
+pub(crate) fn esc(s: &str) -> Escaped<'_> {
+    Escaped(s.as_bytes())
 }
 
-/// The report as text: a header, one block per file, a summary.
-pub fn render_human(report: &Report) -> String {
-    let mut o = String::new();
+/// One labelled line of a file's block; the value is escaped.
+pub(crate) fn field(o: &mut String, label: &str, value: &str) {
+    let _ = writeln!(o, "   {label:<10} {}", esc(value));
+}
+
+/// The report's header: the folder, the loader's limits, the folder's
+/// warnings and notes.
+pub(crate) fn render_header(o: &mut String, report: &Report) {
     match (&report.folder, report.source) {
         (Some(folder), Some(source)) => {
-            let _ = writeln!(o, "Plugin folder: {folder} (from {source})");
+            let _ = writeln!(o, "Plugin folder: {} (from {source})", esc(folder));
         }
         (Some(folder), None) => {
-            let _ = writeln!(o, "Plugin folder: {folder}");
+            let _ = writeln!(o, "Plugin folder: {}", esc(folder));
         }
         (None, _) => o.push_str("Plugin folder: none\n"),
     }
@@ -165,14 +178,43 @@ pub fn render_human(report: &Report) -> String {
         if report.strict { "on" } else { "off" }
     );
     for w in &report.warnings {
-        let _ = writeln!(o, "warning: {w}");
+        let _ = writeln!(o, "warning: {}", esc(w));
     }
     for n in &report.notes {
-        let _ = writeln!(o, "note: {n}");
+        let _ = writeln!(o, "note: {}", esc(n));
     }
-    if let Some(e) = &report.folder_error {
-        let _ = writeln!(o, "error: {e}");
+}
+
+/// `N candidate files: 2 load, ...`, when there are candidates.
+pub(crate) fn summary_line(report: &Report) -> Option<String> {
+    if report.files.is_empty() {
+        return None;
     }
+    let mut parts = Vec::new();
+    for (word, label) in [
+        ("loads", "load"),
+        ("needs-host", "need CRIU's symbols"),
+        ("not-loaded", "not loaded (untrusted)"),
+        ("refused", "refused"),
+    ] {
+        let n = report.count(word);
+        if n > 0 {
+            parts.push(format!("{n} {label}"));
+        }
+    }
+    Some(format!(
+        "{} candidate file{}: {}.",
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+        parts.join(", ")
+    ))
+}
+
+/// The report as text: a header, one block per file, a summary. The
+/// folder's error, if any, is not in it: it goes to stderr.
+pub fn render_human(report: &Report) -> String {
+    let mut o = String::new();
+    render_header(&mut o, report);
     for f in &report.files {
         o.push('\n');
         render_file(&mut o, f);
@@ -181,41 +223,25 @@ pub fn render_human(report: &Report) -> String {
     if report.folder.is_some() && report.files.is_empty() && report.folder_error.is_none() {
         o.push_str("No candidate files (*.so): the loader loads no plugin.\n");
     }
-    if !report.files.is_empty() {
-        let mut parts = Vec::new();
-        for (word, label) in [
-            ("loads", "load"),
-            ("needs-host", "need CRIU's symbols"),
-            ("not-loaded", "not loaded (untrusted)"),
-            ("refused", "refused"),
-        ] {
-            let n = report.count(word);
-            if n > 0 {
-                parts.push(format!("{n} {label}"));
-            }
-        }
-        let _ = writeln!(
-            o,
-            "Summary: {} candidate file{}: {}.",
-            report.files.len(),
-            if report.files.len() == 1 { "" } else { "s" },
-            parts.join(", ")
-        );
+    if let Some(line) = summary_line(report) {
+        let _ = writeln!(o, "Summary: {line}");
     }
     if let Some(f) = report.first_refused() {
         let _ = writeln!(
             o,
             "CRIU's plugin initialisation would fail at {} (the first refused file), and no plugin would be used.",
-            f.file
+            esc(&f.file)
         );
     } else if report.folder_error.is_some() {
-        o.push_str("CRIU's plugin initialisation would fail on the folder itself.\n");
+        o.push_str(
+            "CRIU's plugin initialisation would fail on the folder itself (the error is on stderr).\n",
+        );
     }
     o
 }
 
 pub(crate) fn render_file(o: &mut String, f: &FileReport) {
-    let _ = writeln!(o, "{}. {}", f.position, f.file);
+    let _ = writeln!(o, "{}. {}", f.position, esc(&f.file));
     let status = match &f.status {
         Status::Refused(why) => format!("refused: {why}"),
         Status::NeedsHost => "needs-host: needs symbols from CRIU (see needs)".to_string(),

@@ -95,6 +95,7 @@ fn records_parse() {
         record_line("hooks", Some(&(1u32 << 12 | 1).to_string())),
         record_line("missing", Some("opts")),
         record_line("missing", Some("print_on_level")),
+        record_line("bad_symbol", Some("CR_PLUGIN_DESC is 8 bytes")),
         record_line("something-new", Some("ignored")),
         record_line("end", None),
     ]
@@ -110,6 +111,7 @@ fn records_parse() {
         Some(HookSet::of(Hook::DumpUnixSk) | HookSet::of(Hook::PostForking))
     );
     assert_eq!(r.missing, ["opts", "print_on_level"]);
+    assert_eq!(r.bad_symbol.as_deref(), Some("CR_PLUGIN_DESC is 8 bytes"));
 
     // A child that died mid-line: the torn line is dropped.
     let torn = Record::parse("opened\ndescriptor\nversion 51");
@@ -174,7 +176,8 @@ fn command_lines() {
         panic!("options")
     };
     assert!(o.json && o.strict && o.load_untrusted);
-    assert_eq!(o.folder, Some(PathBuf::from("/p")));
+    assert_eq!(o.target, Some(PathBuf::from("/p")));
+    assert_eq!(o.images, None);
     assert_eq!(o.timeout, DEFAULT_TIMEOUT);
     let Ok(Command::Inspect(o)) = args(&["--timeout", "2.5"]) else {
         panic!("--timeout")
@@ -184,7 +187,7 @@ fn command_lines() {
         panic!("--timeout=, --")
     };
     assert_eq!(o.timeout, Duration::from_secs(3));
-    assert_eq!(o.folder, Some(PathBuf::from("-odd")));
+    assert_eq!(o.target, Some(PathBuf::from("-odd")));
     assert_eq!(args(&["-h"]), Ok(Command::Help));
     assert_eq!(args(&["/p", "--help"]), Ok(Command::Help));
     assert_eq!(args(&["-V"]), Ok(Command::Version));
@@ -194,6 +197,24 @@ fn command_lines() {
             .contains("unknown option '--bogus'")
     );
     assert!(args(&["/a", "/b"]).unwrap_err().contains("only one FOLDER"));
+    let Ok(Command::Inspect(o)) = args(&["--images", "/img", "/p"]) else {
+        panic!("--images")
+    };
+    assert_eq!(o.images, Some(PathBuf::from("/img")));
+    assert_eq!(o.target, Some(PathBuf::from("/p")));
+    let Ok(Command::Inspect(o)) = args(&["--images=/i"]) else {
+        panic!("--images=")
+    };
+    assert_eq!((o.images, o.target), (Some(PathBuf::from("/i")), None));
+    assert!(args(&["--images"]).unwrap_err().contains("--images needs"));
+    assert!(args(&["--images="]).is_err());
+    // What came from the command line is escaped in the message.
+    assert!(
+        args(&["/a", "/b\n\x1b[2J"])
+            .unwrap_err()
+            .contains("'/b\\n\\x1b[2J'")
+    );
+    assert!(args(&["--\x1b"]).unwrap_err().contains("'--\\x1b'"));
     assert!(args(&["--timeout"]).is_err());
     assert!(args(&["--timeout", "0"]).is_err());
     assert!(args(&["--timeout", "-1"]).is_err());
@@ -469,6 +490,7 @@ fn sample_report() -> Report {
     bad.version = Some(gen_version(0, 3, 0));
     bad.warnings.push("a\tb\nc".into());
     Report {
+        inspected: Inspected::Folder,
         folder: Some("/d".into()),
         source: Some("command line"),
         folder_error: None,
@@ -548,4 +570,328 @@ fn exit_statuses() {
     assert_eq!(r.exit_status(), 0);
     r.folder_error = Some("Unable to open directory /d".into());
     assert_eq!(r.exit_status(), 1);
+}
+
+#[test]
+fn judges_bad_descriptor_symbols_before_their_fields() {
+    // Seen by the child: the loader's sentence, no field read.
+    let rec = Record {
+        opened: true,
+        kind: Some(Kind::Descriptor),
+        bad_symbol: Some("CR_PLUGIN_DESC is 8 bytes, too small for a descriptor (32 bytes)".into()),
+        end: true,
+        ..Record::default()
+    };
+    let r = judge(&evidence("/d/s.so", Some(rec), Ending::Exited(0)), false);
+    assert_eq!(
+        r.status,
+        Status::Refused("CR_PLUGIN_DESC is 8 bytes, too small for a descriptor (32 bytes)".into())
+    );
+    assert_eq!((r.version, r.max_hooks, r.name_known), (None, None, false));
+
+    // Read from the file only (dlopen failed on CRIU's symbols).
+    let mut ev = evidence(
+        "/d/s.so",
+        Some(Record {
+            dlerror: Some("/d/s.so: undefined symbol: opts".into()),
+            end: true,
+            ..Record::default()
+        }),
+        Ending::Exited(0),
+    );
+    let mut facts = static_facts("s", CRIU_PLUGIN_VERSION);
+    facts.descriptor.as_mut().unwrap().bad_symbol =
+        Some("CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 (152 bytes)".into());
+    ev.facts = facts;
+    assert_eq!(
+        judge(&ev, false).status,
+        Status::Refused(
+            "CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 (152 bytes)".into()
+        )
+    );
+    // ... and when the tool did not load it (untrusted).
+    ev.run = None;
+    ev.skipped = Some("not loaded".into());
+    assert!(judge(&ev, false).status.is_refused());
+}
+
+#[test]
+fn judges_files_the_loader_refuses_before_dlopen() {
+    // Not a regular file: the loader's first check, before trust.
+    let mut ev = evidence("/d/f.so", None, Ending::Exited(0));
+    ev.facts = FileFacts::unloadable(Unloadable::NotRegular(
+        "it is a FIFO, not a regular file".into(),
+    ));
+    let fifo = Status::Refused("it is a FIFO, not a regular file".into());
+    let r = judge(&ev, false);
+    assert_eq!(r.status, fifo);
+    assert_eq!(r.kind, None);
+    ev.untrusted = Some("is writable by others (mode 0646)".into());
+    assert_eq!(judge(&ev, true).status, fifo);
+    assert!(judge(&ev, false).warnings.is_empty());
+
+    // Truncated: after trust.
+    let cut = "it is truncated: its loadable segments need 12472 bytes, the file has 4000";
+    ev.facts = FileFacts::unloadable(Unloadable::Truncated(cut.into()));
+    assert_eq!(
+        judge(&ev, true).status,
+        Status::Refused(
+            "Plugin file /d/f.so is writable by others (mode 0646) (strict mode)".into()
+        )
+    );
+    let r = judge(&ev, false);
+    assert_eq!(r.status, Status::Refused(cut.into()));
+    assert_eq!(r.warnings.len(), 1);
+}
+
+#[test]
+fn file_kinds_in_the_loaders_words() {
+    let kind = |p: &str| not_regular(std::fs::metadata(p).unwrap().file_type());
+    assert_eq!(kind("/"), "it is a directory, not a regular file");
+    assert_eq!(
+        kind("/dev/null"),
+        "it is a character device, not a regular file"
+    );
+}
+
+#[test]
+fn reads_facts_of_hostile_files_without_reading_them_whole() {
+    let dir = std::env::temp_dir().join(format!("inspect-facts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let put = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    for short in [&b"\x7fELF"[..], b"\x7fELF\x02"] {
+        let f = FileFacts::read(&put("short.so", short));
+        assert_eq!(
+            f.elf_error.as_deref(),
+            Some("malformed ELF file: the ELF header is cut short")
+        );
+        assert_eq!(f.unloadable, None);
+    }
+    // A sparse file far beyond READ_LIMIT: only its first bytes are read.
+    let big = put("big.so", b"");
+    std::fs::File::options()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    assert_eq!(
+        FileFacts::read(&big).elf_error.as_deref(),
+        Some("not an ELF file")
+    );
+    // A FIFO is refused without waiting for a writer.
+    let fifo = dir.join("fifo.so");
+    let c = CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: mkfifo reads the NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    assert_eq!(
+        FileFacts::read(&fifo).unloadable,
+        Some(Unloadable::NotRegular(
+            "it is a FIFO, not a regular file".into()
+        ))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn file_operands() {
+    assert_eq!(folder_of(Path::new("x.so")), PathBuf::from("."));
+    assert_eq!(folder_of(Path::new("/d/x.so")), PathBuf::from("/d"));
+    assert_eq!(folder_of(Path::new("/x.so")), PathBuf::from("/"));
+    assert_eq!(with_slash(Path::new("x.so")), PathBuf::from("./x.so"));
+    assert_eq!(with_slash(Path::new("d/x.so")), PathBuf::from("d/x.so"));
+    assert!(names_a_file(Path::new("/dev/null")));
+    assert!(!names_a_file(Path::new("/")));
+    assert!(!names_a_file(Path::new("/does/not/exist")));
+}
+
+#[test]
+fn text_escapes_names_paths_and_reasons() {
+    let mut r = sample_report();
+    r.folder = Some("/d\n[fake] line".into());
+    r.files[0].file = "a\u{1b}[2J.so".into();
+    r.files[0].name = Some("n\nm".into());
+    r.files[1].status = Status::Refused("Plugin file /d/\u{7}b.so is writable".into());
+    r.files[1].file = "b\\.so".into();
+    let t = render_human(&r);
+    assert!(
+        t.contains("Plugin folder: /d\\n[fake] line (from command line)\n"),
+        "{t}"
+    );
+    assert!(t.contains("1. a\\x1b[2J.so\n"), "{t}");
+    assert!(t.contains("   name       n\\nm\n"), "{t}");
+    assert!(
+        t.contains("refused: Plugin file /d/\\x07b.so is writable\n"),
+        "{t}"
+    );
+    assert!(t.contains("would fail at b\\\\.so"), "{t}");
+    assert!(!t.bytes().any(|b| b == 0x1b || b == 0x07));
+    // The folder's error is not in the report text: it goes to stderr.
+    r.folder_error = Some("Unable to open directory /d: gone".into());
+    r.files.clear();
+    let t = render_human(&r);
+    assert!(!t.contains("Unable to open"), "{t}");
+    assert!(t.contains("would fail on the folder itself"), "{t}");
+}
+
+#[test]
+fn json_has_its_schema_and_what_was_inspected() {
+    let j = render_json(&sample_report());
+    assert!(
+        j.starts_with("{\n  \"schema\": 1,\n  \"inspected\": \"folder\",\n"),
+        "{j}"
+    );
+    let mut r = sample_report();
+    r.inspected = Inspected::File;
+    assert!(render_json(&r).contains("\"inspected\": \"file\","));
+}
+
+fn recorded(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+#[test]
+fn names_are_taken_by_criu_rule() {
+    // Exact names, each plugin takes one.
+    assert_eq!(
+        take_names(&recorded(&["a", "b"]), &[Some("b"), Some("a")]),
+        [Some(1), Some(0)]
+    );
+    // A recorded name that starts with a plugin's name counts as found; a
+    // shorter one does not.
+    assert_eq!(
+        take_names(
+            &recorded(&["cuda_plugin_v2", "cud"]),
+            &[Some("cuda_plugin")]
+        ),
+        [Some(0), None]
+    );
+    // One plugin takes one name: the first left in CRIU's list order, the
+    // reverse of the file's.
+    assert_eq!(
+        take_names(&recorded(&["ab", "abc"]), &[Some("ab")]),
+        [None, Some(0)]
+    );
+    assert_eq!(
+        take_names(&recorded(&["x", "x"]), &[Some("x")]),
+        [None, Some(0)]
+    );
+    assert_eq!(
+        take_names(&recorded(&["x", "x"]), &[Some("x"), Some("x")]),
+        [Some(1), Some(0)]
+    );
+    // An empty name compares no byte: it takes any name. No name takes none.
+    assert_eq!(
+        take_names(&recorded(&["p", "q"]), &[None, Some("")]),
+        [None, Some(1)]
+    );
+    assert_eq!(take_names(&[], &[Some("a")]), Vec::<Option<usize>>::new());
+}
+
+fn restore(names: Option<&[&str]>, files: Vec<FileReport>) -> RestoreCheck {
+    let plugins = match names {
+        Some(n) => inventory::Plugins::Recorded(recorded(n)),
+        None => inventory::Plugins::NotRecorded,
+    };
+    let inv = inventory::Inventory {
+        img_version: 2,
+        plugins,
+        lsmtype: None,
+        pre_dump_mode: None,
+        network_lock_method: None,
+        tcp_close: None,
+        allow_uprobes: None,
+        dump_uptime: None,
+        dump_criu_run_id: Some("run-1".into()),
+        byte_order: inventory::ByteOrder::Little,
+        trailing_bytes: 0,
+    };
+    let report = Report {
+        files,
+        ..sample_report()
+    };
+    RestoreCheck::new(
+        Path::new("/img"),
+        Path::new("/img/inventory.img"),
+        inv,
+        report,
+    )
+}
+
+#[test]
+fn restore_checks() {
+    let files = || {
+        vec![
+            named(1, "/d/a.so", Some("good"), Status::Loads),
+            named(2, "/d/b.so", Some("host"), Status::NeedsHost),
+            named(
+                3,
+                "/d/c.so",
+                Some("cuda_plugin"),
+                Status::Refused("bad".into()),
+            ),
+        ]
+    };
+    fn ok(c: &RestoreCheck) -> (bool, i32, String) {
+        (c.satisfied(), c.exit_status(), c.missing().join(" "))
+    }
+    // Refused files do not provide a name, and fail the restore on their own.
+    let c = restore(Some(&["cuda_plugin", "good"]), files());
+    assert_eq!(ok(&c), (false, 1, "cuda_plugin".into()));
+    assert_eq!(c.providers, [None, Some(0)]);
+    let t = render_restore_human(&c);
+    assert!(t.contains("Missing required plugin: cuda_plugin\n"), "{t}");
+    assert!(
+        t.contains("c.so would be refused (bad), and 1 plugin(s)"),
+        "{t}"
+    );
+    assert!(t.contains("provided by a.so (\"good\", loads)"), "{t}");
+    assert!(
+        t.contains("Loaded, but needed by no recorded name: b.so (\"host\")"),
+        "{t}"
+    );
+
+    let mut good = files();
+    good.truncate(2);
+    let c = restore(Some(&["host", "good"]), good.clone());
+    assert_eq!(ok(&c), (true, 0, String::new()));
+    assert!(render_restore_human(&c).contains("would find every plugin the images need"));
+
+    // Two missing: reported in CRIU's order, the reverse of the file's.
+    let c = restore(Some(&["m1", "good", "m2"]), good.clone());
+    assert_eq!(ok(&c), (false, 1, "m2 m1".into()));
+    assert!(render_restore_human(&c).contains("2 plugins the images need are missing."));
+
+    // No list: nothing is required. An empty list: likewise.
+    let c = restore(None, good.clone());
+    assert_eq!(ok(&c), (true, 0, String::new()));
+    assert!(render_restore_human(&c).contains("no plugin is required"));
+    let c = restore(Some(&[]), good.clone());
+    assert_eq!(ok(&c), (true, 0, String::new()));
+    // ... but a refused file still fails the restore.
+    assert_eq!(ok(&restore(None, files())).1, 1);
+
+    let j = render_restore_json(&restore(Some(&["cuda_plugin", "good"]), files()));
+    for needle in [
+        "{\n  \"schema\": 1,\n  \"images\": \"/img\",\n",
+        "\"inventory\": \"/img/inventory.img\",",
+        "\"img_version\": 2,",
+        "\"dump_criu_run_id\": \"run-1\",",
+        "\"plugins_recorded\": true,",
+        "{\"name\": \"cuda_plugin\", \"provided_by\": null, \"provider_name\": null, \"provider_status\": null}",
+        "{\"name\": \"good\", \"provided_by\": \"/d/a.so\", \"provider_name\": \"good\", \"provider_status\": \"loads\"}",
+        "\"missing\": [\"cuda_plugin\"],",
+        "\"unneeded\": [\"/d/b.so\"],",
+        "\"satisfied\": false,",
+        "\"exit_status\": 1,",
+        "\"inspection\": {\n    \"schema\": 1,",
+    ] {
+        assert!(j.contains(needle), "JSON lacks {needle}:\n{j}");
+    }
+    assert_eq!(j.matches('{').count(), j.matches('}').count());
+    assert!(render_restore_json(&restore(None, vec![])).contains("\"needed\": [],"));
 }
