@@ -50,7 +50,7 @@ lib:
 headers:
 	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
 
-check: check-rust check-c check-beyond check-skip check-hostile check-inspect check-install check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-c check-beyond check-skip check-hostile check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
 
 check-rust:
 	$(CARGO) fmt --all --check

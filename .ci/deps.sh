@@ -9,9 +9,11 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # gcc/make for the C harness; valgrind and gcc's sanitizers for the checked
 # runs; criu for Debian's CRIU 3.17 header (layout test); libcap2-bin for
-# setcap (secure-execution test); pkg-config for the install test.
+# setcap (secure-execution test); pkg-config for the install test; groff and
+# man for the manual page test.
 apt-get install -y -q --no-install-recommends \
-	build-essential pkg-config valgrind criu libcap2-bin util-linux procps python3
+	build-essential pkg-config valgrind criu libcap2-bin util-linux procps python3 \
+	groff-base man-db
 
 # Building and running the real CRIU 4.1.1 (make e2e).
 bash ctests/e2e/deps.sh
