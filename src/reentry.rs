@@ -32,8 +32,11 @@ fn tid() -> i32 {
 }
 
 /// Whether the calling thread is inside `cr_plugin_init` or `cr_plugin_fini`.
+/// One load when neither runs (the hook path), `gettid` only when one does.
+#[inline]
 pub(crate) fn inside() -> bool {
-    OWNER.load(Ordering::Acquire) == tid()
+    let owner = OWNER.load(Ordering::Acquire);
+    owner != 0 && owner == tid()
 }
 
 /// Marks the calling thread as the loader's until the guard drops. Call with
