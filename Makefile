@@ -6,10 +6,11 @@
 #   make install   install (PREFIX, LIBDIR, INCLUDEDIR, BINDIR, DESTDIR)
 
 # Build settings, reported by the library (cr_plugin_default_dir(),
-# cr_plugin_opts_libdir_offset()) and the pkg-config file.
+# cr_plugin_opts_layouts()) and the pkg-config file. CRIU_OPTS_LAYOUTS adds
+# layouts of CRIU's struct cr_options (SIZE:OFFSET,...) to the verified ones.
 CRIU_PLUGIN_DEFAULT_DIR ?= /usr/lib/criu/
-CRIU_OPTS_LIBDIR_OFFSET ?= 160
-export CRIU_PLUGIN_DEFAULT_DIR CRIU_OPTS_LIBDIR_OFFSET
+CRIU_OPTS_LAYOUTS ?=
+export CRIU_PLUGIN_DEFAULT_DIR CRIU_OPTS_LAYOUTS
 
 # The release version, written once in Cargo.toml; its major number is
 # the C ABI version (the soname's).
@@ -50,7 +51,7 @@ lib:
 headers:
 	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
 
-check: check-rust check-c check-beyond check-skip check-hostile check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
 
 check-rust:
 	$(CARGO) fmt --all --check
@@ -67,6 +68,11 @@ check-beyond: lib
 # Skipping plugins by name (CRIU_PLUGIN_SKIP, cr_plugin_set_skip).
 check-skip: lib
 	bash ctests/skip/run.sh $(STAGE)
+
+# Which layouts of CRIU's opts the library reads and writes; CRIU_OPTS_LAYOUTS.
+.PHONY: check-layouts
+check-layouts: lib
+	bash ctests/layouts/run.sh $(STAGE)
 
 check-c-valgrind: lib
 	$(MAKE) -C ctests check-valgrind LIBDIR=$(STAGE)

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 include!("src/hook_table.rs");
+include!("src/opts_layouts.rs");
 
 /// The C ABI version, the major number of the release (Cargo.toml): the
 /// soname is `libcriu-plugin.so.<SOVERSION>`.
@@ -43,17 +44,24 @@ fn setting(name: &str, default: &str) -> String {
 
 fn main() {
     let default_dir = setting("CRIU_PLUGIN_DEFAULT_DIR", "/usr/lib/criu/");
-    let offset = setting("CRIU_OPTS_LIBDIR_OFFSET", "160");
+    let old_offset = setting("CRIU_OPTS_LIBDIR_OFFSET", "");
     assert!(
-        offset.bytes().all(|b| b.is_ascii_digit()),
-        "CRIU_OPTS_LIBDIR_OFFSET must be a decimal number"
+        old_offset.is_empty(),
+        "CRIU_OPTS_LIBDIR_OFFSET={old_offset}: this setting is gone. The library reads CRIU's \
+         opts.libdir only when the size of `opts' is in its table of verified layouts; for a \
+         CRIU it does not know, add the layout with CRIU_OPTS_LAYOUTS=SIZE:OFFSET (SIZE: the \
+         size of `opts' that `nm -D -S criu' shows, in decimal; OFFSET: `gdb -batch -ex 'print \
+         (size_t)&((struct cr_options *)0)->libdir' criu')"
     );
+    let extra = extra_layouts(&setting("CRIU_OPTS_LAYOUTS", "")).unwrap_or_else(|why| {
+        panic!("CRIU_OPTS_LAYOUTS: {why}");
+    });
     assert!(
         !default_dir.contains('\0'),
         "CRIU_PLUGIN_DEFAULT_DIR holds a NUL"
     );
     println!("cargo:rustc-env=CRIU_PLUGIN_DEFAULT_DIR={default_dir}");
-    println!("cargo:rustc-env=CRIU_PLUGIN_OPTS_LIBDIR_OFFSET={offset}");
+    write_extra_layouts(&extra);
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcriu-plugin.so.{SOVERSION}");
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=include");
@@ -77,6 +85,93 @@ fn main() {
             );
         }
     }
+}
+
+/// The layouts `CRIU_OPTS_LAYOUTS` adds to the verified ones: a
+/// comma-separated list of SIZE:OFFSET, decimal, the offset a multiple of 8
+/// with a pointer's 8 bytes inside SIZE. A size the table already has must
+/// come with the same offset (then the entry adds nothing); the error says
+/// what is wrong.
+fn extra_layouts(value: &str) -> Result<Vec<OptsLayout>, String> {
+    let mut out: Vec<OptsLayout> = Vec::new();
+    if value.is_empty() {
+        return Ok(out);
+    }
+    let decimal = |what: &str, s: &str, entry: &str| -> Result<usize, String> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "`{entry}': the {what} must be a decimal number (SIZE:OFFSET, e.g. 600:168)"
+            ));
+        }
+        s.parse()
+            .map_err(|_| format!("`{entry}': the {what} {s} is too large"))
+    };
+    for entry in value.split(',') {
+        if entry.is_empty() {
+            return Err(format!(
+                "`{value}' has an empty entry (SIZE:OFFSET,SIZE:OFFSET, with no comma at either end or doubled)"
+            ));
+        }
+        let Some((size, offset)) = entry.split_once(':') else {
+            return Err(format!(
+                "`{entry}' is not SIZE:OFFSET (a comma-separated list, e.g. 600:168,616:168)"
+            ));
+        };
+        let size = decimal("size", size, entry)?;
+        let libdir = decimal("offset", offset, entry)?;
+        if libdir % 8 != 0 {
+            return Err(format!(
+                "`{entry}': the offset of libdir must be a multiple of 8 (a pointer in struct cr_options)"
+            ));
+        }
+        if libdir.checked_add(8).is_none_or(|end| end > size) {
+            return Err(format!(
+                "`{entry}': libdir (8 bytes at offset {libdir}) does not fit in {size} bytes"
+            ));
+        }
+        let known = VERIFIED_OPTS_LAYOUTS.iter().chain(out.iter());
+        if let Some(other) = known.clone().find(|l| l.size == size && l.libdir != libdir) {
+            let from = if other.releases.is_empty() {
+                "earlier in CRIU_OPTS_LAYOUTS".to_owned()
+            } else {
+                format!("verified on CRIU {}", other.releases)
+            };
+            return Err(format!(
+                "`{entry}': size {size} is already in the table with libdir at {} ({from}); \
+                 the library tells layouts apart by their size only, so one size has one offset",
+                other.libdir
+            ));
+        }
+        if known.clone().any(|l| l.size == size) {
+            continue;
+        }
+        out.push(OptsLayout {
+            size,
+            libdir,
+            releases: "",
+        });
+    }
+    Ok(out)
+}
+
+/// Writes the layouts added at build time as Rust, for src/host.rs.
+fn write_extra_layouts(extra: &[OptsLayout]) {
+    let mut text = String::from(
+        "/// The layouts added at build time with `CRIU_OPTS_LAYOUTS` (written by build.rs).\n\
+         pub(crate) const BUILD_OPTS_LAYOUTS: &[OptsLayout] = &[\n",
+    );
+    for l in extra {
+        writeln!(
+            text,
+            "    OptsLayout {{ size: {}, libdir: {}, releases: \"\" }},",
+            l.size, l.libdir
+        )
+        .unwrap();
+    }
+    text.push_str("];\n");
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out).join("opts_layouts_build.rs"), text)
+        .expect("write opts_layouts_build.rs");
 }
 
 fn cbindgen_config(
@@ -142,6 +237,7 @@ const HOST_FUNCTIONS: &[&str] = &[
     "cr_plugin_register_builtin",
     "cr_plugin_default_dir",
     "cr_plugin_opts_libdir_offset",
+    "cr_plugin_opts_layouts",
     "cr_plugin_ctl",
 ];
 

@@ -1,8 +1,8 @@
 /*
  * host.c: a test host that plays CRIU. Linked -rdynamic, it exports what the
- * loader looks for in CRIU: `opts` (struct cr_options, libdir at offset
- * 160), print_on_level() (every log line is kept so cases can check them),
- * log_get_loglevel() (4, debug), get_service_fd() (CT_IMG_FD for IMG_FD_OFF)
+ * loader looks for in CRIU: `opts` (struct cr_options, 512 bytes as in CRIU
+ * 4.2, libdir at offset 160), print_on_level() (every log line is kept so
+ * cases can check them), log_get_loglevel() (4, debug), get_service_fd() (CT_IMG_FD for IMG_FD_OFF)
  * and check_inventory_plugins() (a case sets its result). It also exports
  * the callbacks of the test plugins (ct_plugin_init/exit/hook).
  */
@@ -14,7 +14,7 @@
 #include "host.h"
 
 _Static_assert(offsetof(struct ct_options, libdir) == 160, "libdir must be at offset 160");
-_Static_assert(sizeof(struct ct_options) >= 168, "opts must hold libdir");
+_Static_assert(sizeof(struct ct_options) == 512, "opts must have a size whose layout the library knows");
 
 struct ct_options opts;
 

@@ -6,11 +6,12 @@
 
 #include "ct.h"
 
-/* CRIU's struct cr_options, as far as the loader reads it: libdir at 160. */
+/* CRIU's struct cr_options, as far as the loader reads it: libdir at 160,
+ * and CRIU 4.2's size (512 bytes), one the library knows the layout of. */
 struct ct_options {
 	char before_libdir[160];
 	char *libdir;
-	char after_libdir[88];
+	char after_libdir[344];
 };
 extern struct ct_options opts;
 

@@ -162,9 +162,29 @@ int cr_plugin_register_builtin(const cr_plugin_desc_t *desc);
 const char *cr_plugin_default_dir(void);
 
 /*
- The offset of `libdir` in CRIU's `struct cr_options` this build reads.
+ The offset at which the library reads and writes `opts.libdir` (CRIU's
+ `--libdir`) in this process: the offset of `libdir` in the layout of
+ CRIU's `struct cr_options` that the size of the host's `opts` matches
+ (`cr_plugin_opts_layouts`); `SIZE_MAX` when the process has no `opts`,
+ or one of a size the library knows no layout for, whose `opts` it
+ neither reads nor writes.
  */
 size_t cr_plugin_opts_libdir_offset(void);
+
+/*
+ The layouts of CRIU's `struct cr_options` the library knows, those
+ verified on CRIU releases first, then those added at build time
+ (`CRIU_OPTS_LAYOUTS=SIZE:OFFSET,...`): the library reads and writes
+ `opts.libdir` only when the size of the host's `opts` is one of these
+ sizes, at its offset. Stores, for each entry `i` below `n`, its size in
+ `sizes[i]` and the offset of `libdir` in `offsets[i]` (either array may
+ be NULL: not stored); returns the number of entries, which may be more
+ than `n`: call with `n` = 0 to count them.
+
+ # Safety
+ `sizes` and `offsets` are each NULL or point to `n` writable `size_t`.
+ */
+size_t cr_plugin_opts_layouts(size_t *sizes, size_t *offsets, size_t n);
 
 #ifdef __cplusplus
 }  // extern "C"

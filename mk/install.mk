@@ -1,7 +1,7 @@
 # mk/install.mk: make install, make uninstall, make check-install.
 # Included by the top-level Makefile, which defines VERSION, SOVERSION, SONAME,
 # REALNAME, CARGO, BUILD and the build settings CRIU_PLUGIN_DEFAULT_DIR and
-# CRIU_OPTS_LIBDIR_OFFSET.
+# CRIU_OPTS_LAYOUTS.
 #
 #   make install     builds (cargo build --release) and installs:
 #     $(LIBDIR)/libcriu-plugin.so.$(VERSION)      the shared library
@@ -53,7 +53,11 @@ CRIU_PLUGIN_DIRS = $(CRIU_PLUGIN_DEST)|$(LIBDIR)|$(INCLUDEDIR)|$(BINDIR)|$(PKGCO
 CRIU_PLUGIN_MANIFEST = $(BUILD)/install-manifests/$(shell printf '%s' '$(CRIU_PLUGIN_DIRS)' | sha256sum | cut -c1-16)
 # The build settings as the library sees them (build.rs: empty = default).
 CRIU_PLUGIN_PC_PLUGINDIR = $(or $(CRIU_PLUGIN_DEFAULT_DIR),/usr/lib/criu/)
-CRIU_PLUGIN_PC_OFFSET = $(or $(CRIU_OPTS_LIBDIR_OFFSET),160)
+# The layouts of CRIU's struct cr_options the library knows, as it reports
+# them (cr_plugin_opts_layouts()): the verified ones (src/opts_layouts.rs),
+# then CRIU_OPTS_LAYOUTS, each size once (build.rs checks the values).
+CRIU_PLUGIN_PC_LAYOUTS = $(shell { sed -n 's/^ *verified.\([0-9]*\), *\([0-9]*\),.*/\1:\2/p' src/opts_layouts.rs; \
+	printf '%s\n' '$(CRIU_OPTS_LAYOUTS)' | tr ',' '\n'; } | awk -F: 'NF == 2 && !seen[$$1]++' | paste -sd, -)
 # $(call criu_plugin_rel,DIR): DIR with a leading $(PREFIX)/ written as ${prefix}/.
 criu_plugin_rel = $(if $(filter $(PREFIX)/%,$(1)),$${prefix}/$(patsubst $(PREFIX)/%,%,$(1)),$(1))
 
@@ -99,7 +103,7 @@ install: $(if $(NO_BUILD),,install-build)
 	    -e 's|@LIBDIR@|$(call criu_plugin_rel,$(LIBDIR))|' \
 	    -e 's|@INCLUDEDIR@|$(call criu_plugin_rel,$(INCLUDEDIR))|' \
 	    -e 's|@PLUGINDIR@|$(CRIU_PLUGIN_PC_PLUGINDIR)|' \
-	    -e 's|@OPTS_LIBDIR_OFFSET@|$(CRIU_PLUGIN_PC_OFFSET)|' \
+	    -e 's|@OPTS_LAYOUTS@|$(CRIU_PLUGIN_PC_LAYOUTS)|' \
 	    -e 's|@SOVERSION@|$(SOVERSION)|' \
 	    -e 's|@VERSION@|$(VERSION)|' \
 	    -e 's|@LIBS_PRIVATE@|$(CRIU_PLUGIN_LIBS_PRIVATE)|' \
@@ -119,7 +123,7 @@ install: $(if $(NO_BUILD),,install-build)
 	fi; \
 	awk '!seen[$$0]++' "$$m" >"$$m.tmp"; mv -f "$$m.tmp" "$$m"; \
 	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then $(LDCONFIG); fi; \
-	echo "installed criu-plugin $(VERSION) (plugindir $(CRIU_PLUGIN_PC_PLUGINDIR), opts_libdir_offset $(CRIU_PLUGIN_PC_OFFSET)); manifest $$m"
+	echo "installed criu-plugin $(VERSION) (plugindir $(CRIU_PLUGIN_PC_PLUGINDIR), opts_layouts $(CRIU_PLUGIN_PC_LAYOUTS)); manifest $$m"
 
 uninstall:
 	@set -e; d='$(CRIU_PLUGIN_DEST)'; m='$(CRIU_PLUGIN_MANIFEST)'; \

@@ -130,10 +130,51 @@ pub extern "C" fn cr_plugin_default_dir() -> *const c_char {
     DIR.as_ptr()
 }
 
-/// The offset of `libdir` in CRIU's `struct cr_options` this build reads.
+/// The offset at which the library reads and writes `opts.libdir` (CRIU's
+/// `--libdir`) in this process: the offset of `libdir` in the layout of
+/// CRIU's `struct cr_options` that the size of the host's `opts` matches
+/// (`cr_plugin_opts_layouts`); `SIZE_MAX` when the process has no `opts`,
+/// or one of a size the library knows no layout for, whose `opts` it
+/// neither reads nor writes.
 #[unsafe(no_mangle)]
 pub extern "C" fn cr_plugin_opts_libdir_offset() -> usize {
-    host::OPTS_LIBDIR_OFFSET
+    host::host().opts_libdir_offset().unwrap_or(usize::MAX)
+}
+
+/// The layouts of CRIU's `struct cr_options` the library knows, those
+/// verified on CRIU releases first, then those added at build time
+/// (`CRIU_OPTS_LAYOUTS=SIZE:OFFSET,...`): the library reads and writes
+/// `opts.libdir` only when the size of the host's `opts` is one of these
+/// sizes, at its offset. Stores, for each entry `i` below `n`, its size in
+/// `sizes[i]` and the offset of `libdir` in `offsets[i]` (either array may
+/// be NULL: not stored); returns the number of entries, which may be more
+/// than `n`: call with `n` = 0 to count them.
+///
+/// # Safety
+/// `sizes` and `offsets` are each NULL or point to `n` writable `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cr_plugin_opts_layouts(
+    sizes: *mut usize,
+    offsets: *mut usize,
+    n: usize,
+) -> usize {
+    let mut count = 0;
+    for (i, layout) in host::opts_layouts().enumerate() {
+        if i < n {
+            // SAFETY: caller's contract: a non-NULL array holds n entries,
+            // and i < n.
+            unsafe {
+                if !sizes.is_null() {
+                    sizes.add(i).write(layout.size);
+                }
+                if !offsets.is_null() {
+                    offsets.add(i).write(layout.libdir);
+                }
+            }
+        }
+        count += 1;
+    }
+    count
 }
 
 /// Measures the host's `cr_plugin_ctl` as soon as the library is loaded
@@ -167,7 +208,7 @@ struct Addresses<const N: usize>([*const (); N]);
 // SAFETY: the addresses are plain numbers to the holder; nothing is shared.
 unsafe impl<const N: usize> Sync for Addresses<N> {}
 
-static C_ENTRY_POINTS: Addresses<11> = Addresses([
+static C_ENTRY_POINTS: Addresses<12> = Addresses([
     cr_plugin_init as *const (),
     cr_plugin_fini as *const (),
     criu_get_image_dir as *const (),
@@ -178,6 +219,7 @@ static C_ENTRY_POINTS: Addresses<11> = Addresses([
     cr_plugin_register_builtin as *const (),
     cr_plugin_default_dir as *const (),
     cr_plugin_opts_libdir_offset as *const (),
+    cr_plugin_opts_layouts as *const (),
     &raw const crate::ctl::cr_plugin_ctl as *const (),
 ]);
 

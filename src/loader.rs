@@ -13,7 +13,7 @@ use crate::elf::{self, ElfError, ElfFile};
 use crate::escape::Escaped;
 use crate::fallible::{OutOfMemory, try_box, try_cstring, try_format};
 use crate::folder::{self, DirError, JoinedPath, PluginDir};
-use crate::host::{self, host};
+use crate::host::host;
 use crate::policy::SkipList;
 use crate::reentry::{self, Running};
 use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
@@ -73,11 +73,8 @@ pub(crate) fn init(stage_value: c_int) -> Result<(), InitError> {
             ctl::host_chains()
         );
     }
-    if let Some(size) = host().opts_too_small {
-        log::warn!(
-            "The host's `opts' is {size} bytes, too small for libdir at offset {}: --libdir is not read",
-            host::OPTS_LIBDIR_OFFSET
-        );
+    if let Some((level, what)) = host().opts_report() {
+        log::log!(level, "{what}");
     }
     // The host's chains and CRIU's log level of this run.
     dispatch::refresh_fast_path();

@@ -12,12 +12,14 @@
 
 #include "criu-plugin-host.h"
 
-/* CRIU's struct cr_options, reduced to what the loader reads: libdir at 160. */
+/* CRIU's struct cr_options, reduced to what the loader reads: libdir at 160,
+ * in CRIU 4.2's 512 bytes (a layout the library knows). */
 struct fake_cr_options {
 	char before[160];
 	char *libdir;
-	char after[64];
+	char after[344];
 };
+_Static_assert(sizeof(struct fake_cr_options) == 512, "CRIU 4.2's size");
 struct fake_cr_options opts;
 
 unsigned int log_get_loglevel(void)

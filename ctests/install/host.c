@@ -6,6 +6,7 @@
  *   host info      prints the build settings the library reports:
  *                  default_dir=<cr_plugin_default_dir()>
  *                  opts_libdir_offset=<cr_plugin_opts_libdir_offset()>
+ *                  opts_layouts=<cr_plugin_opts_layouts()>, as SIZE:OFFSET,...
  *   host run DIR   loads the plugins of DIR (ctests/install/plugin.c) for
  *                  the dump stage through cr_plugin_set_libdir(), calls
  *                  their hooks and checks the answers; prints "ok: ..." or
@@ -56,13 +57,34 @@ static int run(const char *dir)
 	return failed;
 }
 
+/* The table as "opts_layouts=SIZE:OFFSET,...": counted first, then fetched. */
+static int print_layouts(void)
+{
+	size_t n = cr_plugin_opts_layouts(NULL, NULL, 0), i;
+	size_t sizes[64], offsets[64];
+
+	if (n == 0 || n > 64) {
+		printf("not ok: cr_plugin_opts_layouts() counts %zu layouts\n", n);
+		return 1;
+	}
+	if (cr_plugin_opts_layouts(sizes, offsets, n) != n) {
+		printf("not ok: cr_plugin_opts_layouts() counts differently the second time\n");
+		return 1;
+	}
+	printf("opts_layouts=");
+	for (i = 0; i < n; i++)
+		printf("%s%zu:%zu", i ? "," : "", sizes[i], offsets[i]);
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "info") == 0) {
 		printf("default_dir=%s\n", cr_plugin_default_dir());
 		printf("opts_libdir_offset=%zu\n", cr_plugin_opts_libdir_offset());
 		printf("hook_max=%d\n", (int)CR_PLUGIN_HOOK__MAX);
-		return 0;
+		return print_layouts();
 	}
 	if (argc == 3 && strcmp(argv[1], "run") == 0)
 		return run(argv[2]);

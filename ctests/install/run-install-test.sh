@@ -9,15 +9,18 @@
 #           pkg-config --cflags --libs criu-plugin
 #     runs the host, which loads the plugin through cr_plugin_set_libdir() and
 #     calls its hooks; links the host statically too (pkg-config --static);
-#     checks that the pkg-config variables plugindir and opts_libdir_offset are
-#     what the library reports; installs again; `make uninstall` must leave
-#     no file and no folder behind.
+#     checks that the pkg-config variables plugindir and opts_layouts are
+#     what the library reports (cr_plugin_default_dir(),
+#     cr_plugin_opts_layouts()), and that the host, which has no `opts', is
+#     told SIZE_MAX by cr_plugin_opts_libdir_offset(); installs again; `make
+#     uninstall` must leave no file and no folder behind.
 #  B. The build settings: `make install CRIU_PLUGIN_DEFAULT_DIR=/opt/x/
-#     CRIU_OPTS_LIBDIR_OFFSET=168` built in its own cargo target folder
+#     CRIU_OPTS_LAYOUTS=600:168` built in its own cargo target folder
 #     (build/alt-target, so the main build is not disturbed; the first run
 #     compiles everything, about a minute on 2 cores, later runs only what
 #     changed), installed Debian-style (PREFIX=/usr, a multiarch LIBDIR): the
-#     library and the pkg-config file must both say /opt/x/ and 168.
+#     library and the pkg-config file must both say /opt/x/ and the verified
+#     layouts followed by 600:168.
 #     CHECK_INSTALL_REBUILD=0 skips this part.
 #  C. `make uninstall` without the install manifest removes the files too.
 #
@@ -177,8 +180,15 @@ check "[A] pkg-config: libdir=\${prefix}/lib, includedir=\${prefix}/include" \
 build_and_run "$DA" "$LA" A
 check "[A] pkg-config plugindir = cr_plugin_default_dir() ($(info_value A default_dir))" \
 	same "$(pcvar "$DA" "$LA" plugindir)" "$(info_value A default_dir)"
-check "[A] pkg-config opts_libdir_offset = cr_plugin_opts_libdir_offset() ($(info_value A opts_libdir_offset))" \
-	same "$(pcvar "$DA" "$LA" opts_libdir_offset)" "$(info_value A opts_libdir_offset)"
+# The verified layouts, as src/opts_layouts.rs lists them.
+VERIFIED_LAYOUTS=$(sed -n 's/^ *verified(\([0-9]*\), *\([0-9]*\),.*/\1:\2/p' src/opts_layouts.rs | paste -sd, -)
+check "[A] pkg-config opts_layouts = cr_plugin_opts_layouts() ($(info_value A opts_layouts))" \
+	same "$(pcvar "$DA" "$LA" opts_layouts)" "$(info_value A opts_layouts)"
+# (plus those of a CRIU_OPTS_LAYOUTS the caller built with, not repeating any)
+check "[A] the build knows the verified layouts ($VERIFIED_LAYOUTS${CRIU_OPTS_LAYOUTS:+ + $CRIU_OPTS_LAYOUTS})" \
+	same "$(info_value A opts_layouts)" "$VERIFIED_LAYOUTS${CRIU_OPTS_LAYOUTS:+,$CRIU_OPTS_LAYOUTS}"
+check "[A] cr_plugin_opts_libdir_offset() is SIZE_MAX in a host without opts" \
+	same "$(info_value A opts_libdir_offset)" 18446744073709551615
 check "[A] pkg-config soversion = $SOVERSION" same "$(pcvar "$DA" "$LA" soversion)" "$SOVERSION"
 
 # A static link: libcriu-plugin.a and Libs.private (-rdynamic, like CRIU, so
@@ -210,23 +220,25 @@ if [ "${CHECK_INSTALL_REBUILD:-1}" = 0 ]; then
 	echo "SKIP: B. rebuild with CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ (CHECK_INSTALL_REBUILD=0)"
 else
 	echo ""
-	echo "=== B. make install CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LIBDIR_OFFSET=168 (own target folder build/alt-target)"
+	echo "=== B. make install CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LAYOUTS=600:168 (own target folder build/alt-target)"
 	DB=$WORK/destB
 	MA=$("$CC" -print-multiarch 2>/dev/null)
 	LB=/usr/lib${MA:+/$MA}
 	TB=$SECONDS
-	if check "[B] make install (rebuild) CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LIBDIR_OFFSET=168 PREFIX=/usr LIBDIR=$LB" \
+	if check "[B] make install (rebuild) CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LAYOUTS=600:168 PREFIX=/usr LIBDIR=$LB" \
 		make --no-print-directory install CARGO_TARGET_DIR="$REPO/build/alt-target" \
-		CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LIBDIR_OFFSET=168 \
+		CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LAYOUTS=600:168 \
 		DESTDIR="$DB" PREFIX=/usr LIBDIR="$LB"; then
 		echo "  (build and install: $((SECONDS - TB)) s)"
 		check "[B] pkg-config: prefix=/usr libdir=\${prefix}${LB#/usr}" \
 			same "$(grep -E '^(prefix|libdir)=' "$DB$LB/pkgconfig/criu-plugin.pc" | xargs)" "prefix=/usr libdir=\${prefix}${LB#/usr}"
 		build_and_run "$DB" "$LB" B
 		check "[B] cr_plugin_default_dir() reports /opt/x/" same "$(info_value B default_dir)" /opt/x/
-		check "[B] cr_plugin_opts_libdir_offset() reports 168" same "$(info_value B opts_libdir_offset)" 168
+		check "[B] cr_plugin_opts_layouts() reports the verified layouts, then 600:168" \
+			same "$(info_value B opts_layouts)" "$VERIFIED_LAYOUTS,600:168"
 		check "[B] pkg-config plugindir is /opt/x/" same "$(pcvar "$DB" "$LB" plugindir)" /opt/x/
-		check "[B] pkg-config opts_libdir_offset is 168" same "$(pcvar "$DB" "$LB" opts_libdir_offset)" 168
+		check "[B] pkg-config opts_layouts = cr_plugin_opts_layouts() ($(info_value B opts_layouts))" \
+			same "$(pcvar "$DB" "$LB" opts_layouts)" "$(info_value B opts_layouts)"
 		check "[B] make uninstall" make --no-print-directory uninstall DESTDIR="$DB" PREFIX=/usr LIBDIR="$LB"
 		check "[B] after uninstall the DESTDIR tree holds no files" no_files_left "$DB"
 	fi
