@@ -1,7 +1,8 @@
 /*
- * Minimal stand-in for CRIU's cr_options.h: an `opts` whose `libdir` sits at
- * offset 160, as in CRIU 4.1.1, so libcriu-plugin finds it exactly as it does
- * in CRIU (it checks the symbol is large enough).
+ * Minimal stand-in for CRIU's cr_options.h: an `opts` of CRIU 4.1.1's size
+ * (504 bytes) whose `libdir` sits at offset 160, as in CRIU 4.1.1, so
+ * libcriu-plugin finds it exactly as it does in CRIU (it reads opts.libdir
+ * only in an `opts` whose size is a layout it knows).
  */
 #ifndef BENCH_SHIM_CR_OPTIONS_H
 #define BENCH_SHIM_CR_OPTIONS_H
@@ -12,8 +13,9 @@
 struct cr_options {
 	char __before_libdir[160];
 	char *libdir;
-	char __after_libdir[1024];
+	char __after_libdir[336];
 };
+_Static_assert(sizeof(struct cr_options) == 504, "CRIU 4.1.1's struct cr_options is 504 bytes");
 
 extern struct cr_options opts;
 
