@@ -66,7 +66,9 @@ else
 	ko "the verified layouts are $VERIFIED, not 472:160,504:160,512:160: update this test and the README"
 fi
 
-WARN_RE="^\[2\] The host's \`opts' is"
+# A warning in CRIU's log: level 2, CRIU's "Warn  (FILE:LINE): " prefix.
+WP='^\[2\] Warn +\([^)]*\): '
+WARN_RE="${WP}The host's \`opts' is"
 
 # 1. Each size the library knows: --libdir is read at 160, and the folder
 # chosen otherwise is written back when it was NULL.
@@ -100,7 +102,7 @@ run unknown-garbage env CRIU_LIBS_DIR="$E" "$B/host-600" 160=0x1 inits=2
 exited "[600] a 600-byte opts with 0x1 at byte 160 does not crash the loader" unknown-garbage
 count "[600] one warning per cr_plugin_init" "$B/unknown-garbage.out" "$WARN_RE" 2
 expect "[600] the warning names the size, the known sizes, the effect and both remedies" "$B/unknown-garbage.out" \
-	"^\[2\] The host's \`opts' is 600 bytes, not a layout of CRIU's struct cr_options this library knows \\(472, 504, 512 bytes\\): opts.libdir is neither read nor written, so --libdir is ignored; plugins come from the folder of cr_plugin_set_libdir\\(\\), CRIU_LIBS_DIR or the default. To use --libdir with this CRIU, rebuild the library with CRIU_OPTS_LAYOUTS=600:OFFSET, OFFSET from: gdb -batch -ex 'print \\(size_t\\)&\\(\\(struct cr_options \\*\\)0\\)->libdir' criu; or pass the plugin folder in CRIU_LIBS_DIR$"
+	"${WP}The host's \`opts' is 600 bytes, not a layout of CRIU's struct cr_options this library knows \\(472, 504, 512 bytes\\): opts.libdir is neither read nor written, so --libdir is ignored; plugins come from the folder of cr_plugin_set_libdir\\(\\), CRIU_LIBS_DIR or the default. To use --libdir with this CRIU, rebuild the library with CRIU_OPTS_LAYOUTS=600:OFFSET, OFFSET from: gdb -batch -ex 'print \\(size_t\\)&\\(\\(struct cr_options \\*\\)0\\)->libdir' criu; or pass the plugin folder in CRIU_LIBS_DIR$"
 count "[600] plugins load from CRIU_LIBS_DIR, at each init" "$B/unknown-garbage.out" '^loaded from-env$' 2
 expect "[600] cr_plugin_opts_libdir_offset() is SIZE_MAX" "$B/unknown-garbage.out" '^offset=18446744073709551615$'
 expect "[600] opts is not written" "$B/unknown-garbage.out" '^opts_unchanged=1$'
@@ -122,7 +124,7 @@ host "$B/host-100" "$LIBDIR" -rdynamic -DOPTS_SIZE=100
 run small env CRIU_LIBS_DIR="$E" "$B/host-100"
 exited "[100] a host whose opts is 100 bytes runs" small
 expect "[100] it is warned about by size, and CRIU_LIBS_DIR is used" "$B/small.out" \
-	"^\[2\] The host's \`opts' is 100 bytes, not a layout" '^loaded from-env$' '^opts_unchanged=1$' '^offset=18446744073709551615$'
+	"${WP}The host's \`opts' is 100 bytes, not a layout" '^loaded from-env$' '^opts_unchanged=1$' '^offset=18446744073709551615$'
 
 # 4. An opts whose symbol has no size (1024 bytes, 0x1 at 160).
 host "$B/host-nosize" "$LIBDIR" -rdynamic -DOPTS_NOSIZE
@@ -134,7 +136,7 @@ fi
 run nosize env CRIU_LIBS_DIR="$E" "$B/host-nosize" 160=0x1
 exited "[no size] a host whose opts has no size, 0x1 at 160, runs" nosize
 expect "[no size] it is warned about, and CRIU_LIBS_DIR is used" "$B/nosize.out" \
-	"^\[2\] The host's \`opts' has no size in its dynamic symbol table, so it cannot be matched with a layout of CRIU's struct cr_options this library knows \\(472, 504, 512 bytes\\): opts.libdir is neither read nor written, so --libdir is ignored; .*Pass the plugin folder in CRIU_LIBS_DIR$" \
+	"${WP}The host's \`opts' has no size in its dynamic symbol table, so it cannot be matched with a layout of CRIU's struct cr_options this library knows \\(472, 504, 512 bytes\\): opts.libdir is neither read nor written, so --libdir is ignored; .*Pass the plugin folder in CRIU_LIBS_DIR$" \
 	'^loaded from-env$' '^opts_unchanged=1$'
 
 # 5. No opts at all: a plain C program (not -rdynamic, so the library logs
