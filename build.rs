@@ -1,10 +1,12 @@
-//! Build settings, the versioned soname, and the C headers in `include/`.
+//! Build settings, the versioned soname, the C headers in `include/` and
+//! the version script `libcriu-plugin.map`.
 //!
 //! The headers are generated from the Rust definitions (cbindgen for the
 //! structs and functions, the hook table for the hook values, types and
-//! typed functions) and checked in. The build fails when a checked-in
-//! header differs from what the sources say; `make headers` (which sets
-//! `CRIU_PLUGIN_WRITE_HEADERS=1`) rewrites them.
+//! typed functions) and checked in, and so is the version script (every
+//! export of the C ABI with its symbol version node). The build fails when
+//! a checked-in file differs from what the sources say; `make headers`
+//! (which sets `CRIU_PLUGIN_WRITE_HEADERS=1`) rewrites them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -65,23 +67,29 @@ fn main() {
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcriu-plugin.so.{SOVERSION}");
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=include");
+    println!("cargo:rerun-if-changed=libcriu-plugin.map");
     println!("cargo:rerun-if-env-changed=CRIU_PLUGIN_WRITE_HEADERS");
 
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let plugin_h = plugin_header(&crate_dir);
     let host_h = host_header(&crate_dir);
     let write = std::env::var_os("CRIU_PLUGIN_WRITE_HEADERS").is_some_and(|v| v == "1");
-    for (name, text) in [("criu-plugin.h", plugin_h), ("criu-plugin-host.h", host_h)] {
-        let path = Path::new(&crate_dir).join("include").join(name);
+    let map = version_script();
+    for (name, text) in [
+        ("include/criu-plugin.h", plugin_h),
+        ("include/criu-plugin-host.h", host_h),
+        ("libcriu-plugin.map", map),
+    ] {
+        let path = Path::new(&crate_dir).join(name);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         if current == text {
             continue;
         }
         if write {
-            std::fs::write(&path, text).expect("write the header");
+            std::fs::write(&path, text).expect("write a generated file");
         } else {
             panic!(
-                "include/{name} is stale: the Rust definitions changed. Run `make headers` and commit the result."
+                "{name} is stale: the Rust definitions changed. Run `make headers` and commit the result."
             );
         }
     }
@@ -172,6 +180,75 @@ fn write_extra_layouts(extra: &[OptsLayout]) {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out).join("opts_layouts_build.rs"), text)
         .expect("write opts_layouts_build.rs");
+}
+
+/// Exports that came after the first release of this soname, with the
+/// symbol version node they came in: `("1.1", &["cr_plugin_foo"])` puts
+/// `cr_plugin_foo` in node `LIBCRIU_PLUGIN_1.1`, which inherits the node
+/// listed before it. Every other export is in the base node
+/// `LIBCRIU_PLUGIN_<SOVERSION>`. An export never moves to another node;
+/// when the soname changes, this table is emptied (every export then
+/// starts in the new base node). README.md, "ABI versioning".
+const LATER_NODES: &[(&str, &[&str])] = &[];
+
+/// The name of a symbol version node: `LIBCRIU_PLUGIN_<version>`.
+fn node_name(version: &str) -> String {
+    format!("LIBCRIU_PLUGIN_{version}")
+}
+
+/// The version script of the shared library (`make lib` links it with
+/// `-Wl,--version-script`): the C ABI, every export in its node, nothing
+/// else exported.
+fn version_script() -> String {
+    let mut exports: Vec<&str> = HOST_FUNCTIONS.to_vec();
+    exports.extend(HOOKS.iter().map(|h| h.typed));
+    exports.push("criu_get_image_dir");
+    let mut later: Vec<&str> = Vec::new();
+    let mut previous_minor = 0;
+    for (version, names) in LATER_NODES {
+        let (major, minor) = version
+            .split_once('.')
+            .expect("LATER_NODES: a node is named <major>.<minor>");
+        assert!(
+            major == SOVERSION,
+            "LATER_NODES: node {version} is not of soname {SOVERSION}; a new soname starts with an empty table"
+        );
+        let minor: u32 = minor
+            .parse()
+            .expect("LATER_NODES: the minor number is a decimal number");
+        assert!(
+            minor > previous_minor,
+            "LATER_NODES: nodes are listed oldest first, from <major>.1"
+        );
+        for name in *names {
+            assert!(
+                exports.contains(name),
+                "LATER_NODES: {name} is not an export of the C ABI"
+            );
+            assert!(!later.contains(name), "LATER_NODES: {name} is listed twice");
+            later.push(name);
+        }
+        previous_minor = minor;
+    }
+
+    let mut out = format!(
+        "/*\n * libcriu-plugin.map: the version script of libcriu-plugin.so.{SOVERSION}.\n *\n * Every export of the C ABI (include/criu-plugin-host.h and\n * criu_get_image_dir()) with its symbol version node; nothing else is\n * exported. Generated by build.rs; do not edit (README.md, \"ABI versioning\").\n */\n\n"
+    );
+    writeln!(out, "{} {{\n\tglobal:", node_name(SOVERSION)).unwrap();
+    for name in exports.iter().filter(|n| !later.contains(n)) {
+        writeln!(out, "\t\t{name};").unwrap();
+    }
+    out.push_str("\tlocal:\n\t\t*;\n};\n");
+    let mut parent = node_name(SOVERSION);
+    for (version, names) in LATER_NODES {
+        writeln!(out, "\n{} {{\n\tglobal:", node_name(version)).unwrap();
+        for name in *names {
+            writeln!(out, "\t\t{name};").unwrap();
+        }
+        writeln!(out, "}} {parent};").unwrap();
+        parent = node_name(version);
+    }
+    out
 }
 
 fn cbindgen_config(
