@@ -61,20 +61,31 @@ done <"$res/list"
 # --- checks on the built files ---
 out=$res/static.out
 
-# nm -DS: the loader's exports; cr_plugin_ctl is data of 256 bytes.
+# nm -DS: the loader's exports; cr_plugin_ctl is data of 256 bytes. (nm
+# prints a versioned symbol as name@@NODE.)
+V='(@@LIBCRIU_PLUGIN_[0-9.]+)?'
 check_nm() {
 	nm -DS --defined-only "$LIB" >"$out" 2>&1 || return 1
 	for f in cr_plugin_init cr_plugin_fini criu_get_image_dir; do
-		grep -Eq "^[0-9a-f]+ [0-9a-f]+ T $f\$" "$out" || { echo "no function $f" >>"$out"; return 1; }
+		grep -Eq "^[0-9a-f]+ [0-9a-f]+ T $f$V\$" "$out" || { echo "no function $f" >>"$out"; return 1; }
 	done
-	grep -Eq '^[0-9a-f]+ 0+100 [DB] cr_plugin_ctl$' "$out" || { echo "cr_plugin_ctl is not data of size 0x100" >>"$out"; return 1; }
+	grep -Eq "^[0-9a-f]+ 0+100 [DB] cr_plugin_ctl$V\$" "$out" || { echo "cr_plugin_ctl is not data of size 0x100" >>"$out"; return 1; }
 	for h in dump_unix_sk restore_unix_sk dump_ext_file restore_ext_file dump_ext_mount restore_ext_mount \
 		dump_ext_link handle_device_vma update_vma_map resume_devices_late pause_devices \
 		checkpoint_devices post_forking restore_init dump_devices_late; do
-		grep -Eq " T cr_plugin_run_$h\$" "$out" || { echo "no cr_plugin_run_$h" >>"$out"; return 1; }
+		grep -Eq " T cr_plugin_run_$h$V\$" "$out" || { echo "no cr_plugin_run_$h" >>"$out"; return 1; }
 	done
 }
 if check_nm; then ok "static:nm_exports"; else ko "static:nm_exports" "$out"; fi
+
+# Exactly the C ABI exported, each symbol in its version node
+# (libcriu-plugin.map), soname, full RELRO, no run path (check-library.sh).
+if "$(dirname "$0")/check-library.sh" "$LIB" >"$out" 2>&1; then
+	ok "static:exports_versioned"
+	sed 's/^/    /' "$out"
+else
+	ko "static:exports_versioned" "$out"
+fi
 
 check_soname() {
 	readelf -d "$LIB" >"$out" 2>&1 && grep -q 'Library soname: \[libcriu-plugin.so.1\]' "$out"
@@ -86,7 +97,7 @@ if check_soname; then ok "static:soname"; else ko "static:soname (want libcriu-p
 check_copy_reloc() {
 	{ readelf -hW "$B/host-nopie"; readelf -rW "$B/host-nopie"; } >"$out" 2>&1 || return 1
 	grep -Eq 'Type:[[:space:]]+EXEC' "$out" || { echo "host-nopie is not EXEC" >>"$out"; return 1; }
-	grep -Eq 'R_X86_64_COPY.*[[:space:]]cr_plugin_ctl( |$)' "$out" || { echo "no R_X86_64_COPY for cr_plugin_ctl" >>"$out"; return 1; }
+	grep -Eq 'R_X86_64_COPY.*[[:space:]]cr_plugin_ctl(@LIBCRIU_PLUGIN_[0-9.]+)?( |$)' "$out" || { echo "no R_X86_64_COPY for cr_plugin_ctl" >>"$out"; return 1; }
 	readelf -hW "$B/host" >"$out" 2>&1 && grep -Eq 'Type:[[:space:]]+DYN' "$out"
 }
 if check_copy_reloc; then ok "static:nopie_copy_relocation"; else ko "static:nopie_copy_relocation" "$out"; fi
