@@ -1,21 +1,33 @@
-# mk/install.mk: make install, make uninstall, make check-install.
-# Included by the top-level Makefile, which defines VERSION, SOVERSION, SONAME,
-# REALNAME, CARGO, BUILD and the build settings CRIU_PLUGIN_DEFAULT_DIR and
-# CRIU_OPTS_LAYOUTS.
+# mk/install.mk: make install, make install-strip, make uninstall, make
+# check-install. Included by the top-level Makefile, which defines VERSION,
+# SOVERSION, SONAME, REALNAME, CARGO, BUILD, STRIP, CRIU_PLUGIN_CARGO_OUT,
+# CRIU_PLUGIN_LINK_SO, CRIU_PLUGIN_LIBS_PRIVATE and the build settings
+# CRIU_PLUGIN_DEFAULT_DIR and CRIU_OPTS_LAYOUTS.
 #
-#   make install     builds (cargo build --release) and installs:
+#   make install     builds (cargo build --release, then the versioned link
+#                    of the shared library) and installs:
 #     $(LIBDIR)/libcriu-plugin.so.$(VERSION)      the shared library
 #     $(LIBDIR)/libcriu-plugin.so.$(SOVERSION)    soname link -> the above
 #     $(LIBDIR)/libcriu-plugin.so                 development link -> soname
 #     $(LIBDIR)/libcriu-plugin.a                  the static library
-#     $(INCLUDEDIR)/criu/criu-plugin.h            for plugins
-#     $(INCLUDEDIR)/criu/criu-plugin-host.h       for hosts (CRIU, tools)
+#     $(INCLUDEDIR)/criu-plugin/criu-plugin.h     for plugins
+#     $(INCLUDEDIR)/criu-plugin/criu-plugin-host.h  for hosts (CRIU, tools)
 #     $(PKGCONFIGDIR)/criu-plugin.pc              pkg-config file
 #     $(BINDIR)/criu-plugin-inspect               if the build produced it,
 #     $(MANDIR)/man1/criu-plugin-inspect.1        with its manual page
+#                    The headers have a folder of their own: CRIU's package
+#                    installs its criu-plugin.h as $(INCLUDEDIR)/criu/.
+#   make install-strip   the same, with stripped copies: the shared library
+#                    stripped with --strip-unneeded (its dynamic symbols and
+#                    versions stay), the static library and the tool with
+#                    --strip-debug (STRIP, default strip)
 #   make uninstall   removes what `make install` with the same variables put
 #                    there, from the install manifest it wrote (see below)
 #   make check-install   the install test (ctests/install/run-install-test.sh)
+#
+# LIBDIR defaults to the platform's library folder under PREFIX
+# (mk/libdir.sh): lib/<multiarch triplet> on Debian and Ubuntu, lib64 where
+# /usr/lib64 is a folder of its own (Fedora), else lib.
 #
 # Variables: PREFIX, LIBDIR, INCLUDEDIR, BINDIR, PKGCONFIGDIR, DESTDIR (staged
 # installs: every path is prefixed with it, nothing else changes), plus the
@@ -33,7 +45,9 @@
 # `make show-install-manifest` prints the manifest's path.
 
 PREFIX       ?= /usr/local
-LIBDIR       ?= $(PREFIX)/lib
+ifeq ($(origin LIBDIR),undefined)
+LIBDIR       := $(PREFIX)/$(shell CC='$(CC)' sh '$(CURDIR)/mk/libdir.sh')
+endif
 INCLUDEDIR   ?= $(PREFIX)/include
 BINDIR       ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
@@ -41,12 +55,8 @@ MANDIR       ?= $(PREFIX)/share/man
 INSTALL      ?= install
 LDCONFIG     ?= ldconfig
 
-# What a static link against libcriu-plugin.a needs besides it (rustc
-# --print native-static-libs for a std staticlib on GNU/Linux, without -lc).
-CRIU_PLUGIN_LIBS_PRIVATE ?= -lgcc_s -lutil -lrt -lpthread -lm -ldl
-
-# Where cargo puts the release build.
-CRIU_PLUGIN_CARGO_OUT = $(abspath $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),target))/release
+# The headers' folder.
+CRIU_PLUGIN_INCDIR = $(INCLUDEDIR)/criu-plugin
 # DESTDIR as an absolute path without a trailing slash (empty when unset).
 CRIU_PLUGIN_DEST = $(if $(DESTDIR),$(abspath $(DESTDIR)))
 CRIU_PLUGIN_DIRS = $(CRIU_PLUGIN_DEST)|$(LIBDIR)|$(INCLUDEDIR)|$(BINDIR)|$(PKGCONFIGDIR)
@@ -65,34 +75,40 @@ criu_plugin_rel = $(if $(filter $(PREFIX)/%,$(1)),$${prefix}/$(patsubst $(PREFIX
 # fallback; the tool only when present.
 CRIU_PLUGIN_INSTALLED = \
 	$(LIBDIR)/$(REALNAME) $(LIBDIR)/$(SONAME) $(LIBDIR)/libcriu-plugin.so \
-	$(LIBDIR)/libcriu-plugin.a $(INCLUDEDIR)/criu/criu-plugin.h \
-	$(INCLUDEDIR)/criu/criu-plugin-host.h $(PKGCONFIGDIR)/criu-plugin.pc \
+	$(LIBDIR)/libcriu-plugin.a $(CRIU_PLUGIN_INCDIR)/criu-plugin.h \
+	$(CRIU_PLUGIN_INCDIR)/criu-plugin-host.h $(PKGCONFIGDIR)/criu-plugin.pc \
 	$(BINDIR)/criu-plugin-inspect \
 	$(MANDIR)/man1/criu-plugin-inspect.1
 
-.PHONY: install install-build uninstall check-install show-install-manifest
+.PHONY: install install-strip install-build uninstall check-install show-install-manifest
 
 install-build:
 	$(CARGO) build --release --workspace
+	@$(CRIU_PLUGIN_LINK_SO)
 
 # Shell helpers of the install recipe; $$m is the manifest.
 #   mkd DIR          creates DIR and its missing parents, recording each
-#   put MODE SRC DST installs a file and records it
+#   put MODE SRC DST [STRIPFLAGS]  installs a file and records it; strips
+#                    the copy with STRIPFLAGS when the install strips
 #   lnk TARGET LINK  makes a symbolic link and records it
 CRIU_PLUGIN_INSTALL_FUNCS = \
 	mkd() { p=$$1; new=; while [ ! -d "$$p" ]; do new="$$p $$new"; p=$$(dirname "$$p"); done; \
 		for n in $$new; do mkdir "$$n"; echo "d $$n" >>"$$m"; done; }; \
-	put() { $(INSTALL) -m "$$1" "$$2" "$$3"; echo "f $$3" >>"$$m"; echo "  INSTALL $$3"; }; \
+	put() { $(INSTALL) -m "$$1" "$$2" "$$3"; echo "f $$3" >>"$$m"; \
+		if [ -n "$$strip" ] && [ -n "$${4:-}" ]; then $(STRIP) $$4 "$$3"; echo "  STRIP   $$3 ($$4)"; \
+		else echo "  INSTALL $$3"; fi; }; \
 	lnk() { ln -sfn "$$1" "$$2"; echo "l $$2" >>"$$m"; echo "  LINK    $$2 -> $$1"; }
 
-install: $(if $(NO_BUILD),,install-build)
-	@set -e; \
+# $(call criu_plugin_install,STRIP): the install recipe; STRIP non-empty
+# strips the installed copies.
+define criu_plugin_install
+@set -e; strip='$(1)'; \
 	for v in '$(LIBDIR)' '$(INCLUDEDIR)' '$(BINDIR)' '$(PKGCONFIGDIR)'; do \
 		case "$$v" in /*) ;; *) echo "install: '$$v' is not an absolute path (LIBDIR, INCLUDEDIR, BINDIR, PKGCONFIGDIR)" >&2; exit 1 ;; esac; \
 	done; \
 	case '$(MANDIR)' in /*) ;; *) echo "install: '$(MANDIR)' is not an absolute path (MANDIR)" >&2; exit 1 ;; esac; \
 	out='$(CRIU_PLUGIN_CARGO_OUT)'; d='$(CRIU_PLUGIN_DEST)'; m='$(CRIU_PLUGIN_MANIFEST)'; \
-	for f in libcriu_plugin.so libcriu_plugin.a; do \
+	for f in $(REALNAME) libcriu_plugin.a; do \
 		[ -f "$$out/$$f" ] || { echo "install: $$out/$$f does not exist: build first (make)" >&2; exit 1; }; \
 	done; \
 	mkdir -p '$(BUILD)/install-manifests'; \
@@ -109,21 +125,28 @@ install: $(if $(NO_BUILD),,install-build)
 	    -e 's|@LIBS_PRIVATE@|$(CRIU_PLUGIN_LIBS_PRIVATE)|' \
 	    criu-plugin.pc.in >"$$pc.tmp"; \
 	mv -f "$$pc.tmp" "$$pc"; \
-	mkd "$$d$(LIBDIR)"; mkd "$$d$(INCLUDEDIR)/criu"; mkd "$$d$(PKGCONFIGDIR)"; \
-	put 0755 "$$out/libcriu_plugin.so" "$$d$(LIBDIR)/$(REALNAME)"; \
+	mkd "$$d$(LIBDIR)"; mkd "$$d$(CRIU_PLUGIN_INCDIR)"; mkd "$$d$(PKGCONFIGDIR)"; \
+	put 0755 "$$out/$(REALNAME)" "$$d$(LIBDIR)/$(REALNAME)" --strip-unneeded; \
 	lnk $(REALNAME) "$$d$(LIBDIR)/$(SONAME)"; \
 	lnk $(SONAME) "$$d$(LIBDIR)/libcriu-plugin.so"; \
-	put 0644 "$$out/libcriu_plugin.a" "$$d$(LIBDIR)/libcriu-plugin.a"; \
-	put 0644 include/criu-plugin.h "$$d$(INCLUDEDIR)/criu/criu-plugin.h"; \
-	put 0644 include/criu-plugin-host.h "$$d$(INCLUDEDIR)/criu/criu-plugin-host.h"; \
+	put 0644 "$$out/libcriu_plugin.a" "$$d$(LIBDIR)/libcriu-plugin.a" --strip-debug; \
+	put 0644 include/criu-plugin.h "$$d$(CRIU_PLUGIN_INCDIR)/criu-plugin.h"; \
+	put 0644 include/criu-plugin-host.h "$$d$(CRIU_PLUGIN_INCDIR)/criu-plugin-host.h"; \
 	put 0644 "$$pc" "$$d$(PKGCONFIGDIR)/criu-plugin.pc"; \
 	if [ -f "$$out/criu-plugin-inspect" ]; then \
-		mkd "$$d$(BINDIR)"; put 0755 "$$out/criu-plugin-inspect" "$$d$(BINDIR)/criu-plugin-inspect"; \
+		mkd "$$d$(BINDIR)"; put 0755 "$$out/criu-plugin-inspect" "$$d$(BINDIR)/criu-plugin-inspect" --strip-debug; \
 		mkd "$$d$(MANDIR)/man1"; put 0644 inspect/criu-plugin-inspect.1 "$$d$(MANDIR)/man1/criu-plugin-inspect.1"; \
 	fi; \
 	awk '!seen[$$0]++' "$$m" >"$$m.tmp"; mv -f "$$m.tmp" "$$m"; \
 	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then $(LDCONFIG); fi; \
-	echo "installed criu-plugin $(VERSION) (plugindir $(CRIU_PLUGIN_PC_PLUGINDIR), opts_layouts $(CRIU_PLUGIN_PC_LAYOUTS)); manifest $$m"
+	echo "installed criu-plugin $(VERSION)$(if $(1), (stripped)) (plugindir $(CRIU_PLUGIN_PC_PLUGINDIR), opts_layouts $(CRIU_PLUGIN_PC_LAYOUTS)); manifest $$m"
+endef
+
+install: $(if $(NO_BUILD),,install-build)
+	$(call criu_plugin_install,)
+
+install-strip: $(if $(NO_BUILD),,install-build)
+	$(call criu_plugin_install,1)
 
 uninstall:
 	@set -e; d='$(CRIU_PLUGIN_DEST)'; m='$(CRIU_PLUGIN_MANIFEST)'; \
@@ -141,7 +164,7 @@ uninstall:
 		for p in $(CRIU_PLUGIN_INSTALLED); do \
 			if [ -e "$$d$$p" ] || [ -L "$$d$$p" ]; then rm -f "$$d$$p"; echo "  RM      $$d$$p"; fi; \
 		done; \
-		if rmdir "$$d$(INCLUDEDIR)/criu" 2>/dev/null; then echo "  RMDIR   $$d$(INCLUDEDIR)/criu"; fi; \
+		if rmdir "$$d$(CRIU_PLUGIN_INCDIR)" 2>/dev/null; then echo "  RMDIR   $$d$(CRIU_PLUGIN_INCDIR)"; fi; \
 	fi; \
 	if [ -z "$$d" ] && [ "$$(id -u)" = 0 ] && command -v $(LDCONFIG) >/dev/null 2>&1; then $(LDCONFIG); fi
 
