@@ -42,7 +42,8 @@
 # `make uninstall` with the same variables removes exactly those (folders
 # only if empty) and then the manifest. Without a manifest (after `make
 # clean`, or another checkout), uninstall removes the files listed above.
-# `make show-install-manifest` prints the manifest's path.
+# `make show-install-manifest` prints the manifest's path, `make
+# show-install-dirs` the folders.
 
 PREFIX       ?= /usr/local
 ifeq ($(origin LIBDIR),undefined)
@@ -80,7 +81,8 @@ CRIU_PLUGIN_INSTALLED = \
 	$(BINDIR)/criu-plugin-inspect \
 	$(MANDIR)/man1/criu-plugin-inspect.1
 
-.PHONY: install install-strip install-build uninstall check-install show-install-manifest
+.PHONY: install install-strip install-build uninstall check-install show-install-manifest \
+	show-install-dirs
 
 install-build:
 	$(CARGO) build --release --workspace
@@ -170,6 +172,11 @@ uninstall:
 
 show-install-manifest:
 	@echo '$(CRIU_PLUGIN_MANIFEST)'
+
+# The folders an install with these variables uses, one VAR=value a line.
+show-install-dirs:
+	@printf '%s\n' 'PREFIX=$(PREFIX)' 'LIBDIR=$(LIBDIR)' 'INCLUDEDIR=$(INCLUDEDIR)' \
+		'HEADERS=$(CRIU_PLUGIN_INCDIR)' 'BINDIR=$(BINDIR)' 'PKGCONFIGDIR=$(PKGCONFIGDIR)'
 
 check-install:
 	bash ctests/install/run-install-test.sh

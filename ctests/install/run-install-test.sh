@@ -2,8 +2,10 @@
 # run-install-test.sh: the install test (make check-install).
 #
 #  A. `make install` into a temporary DESTDIR with PREFIX=/opt/criu-plugin-test
-#     (LIBDIR, INCLUDEDIR and the pkg-config folder from their defaults);
-#     checks the installed files, links and soname; compiles a C plugin
+#     (LIBDIR, INCLUDEDIR and the pkg-config folder from their defaults: LIBDIR
+#     is $PREFIX/lib/<multiarch triplet> on Debian); checks the installed
+#     files, links, soname and symbol versions (ctests/check-library.sh), the
+#     headers in include/criu-plugin/; compiles a C plugin
 #     (plugin.c) and a C host (host.c) against the installed copy with only
 #       PKG_CONFIG_PATH=$DESTDIR$LIBDIR/pkgconfig PKG_CONFIG_SYSROOT_DIR=$DESTDIR \
 #           pkg-config --cflags --libs criu-plugin
@@ -14,15 +16,31 @@
 #     cr_plugin_opts_layouts()), and that the host, which has no `opts', is
 #     told SIZE_MAX by cr_plugin_opts_libdir_offset(); installs again; `make
 #     uninstall` must leave no file and no folder behind.
+#  S. `make install-strip`: the shared library, the static library and the
+#     tool are smaller than their `make install` copies and hold no debug
+#     sections; the library keeps its exports and versions; the C host (both
+#     links) still loads the plugin; the tool still reads a plugin folder.
 #  B. The build settings: `make install CRIU_PLUGIN_DEFAULT_DIR=/opt/x/
 #     CRIU_OPTS_LAYOUTS=600:168` built in its own cargo target folder
 #     (build/alt-target, so the main build is not disturbed; the first run
 #     compiles everything, about a minute on 2 cores, later runs only what
-#     changed), installed Debian-style (PREFIX=/usr, a multiarch LIBDIR): the
+#     changed), installed Debian-style (PREFIX=/usr, the default LIBDIR): the
 #     library and the pkg-config file must both say /opt/x/ and the verified
 #     layouts followed by 600:168.
 #     CHECK_INSTALL_REBUILD=0 skips this part.
-#  C. `make uninstall` without the install manifest removes the files too.
+#  C. An explicit LIBDIR (LIBDIR=/usr/local/lib) is obeyed, and `make
+#     uninstall` without the install manifest removes the files too.
+#  D. Beside Debian's criu package: a Debian-style install (PREFIX=/usr,
+#     default LIBDIR) puts no file or link at a path that `dpkg -L criu`
+#     lists (the package must be installed: .ci/deps.sh installs it).
+#  L. mk/libdir.sh, the default LIBDIR, on made-up roots: lib/<triplet>,
+#     lib64, lib.
+#  V. ctests/check-library.sh fails on libraries that are wrong: cargo's own
+#     cdylib (no symbol versions), a link exporting one symbol too many, a
+#     link missing one export.
+#  P. The crate package: `cargo package --list` names only what builds the
+#     crate (no ctests/, bench/, .ci/ ...), and `cargo package --offline`
+#     makes the .crate with those files and builds it from them.
 #
 # Prints one PASS or FAIL line per check and a closing
 # "check-install: N passed, N failed" line; exits non-zero on any failure.
@@ -85,6 +103,16 @@ read -r VERSION SOVERSION < <(make -s --no-print-directory -C "$REPO" print-vers
 REALNAME=libcriu-plugin.so.$VERSION
 SONAME=libcriu-plugin.so.$SOVERSION
 CARGO_OUT=$(cd "$REPO" && realpath -m "${CARGO_TARGET_DIR:-target}")/release
+CHECK_LIB=$REPO/ctests/check-library.sh
+
+# The library folder a Debian system uses, which the default LIBDIR must be:
+# lib/<DEB_HOST_MULTIARCH>. (This test runs on Debian: it needs dpkg for D.)
+if ! DEB_MA=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null) || [ -z "$DEB_MA" ]; then
+	echo "FAIL: dpkg-architecture -qDEB_HOST_MULTIARCH gave nothing: the install test needs Debian (dpkg-dev)"
+	echo "check-install: 0 passed, 1 failed"
+	exit 1
+fi
+LIBNAME=lib/$DEB_MA
 
 # pc VARIANT_DESTDIR LIBDIR ARGS...: pkg-config on the staged install.
 pc() {
@@ -146,7 +174,7 @@ info_value() {
 echo "=== A. make install into a temporary DESTDIR, PREFIX=/opt/criu-plugin-test"
 DA=$WORK/destA
 PA=/opt/criu-plugin-test
-LA=$PA/lib
+LA=$PA/$LIBNAME
 if ! check "[A] make install DESTDIR=... PREFIX=$PA" \
 	make --no-print-directory install DESTDIR="$DA" PREFIX=$PA; then
 	echo "check-install: $NPASS passed, $NFAIL failed: make install failed, nothing more to check"
@@ -154,15 +182,20 @@ if ! check "[A] make install DESTDIR=... PREFIX=$PA" \
 fi
 grep -E '^ +(INSTALL|LINK)|^installed' "$WORK/check.log" | sed 's/^ */  /'
 
-check "[A] $LA/$REALNAME is the release build, mode 755" \
-	bash -c "[ -f '$DA$LA/$REALNAME' ] && [ ! -L '$DA$LA/$REALNAME' ] && [ \"\$(stat -c %a '$DA$LA/$REALNAME')\" = 755 ] && cmp '$CARGO_OUT/libcriu_plugin.so' '$DA$LA/$REALNAME'"
+check "[A] $LA/$REALNAME is the versioned link of the release build, mode 755" \
+	bash -c "[ -f '$DA$LA/$REALNAME' ] && [ ! -L '$DA$LA/$REALNAME' ] && [ \"\$(stat -c %a '$DA$LA/$REALNAME')\" = 755 ] && cmp '$CARGO_OUT/$REALNAME' '$DA$LA/$REALNAME'"
+check "[A] the default LIBDIR is \$(PREFIX)/$LIBNAME (Debian's multiarch folder)" test -d "$DA$LA"
 check "[A] $REALNAME has the soname $SONAME" \
 	bash -c "readelf -d '$DA$LA/$REALNAME' | grep -q 'SONAME.*\[$SONAME\]'"
+check "[A] $REALNAME exports exactly the C ABI, each symbol in its version node (check-library.sh)" \
+	"$CHECK_LIB" "$DA$LA/$REALNAME"
+sed 's/^/    /' "$WORK/check.log"
 check "[A] soname link $SONAME -> $REALNAME" same "$(readlink "$DA$LA/$SONAME")" "$REALNAME"
 check "[A] development link libcriu-plugin.so -> $SONAME" same "$(readlink "$DA$LA/libcriu-plugin.so")" "$SONAME"
 check "[A] static library $LA/libcriu-plugin.a" cmp "$CARGO_OUT/libcriu_plugin.a" "$DA$LA/libcriu-plugin.a"
-check "[A] headers in $PA/include/criu/" \
-	bash -c "cmp include/criu-plugin.h '$DA$PA/include/criu/criu-plugin.h' && cmp include/criu-plugin-host.h '$DA$PA/include/criu/criu-plugin-host.h'"
+check "[A] headers in $PA/include/criu-plugin/" \
+	bash -c "cmp include/criu-plugin.h '$DA$PA/include/criu-plugin/criu-plugin.h' && cmp include/criu-plugin-host.h '$DA$PA/include/criu-plugin/criu-plugin-host.h'"
+check "[A] nothing in $PA/include/criu/ (the folder of CRIU's own headers)" test ! -e "$DA$PA/include/criu"
 check "[A] pkg-config file $LA/pkgconfig/criu-plugin.pc" test -f "$DA$LA/pkgconfig/criu-plugin.pc"
 if [ -f "$CARGO_OUT/criu-plugin-inspect" ]; then
 	check "[A] criu-plugin-inspect installed in $PA/bin" \
@@ -172,10 +205,10 @@ else
 fi
 check "[A] pkg-config --modversion is $VERSION" same "$(pc "$DA" "$LA" --modversion criu-plugin)" "$VERSION"
 check "[A] pkg-config --cflags --libs point into the staged tree" \
-	same "$(pc "$DA" "$LA" --cflags --libs criu-plugin | xargs)" "-I$DA$PA/include/criu -L$DA$LA -lcriu-plugin"
-check "[A] pkg-config: libdir=\${prefix}/lib, includedir=\${prefix}/include" \
+	same "$(pc "$DA" "$LA" --cflags --libs criu-plugin | xargs)" "-I$DA$PA/include/criu-plugin -L$DA$LA -lcriu-plugin"
+check "[A] pkg-config: libdir=\${prefix}/$LIBNAME, includedir=\${prefix}/include" \
 	same "$(grep -E '^(prefix|libdir|includedir)=' "$DA$LA/pkgconfig/criu-plugin.pc" | xargs)" \
-	"prefix=$PA libdir=\${prefix}/lib includedir=\${prefix}/include"
+	"prefix=$PA libdir=\${prefix}/$LIBNAME includedir=\${prefix}/include"
 
 build_and_run "$DA" "$LA" A
 check "[A] pkg-config plugindir = cr_plugin_default_dir() ($(info_value A default_dir))" \
@@ -204,6 +237,64 @@ check "[A] the static host needs no libcriu-plugin.so" \
 check "[A] the static host loads the plugin and calls its hooks" \
 	"$WORK/A-static/host" run "$WORK/A/plugins"
 
+# ---------------------------------------------------------------------------
+echo ""
+echo "=== S. make install-strip into another DESTDIR, same PREFIX"
+DS=$WORK/destS
+if check "[S] make install-strip NO_BUILD=1 DESTDIR=... PREFIX=$PA" \
+	make --no-print-directory install-strip NO_BUILD=1 DESTDIR="$DS" PREFIX=$PA; then
+	grep -E '^ +(STRIP|INSTALL)' "$WORK/check.log" | sed 's/^ */  /'
+	# smaller FILE_S FILE_A: FILE_S is smaller than FILE_A (says both sizes).
+	smaller() {
+		local s a
+		s=$(stat -c %s "$1") && a=$(stat -c %s "$2") || return 1
+		echo "$s < $a bytes"
+		[ "$s" -lt "$a" ]
+	}
+	# no_debug FILE: no debug information section (for an archive: in any
+	# member). .debug_gdb_scripts is not one: it is loaded with the program
+	# (the name of Rust's pretty-printers for gdb), and strip keeps it.
+	no_debug() {
+		local n
+		n=$(readelf -SW "$1" 2>/dev/null | grep '\.debug_' | grep -vc '\.debug_gdb_scripts')
+		echo "$n debug sections"
+		[ "$n" = 0 ]
+	}
+	check "[S] $REALNAME is smaller than make install's" smaller "$DS$LA/$REALNAME" "$DA$LA/$REALNAME"
+	echo "    $(cat "$WORK/check.log")"
+	check "[S] libcriu-plugin.a is smaller than make install's" smaller "$DS$LA/libcriu-plugin.a" "$DA$LA/libcriu-plugin.a"
+	echo "    $(cat "$WORK/check.log")"
+	check "[S] $REALNAME holds no debug sections" no_debug "$DS$LA/$REALNAME"
+	check "[S] libcriu-plugin.a holds no debug sections" no_debug "$DS$LA/libcriu-plugin.a"
+	check "[S] make install's $REALNAME does hold debug sections (the check above can fail)" \
+		bash -c "readelf -SW '$DA$LA/$REALNAME' | grep -q '\.debug_'"
+	check "[S] the stripped $REALNAME still exports exactly the C ABI with its versions and soname (check-library.sh)" \
+		"$CHECK_LIB" "$DS$LA/$REALNAME"
+	check "[S] the stripped $REALNAME still has its symbol table for the dynamic linker (.dynsym, .gnu.version_d)" \
+		bash -c "readelf -SW '$DS$LA/$REALNAME' | grep -q '\.dynsym' && readelf -SW '$DS$LA/$REALNAME' | grep -q '\.gnu\.version_d'"
+	build_and_run "$DS" "$LA" S
+	mkdir -p "$WORK/S-static"
+	# shellcheck disable=SC2046
+	check "[S] C host links statically against the stripped libcriu-plugin.a" \
+		"$CC" "${CWARN[@]}" $(pc "$DS" "$LA" --cflags criu-plugin) -rdynamic -o "$WORK/S-static/host" "$HERE/host.c" \
+		$(pc "$DS" "$LA" --libs-only-L criu-plugin) -l:libcriu-plugin.a \
+		$(pc "$DS" "$LA" --static --libs-only-l criu-plugin | sed 's/-lcriu-plugin//')
+	check "[S] the static host (stripped archive) loads the plugin and calls its hooks" \
+		"$WORK/S-static/host" run "$WORK/S/plugins"
+	if [ -f "$CARGO_OUT/criu-plugin-inspect" ]; then
+		check "[S] criu-plugin-inspect is smaller than make install's" \
+			smaller "$DS$PA/bin/criu-plugin-inspect" "$DA$PA/bin/criu-plugin-inspect"
+		echo "    $(cat "$WORK/check.log")"
+		check "[S] criu-plugin-inspect holds no debug sections" no_debug "$DS$PA/bin/criu-plugin-inspect"
+		check "[S] the stripped criu-plugin-inspect reads a plugin folder" \
+			bash -c "'$DS$PA/bin/criu-plugin-inspect' '$WORK/S/plugins' | grep -Eq '^ +name +install_test$'"
+	fi
+	check "[S] make uninstall" make --no-print-directory uninstall DESTDIR="$DS" PREFIX=$PA
+	check "[S] after uninstall no folder made by the install is left" test ! -e "$DS"
+fi
+
+echo ""
+echo "=== A. (continued) install again, uninstall"
 check "[A] make install again (same variables) succeeds" \
 	make --no-print-directory install NO_BUILD=1 DESTDIR="$DA" PREFIX=$PA
 MANIFEST=$(make --no-print-directory -s show-install-manifest DESTDIR="$DA" PREFIX=$PA)
@@ -222,13 +313,12 @@ else
 	echo ""
 	echo "=== B. make install CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LAYOUTS=600:168 (own target folder build/alt-target)"
 	DB=$WORK/destB
-	MA=$("$CC" -print-multiarch 2>/dev/null)
-	LB=/usr/lib${MA:+/$MA}
+	LB=/usr/$LIBNAME
 	TB=$SECONDS
-	if check "[B] make install (rebuild) CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LAYOUTS=600:168 PREFIX=/usr LIBDIR=$LB" \
+	if check "[B] make install (rebuild) CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LAYOUTS=600:168 PREFIX=/usr" \
 		make --no-print-directory install CARGO_TARGET_DIR="$REPO/build/alt-target" \
 		CRIU_PLUGIN_DEFAULT_DIR=/opt/x/ CRIU_OPTS_LAYOUTS=600:168 \
-		DESTDIR="$DB" PREFIX=/usr LIBDIR="$LB"; then
+		DESTDIR="$DB" PREFIX=/usr; then
 		echo "  (build and install: $((SECONDS - TB)) s)"
 		check "[B] pkg-config: prefix=/usr libdir=\${prefix}${LB#/usr}" \
 			same "$(grep -E '^(prefix|libdir)=' "$DB$LB/pkgconfig/criu-plugin.pc" | xargs)" "prefix=/usr libdir=\${prefix}${LB#/usr}"
@@ -239,19 +329,175 @@ else
 		check "[B] pkg-config plugindir is /opt/x/" same "$(pcvar "$DB" "$LB" plugindir)" /opt/x/
 		check "[B] pkg-config opts_layouts = cr_plugin_opts_layouts() ($(info_value B opts_layouts))" \
 			same "$(pcvar "$DB" "$LB" opts_layouts)" "$(info_value B opts_layouts)"
-		check "[B] make uninstall" make --no-print-directory uninstall DESTDIR="$DB" PREFIX=/usr LIBDIR="$LB"
+		check "[B] the rebuilt library exports exactly the C ABI with its versions (check-library.sh)" \
+			"$CHECK_LIB" "$DB$LB/$REALNAME"
+		check "[B] make uninstall" make --no-print-directory uninstall DESTDIR="$DB" PREFIX=/usr
 		check "[B] after uninstall the DESTDIR tree holds no files" no_files_left "$DB"
 	fi
 fi
 
 # ---------------------------------------------------------------------------
 echo ""
-echo "=== C. make uninstall without the install manifest"
+echo "=== C. an explicit LIBDIR; make uninstall without the install manifest"
 DC=$WORK/destC
-check "[C] make install NO_BUILD=1 DESTDIR=... (default PREFIX)" make --no-print-directory install NO_BUILD=1 DESTDIR="$DC"
-rm -f "$(make --no-print-directory -s show-install-manifest DESTDIR="$DC")"
-check "[C] make uninstall without a manifest" make --no-print-directory uninstall DESTDIR="$DC"
+LC=/usr/local/lib
+check "[C] make install NO_BUILD=1 DESTDIR=... LIBDIR=$LC (default PREFIX)" \
+	make --no-print-directory install NO_BUILD=1 DESTDIR="$DC" LIBDIR=$LC
+check "[C] the library, its links and the pkg-config file are in $LC" \
+	bash -c "[ -f '$DC$LC/$REALNAME' ] && [ -L '$DC$LC/$SONAME' ] && [ -L '$DC$LC/libcriu-plugin.so' ] && [ -f '$DC$LC/libcriu-plugin.a' ] && [ -f '$DC$LC/pkgconfig/criu-plugin.pc' ]"
+check "[C] nothing in /usr/local/$LIBNAME" test ! -e "$DC/usr/local/$LIBNAME"
+check "[C] pkg-config: libdir=\${prefix}/lib" \
+	same "$(grep -E '^libdir=' "$DC$LC/pkgconfig/criu-plugin.pc")" "libdir=\${prefix}/lib"
+rm -f "$(make --no-print-directory -s show-install-manifest DESTDIR="$DC" LIBDIR=$LC)"
+check "[C] make uninstall without a manifest" make --no-print-directory uninstall DESTDIR="$DC" LIBDIR=$LC
 check "[C] after uninstall the DESTDIR tree holds no files" no_files_left "$DC"
+
+# ---------------------------------------------------------------------------
+echo ""
+echo "=== D. beside Debian's criu package: no installed path is one of its files"
+DD=$WORK/destD
+DPKG_LIST=$WORK/dpkg-criu.list
+dpkg -L criu >"$DPKG_LIST" 2>"$WORK/dpkg.err"
+if [ ! -s "$DPKG_LIST" ]; then
+	fail "[D] dpkg -L criu lists nothing: Debian's criu package must be installed for this test (.ci/deps.sh installs it)"
+	sed 's/^/    /' "$WORK/dpkg.err"
+else
+	# clashes LIST: the paths of LIST that dpkg -L criu names (files,
+	# links or folders alike: a file of ours where the package has a folder
+	# clashes too).
+	clashes() {
+		grep -Fxf "$DPKG_LIST" "$1"
+	}
+	echo "  dpkg -L criu: $(wc -l <"$DPKG_LIST") paths"
+	if check "[D] make install NO_BUILD=1 DESTDIR=... PREFIX=/usr (default LIBDIR)" \
+		make --no-print-directory install NO_BUILD=1 DESTDIR="$DD" PREFIX=/usr; then
+		(cd "$DD" && find . \( -type f -o -type l \) | sed 's|^\.||' | sort) >"$WORK/ours.list"
+		sed 's/^/    installed: /' "$WORK/ours.list"
+		NPATHS=7
+		[ -f "$CARGO_OUT/criu-plugin-inspect" ] && NPATHS=8
+		check "[D] the install put its $NPATHS files and links in place" same "$(wc -l <"$WORK/ours.list")" $NPATHS
+		check "[D] the library is in /usr/$LIBNAME, the headers in /usr/include/criu-plugin/" \
+			bash -c "grep -qx '/usr/$LIBNAME/$REALNAME' '$WORK/ours.list' && grep -qx /usr/include/criu-plugin/criu-plugin.h '$WORK/ours.list' && grep -qx /usr/include/criu-plugin/criu-plugin-host.h '$WORK/ours.list'"
+		# The comparison itself finds a clash: the package's first file.
+		grep -v '^/\.$' "$DPKG_LIST" | while read -r p; do [ -f "$p" ] && { echo "$p"; break; }; done >"$WORK/probe.list"
+		check "[D] the clash check finds a clash when there is one ($(cat "$WORK/probe.list"))" \
+			bash -c "[ -s '$WORK/probe.list' ] && grep -Fxf '$DPKG_LIST' '$WORK/probe.list'"
+		if clashes "$WORK/ours.list" >"$WORK/clash.list"; then
+			fail "[D] installed paths that Debian's criu package owns:"
+			sed 's/^/    /' "$WORK/clash.list"
+		else
+			pass "[D] no installed path is one that dpkg -L criu lists"
+		fi
+		check "[D] make uninstall" make --no-print-directory uninstall DESTDIR="$DD" PREFIX=/usr
+		check "[D] after uninstall no folder made by the install is left" test ! -e "$DD"
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+echo ""
+echo "=== L. mk/libdir.sh (the default LIBDIR) on made-up roots"
+R=$WORK/roots
+mkdir -p "$R/multi/usr/lib/x86_64-linux-gnu" "$R/multi/usr/lib64" "$R/lib64/usr/lib64" "$R/lib64/usr/lib" \
+	"$R/link/usr/lib" "$R/none/usr/lib"
+ln -s lib "$R/link/usr/lib64"
+printf '#!/bin/sh\necho x86_64-linux-gnu\n' >"$R/cc-multiarch"
+printf '#!/bin/sh\nexit 0\n' >"$R/cc-none"
+chmod +x "$R/cc-multiarch" "$R/cc-none"
+# libdir ROOT CC DPKG_ARCHITECTURE: what mk/libdir.sh prints.
+libdir() {
+	CC=$2 DPKG_ARCHITECTURE=$3 sh "$REPO/mk/libdir.sh" "$1"
+}
+check "[L] the compiler's multiarch triplet, its folder present (a /usr/lib64 too, as on Debian): lib/x86_64-linux-gnu" \
+	same "$(libdir "$R/multi" "$R/cc-multiarch" false)" lib/x86_64-linux-gnu
+check "[L] a compiler without one, dpkg-architecture's triplet: lib/$DEB_MA when its folder is there" \
+	bash -c "mkdir -p '$R/dpkg/usr/lib/$DEB_MA' && [ \"\$(CC='$R/cc-none' sh '$REPO/mk/libdir.sh' '$R/dpkg')\" = 'lib/$DEB_MA' ]"
+check "[L] a triplet whose /usr/lib/<triplet> does not exist, /usr/lib64 a folder: lib64" \
+	same "$(libdir "$R/lib64" "$R/cc-multiarch" false)" lib64
+check "[L] no triplet, /usr/lib64 a folder (Fedora): lib64" same "$(libdir "$R/lib64" "$R/cc-none" false)" lib64
+check "[L] no triplet, /usr/lib64 a link to lib (Arch): lib" same "$(libdir "$R/link" "$R/cc-none" false)" lib
+check "[L] no triplet, no /usr/lib64: lib" same "$(libdir "$R/none" "$R/cc-none" false)" lib
+check "[L] this machine (/, cc): lib/$DEB_MA" same "$(libdir / cc dpkg-architecture)" "$LIBNAME"
+check "[L] make uses it: PREFIX=/x gives LIBDIR=/x/$LIBNAME (make show-install-dirs)" \
+	bash -c "make --no-print-directory -s -C '$REPO' show-install-dirs PREFIX=/x | grep -x 'LIBDIR=/x/$LIBNAME'"
+check "[L] and pkg-config's folder follows: PKGCONFIGDIR=/x/$LIBNAME/pkgconfig" \
+	bash -c "make --no-print-directory -s -C '$REPO' show-install-dirs PREFIX=/x | grep -x 'PKGCONFIGDIR=/x/$LIBNAME/pkgconfig'"
+check "[L] an explicit LIBDIR wins: LIBDIR=/y/lib" \
+	bash -c "make --no-print-directory -s -C '$REPO' show-install-dirs PREFIX=/x LIBDIR=/y/lib | grep -x 'LIBDIR=/y/lib'"
+
+# ---------------------------------------------------------------------------
+echo ""
+echo "=== V. check-library.sh rejects wrong libraries"
+MAP=$REPO/libcriu-plugin.map
+# relink_rejected MAP WORDS: links the shared library from the static
+# library with MAP; check-library.sh must fail on it, saying WORDS.
+relink_rejected() {
+	local so=$WORK/V/relinked.so
+	rm -f "$so"
+	"$CC" -shared -o "$so" -Wl,--whole-archive "$CARGO_OUT/libcriu_plugin.a" -Wl,--no-whole-archive \
+		-Wl,-soname,"$SONAME" -Wl,--version-script="$1" -Wl,-z,relro,-z,now -Wl,--gc-sections \
+		-lgcc_s -lutil -lrt -lpthread -lm -ldl || return 1
+	rejected "$so" "$2"
+}
+# rejected LIB WORDS: check-library.sh fails on LIB, saying WORDS.
+rejected() {
+	if "$CHECK_LIB" "$1" >"$WORK/V/reject.log" 2>&1; then
+		echo "check-library.sh passed $1:"
+		cat "$WORK/V/reject.log"
+		return 1
+	fi
+	cat "$WORK/V/reject.log"
+	grep -qF "$2" "$WORK/V/reject.log"
+}
+mkdir -p "$WORK/V"
+if [ -f "$CARGO_OUT/libcriu_plugin.so" ]; then
+	check "[V] cargo's own cdylib (no symbol versions) is rejected" \
+		rejected "$CARGO_OUT/libcriu_plugin.so" "has version 'none', not @@LIBCRIU_PLUGIN_$SOVERSION"
+else
+	fail "[V] no $CARGO_OUT/libcriu_plugin.so (cargo build --release makes it)"
+fi
+check "[V] the relink below, with the map itself, passes" \
+	bash -c "'$CC' -shared -o '$WORK/V/good.so' -Wl,--whole-archive '$CARGO_OUT/libcriu_plugin.a' -Wl,--no-whole-archive \
+		-Wl,-soname,'$SONAME' -Wl,--version-script='$MAP' -Wl,-z,relro,-z,now -Wl,--gc-sections \
+		-lgcc_s -lutil -lrt -lpthread -lm -ldl && '$CHECK_LIB' '$WORK/V/good.so'"
+sed 's/^\tlocal:$/\t\trust_eh_personality;\n\tlocal:/' "$MAP" >"$WORK/V/extra.map"
+check "[V] a link exporting one symbol more (rust_eh_personality) is rejected" \
+	relink_rejected "$WORK/V/extra.map" "exported but not in the C ABI: rust_eh_personality"
+grep -v $'^\t\tcr_plugin_set_strict;$' "$MAP" >"$WORK/V/missing.map"
+check "[V] a link missing one export (cr_plugin_set_strict) is rejected" \
+	relink_rejected "$WORK/V/missing.map" "not exported: cr_plugin_set_strict"
+check "[V] the maps differ from libcriu-plugin.map" \
+	bash -c "! cmp -s '$MAP' '$WORK/V/extra.map' && ! cmp -s '$MAP' '$WORK/V/missing.map'"
+sed 's/LIBCRIU_PLUGIN_/LIBCRIU_PLUGIN_X/' "$MAP" >"$WORK/V/node.map"
+check "[V] a link whose node has another name is rejected" \
+	relink_rejected "$WORK/V/node.map" "not @@LIBCRIU_PLUGIN_$SOVERSION"
+
+# ---------------------------------------------------------------------------
+echo ""
+echo "=== P. the crate package (cargo package)"
+PKG_DIR=$(dirname "$CARGO_OUT")/package
+# The files that build the crate, and cargo's own (.cargo_vcs_info.json,
+# Cargo.lock, Cargo.toml.orig).
+PKG_ALLOWED='^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE|build\.rs|libcriu-plugin\.map|include/[^/]+\.h|src/.+\.rs)$'
+CARGO=${CARGO:-cargo}
+if check "[P] cargo package --list --allow-dirty --offline" "$CARGO" package --list --allow-dirty --offline; then
+	grep -v '^warning\|^ *|\|^ *=\|^$' "$WORK/check.log" | sort >"$WORK/pkg.list"
+	echo "  $(wc -l <"$WORK/pkg.list") files: $(grep -c '^src/' "$WORK/pkg.list") in src/, $(grep -vc '^src/' "$WORK/pkg.list") others: $(grep -v '^src/' "$WORK/pkg.list" | xargs)"
+	check "[P] no test, benchmark, CI or example path (ctests/ bench/ .ci/ examples/ inspect/ tests/ benches/)" \
+		bash -c "! grep -E '^(ctests|bench|benches|\.ci|examples|inspect|tests|mk)/' '$WORK/pkg.list'"
+	check "[P] every file is one that builds the crate" bash -c "! grep -Ev '$PKG_ALLOWED' '$WORK/pkg.list'"
+	check "[P] what build.rs reads is there: include/criu-plugin.h, include/criu-plugin-host.h, src/hook_table.rs, libcriu-plugin.map" \
+		bash -c "for f in include/criu-plugin.h include/criu-plugin-host.h src/hook_table.rs libcriu-plugin.map build.rs src/lib.rs LICENSE README.md; do grep -qx \"\$f\" '$WORK/pkg.list' || { echo \"missing \$f\"; exit 1; }; done"
+	check "[P] every src/*.rs of the repository is in it" \
+		bash -c "cd '$REPO' && for f in \$(git ls-files 'src/*.rs'); do grep -qx \"\$f\" '$WORK/pkg.list' || { echo \"missing \$f\"; exit 1; }; done"
+	CRATE=$PKG_DIR/criu-plugin-$VERSION.crate
+	rm -f "$CRATE"
+	check "[P] cargo package --allow-dirty --offline makes the .crate and builds the crate from it" \
+		"$CARGO" package --allow-dirty --offline
+	check "[P] the .crate holds exactly the listed files" \
+		bash -c "same() { [ \"\$1\" = \"\$2\" ] || { echo \"\$1\"; echo '!='; echo \"\$2\"; exit 1; }; }; same \"\$(tar -tzf '$CRATE' | sed 's|^criu-plugin-$VERSION/||' | sort)\" \"\$(cat '$WORK/pkg.list')\""
+	check "[P] Cargo.toml carries documentation and homepage links" \
+		bash -c "tar -xzOf '$CRATE' criu-plugin-$VERSION/Cargo.toml | grep -q '^documentation = \"https://docs.rs/criu-plugin\"' && tar -xzOf '$CRATE' criu-plugin-$VERSION/Cargo.toml | grep -q '^homepage = '"
+fi
 
 echo ""
 echo "check-install: $NPASS passed, $NFAIL failed ($((SECONDS - T0)) s)"
