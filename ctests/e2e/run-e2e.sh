@@ -292,10 +292,10 @@ step1() {
 		nm_criu=$(nm "$CRIU")
 		nm_lib=$(nm -D --defined-only "$lib")
 		relocs=$(readelf -rW "$CRIU")
-		if grep -Eq '^ +U cr_plugin_init$' <<<"$nm_criu"; then ok "nm: cr_plugin_init is undefined (U) in criu"; else bad "nm: cr_plugin_init is not undefined in criu"; fi
-		if grep -Eq '^ +U cr_plugin_fini$' <<<"$nm_criu"; then ok "nm: cr_plugin_fini is undefined (U) in criu"; else bad "nm: cr_plugin_fini is not undefined in criu"; fi
-		if grep -Eq ' T cr_plugin_init$' <<<"$nm_lib"; then ok "nm: cr_plugin_init is defined (T) in $(basename "$lib")"; else bad "nm: cr_plugin_init is not defined in $lib"; fi
-		if grep -Eq ' [BD] cr_plugin_ctl$' <<<"$nm_lib"; then ok "nm: cr_plugin_ctl is a data symbol of the library"; else bad "nm: cr_plugin_ctl is not a data symbol of $lib"; fi
+		if grep -Eq '^ +U cr_plugin_init(@LIBCRIU_PLUGIN_[0-9.]+)?$' <<<"$nm_criu"; then ok "nm: cr_plugin_init is undefined (U) in criu"; else bad "nm: cr_plugin_init is not undefined in criu"; fi
+		if grep -Eq '^ +U cr_plugin_fini(@LIBCRIU_PLUGIN_[0-9.]+)?$' <<<"$nm_criu"; then ok "nm: cr_plugin_fini is undefined (U) in criu"; else bad "nm: cr_plugin_fini is not undefined in criu"; fi
+		if grep -Eq ' T cr_plugin_init(@@LIBCRIU_PLUGIN_[0-9.]+)?$' <<<"$nm_lib"; then ok "nm: cr_plugin_init is defined (T) in $(basename "$lib")"; else bad "nm: cr_plugin_init is not defined in $lib"; fi
+		if grep -Eq ' [BD] cr_plugin_ctl(@@LIBCRIU_PLUGIN_[0-9.]+)?$' <<<"$nm_lib"; then ok "nm: cr_plugin_ctl is a data symbol of the library"; else bad "nm: cr_plugin_ctl is not a data symbol of $lib"; fi
 		[ ! -e "$SRC/criu/plugin.o" ] && ok "criu/plugin.o was not built" || bad "criu/plugin.o was built"
 		if grep -Eq 'R_X86_64_COPY .* cr_plugin_ctl' <<<"$relocs"; then ok "criu holds a copy of cr_plugin_ctl (R_X86_64_COPY)"; else bad "no R_X86_64_COPY relocation for cr_plugin_ctl in criu"; fi
 		local resolved
