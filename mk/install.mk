@@ -176,7 +176,8 @@ show-install-manifest:
 # The folders an install with these variables uses, one VAR=value a line.
 show-install-dirs:
 	@printf '%s\n' 'PREFIX=$(PREFIX)' 'LIBDIR=$(LIBDIR)' 'INCLUDEDIR=$(INCLUDEDIR)' \
-		'HEADERS=$(CRIU_PLUGIN_INCDIR)' 'BINDIR=$(BINDIR)' 'PKGCONFIGDIR=$(PKGCONFIGDIR)'
+		'HEADERS=$(CRIU_PLUGIN_INCDIR)' 'BINDIR=$(BINDIR)' 'PKGCONFIGDIR=$(PKGCONFIGDIR)' \
+		'MANDIR=$(MANDIR)'
 
 check-install:
 	bash ctests/install/run-install-test.sh

@@ -39,8 +39,10 @@
 #     cdylib (no symbol versions), a link exporting one symbol too many, a
 #     link missing one export.
 #  P. The crate package: `cargo package --list` names only what builds the
-#     crate (no ctests/, bench/, .ci/ ...), and `cargo package --offline`
-#     makes the .crate with those files and builds it from them.
+#     crate (no ctests/, bench/, .ci/ ...), `cargo package --no-verify
+#     --offline` makes the .crate with those files, and the crate builds
+#     from them (unpacked, in build/package-target; CHECK_INSTALL_REBUILD=0
+#     skips that build).
 #
 # Prints one PASS or FAIL line per check and a closing
 # "check-install: N passed, N failed" line; exits non-zero on any failure.
@@ -373,8 +375,10 @@ else
 		make --no-print-directory install NO_BUILD=1 DESTDIR="$DD" PREFIX=/usr; then
 		(cd "$DD" && find . \( -type f -o -type l \) | sed 's|^\.||' | sort) >"$WORK/ours.list"
 		sed 's/^/    installed: /' "$WORK/ours.list"
+		# The library (3), the archive, 2 headers, the .pc; the tool and its
+		# manual page when the build made the tool.
 		NPATHS=7
-		[ -f "$CARGO_OUT/criu-plugin-inspect" ] && NPATHS=8
+		[ -f "$CARGO_OUT/criu-plugin-inspect" ] && NPATHS=9
 		check "[D] the install put its $NPATHS files and links in place" same "$(wc -l <"$WORK/ours.list")" $NPATHS
 		check "[D] the library is in /usr/$LIBNAME, the headers in /usr/include/criu-plugin/" \
 			bash -c "grep -qx '/usr/$LIBNAME/$REALNAME' '$WORK/ours.list' && grep -qx /usr/include/criu-plugin/criu-plugin.h '$WORK/ours.list' && grep -qx /usr/include/criu-plugin/criu-plugin-host.h '$WORK/ours.list'"
@@ -474,7 +478,12 @@ check "[V] a link whose node has another name is rejected" \
 # ---------------------------------------------------------------------------
 echo ""
 echo "=== P. the crate package (cargo package)"
-PKG_DIR=$(dirname "$CARGO_OUT")/package
+# cargo package writes into a target folder of its own here, and the .crate
+# is built unpacked outside the workspace with its own target folder
+# (build/package-target, kept for later runs): cargo package's own
+# verification builds in the workspace's target folder, where its build of
+# the packaged build.rs would then stand in for the workspace's own.
+PKG_TARGET=$WORK/pkg-target
 # The files that build the crate, and cargo's own (.cargo_vcs_info.json,
 # Cargo.lock, Cargo.toml.orig).
 PKG_ALLOWED='^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE|build\.rs|libcriu-plugin\.map|include/[^/]+\.h|src/.+\.rs)$'
@@ -489,14 +498,24 @@ if check "[P] cargo package --list --allow-dirty --offline" "$CARGO" package --l
 		bash -c "for f in include/criu-plugin.h include/criu-plugin-host.h src/hook_table.rs libcriu-plugin.map build.rs src/lib.rs LICENSE README.md; do grep -qx \"\$f\" '$WORK/pkg.list' || { echo \"missing \$f\"; exit 1; }; done"
 	check "[P] every src/*.rs of the repository is in it" \
 		bash -c "cd '$REPO' && for f in \$(git ls-files 'src/*.rs'); do grep -qx \"\$f\" '$WORK/pkg.list' || { echo \"missing \$f\"; exit 1; }; done"
-	CRATE=$PKG_DIR/criu-plugin-$VERSION.crate
-	rm -f "$CRATE"
-	check "[P] cargo package --allow-dirty --offline makes the .crate and builds the crate from it" \
-		"$CARGO" package --allow-dirty --offline
+	CRATE=$PKG_TARGET/package/criu-plugin-$VERSION.crate
+	check "[P] cargo package --allow-dirty --no-verify --offline makes the .crate" \
+		"$CARGO" package --allow-dirty --no-verify --offline --target-dir "$PKG_TARGET"
+	check "[P] the .crate is there" test -s "$CRATE"
 	check "[P] the .crate holds exactly the listed files" \
 		bash -c "same() { [ \"\$1\" = \"\$2\" ] || { echo \"\$1\"; echo '!='; echo \"\$2\"; exit 1; }; }; same \"\$(tar -tzf '$CRATE' | sed 's|^criu-plugin-$VERSION/||' | sort)\" \"\$(cat '$WORK/pkg.list')\""
 	check "[P] Cargo.toml carries documentation and homepage links" \
 		bash -c "tar -xzOf '$CRATE' criu-plugin-$VERSION/Cargo.toml | grep -q '^documentation = \"https://docs.rs/criu-plugin\"' && tar -xzOf '$CRATE' criu-plugin-$VERSION/Cargo.toml | grep -q '^homepage = '"
+	if [ "${CHECK_INSTALL_REBUILD:-1}" = 0 ]; then
+		echo "SKIP: [P] building the crate from the .crate (CHECK_INSTALL_REBUILD=0)"
+	else
+		mkdir -p "$WORK/unpacked"
+		TP=$SECONDS
+		check "[P] the crate builds from the .crate's files alone (unpacked; cargo build --offline --locked)" \
+			bash -c "tar -xzf '$CRATE' -C '$WORK/unpacked' && cd '$WORK/unpacked/criu-plugin-$VERSION' && \
+				CARGO_TARGET_DIR='$REPO/build/package-target' '$CARGO' build --offline --locked"
+		echo "  (build: $((SECONDS - TP)) s)"
+	fi
 fi
 
 echo ""
