@@ -105,7 +105,7 @@ expect "the JSON fields compared include both objects' fields" "$B/JSON-fields.t
 # only where the files go is tested here (ctests/install tests the rest).
 FAKE=$B/target
 mkdir -p "$FAKE/release"
-for f in libcriu_plugin.so libcriu_plugin.a criu-plugin-inspect; do echo stand-in >"$FAKE/release/$f"; done
+for f in "libcriu-plugin.so.$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$REPO" print-version | cut -d' ' -f1)" libcriu_plugin.a criu-plugin-inspect; do echo stand-in >"$FAKE/release/$f"; done
 submake() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -C "$REPO" "$@" NO_BUILD=1 CARGO_TARGET_DIR="$FAKE"; }
 D=$B/dest
 submake install DESTDIR="$D" PREFIX=/usr/local >"$B/install.log" 2>&1
