@@ -509,10 +509,14 @@ if check "[P] cargo package --list --allow-dirty --offline" "$CARGO" package --l
 	if [ "${CHECK_INSTALL_REBUILD:-1}" = 0 ]; then
 		echo "SKIP: [P] building the crate from the .crate (CHECK_INSTALL_REBUILD=0)"
 	else
+		# tar -m: the files get the time of the extraction, not the .crate's;
+		# with the .crate's (older than the last build in that target
+		# folder) cargo would take the build script built there before for
+		# current.
 		mkdir -p "$WORK/unpacked"
 		TP=$SECONDS
 		check "[P] the crate builds from the .crate's files alone (unpacked; cargo build --offline --locked)" \
-			bash -c "tar -xzf '$CRATE' -C '$WORK/unpacked' && cd '$WORK/unpacked/criu-plugin-$VERSION' && \
+			bash -c "tar -xzmf '$CRATE' -C '$WORK/unpacked' && cd '$WORK/unpacked/criu-plugin-$VERSION' && \
 				CARGO_TARGET_DIR='$REPO/build/package-target' '$CARGO' build --offline --locked"
 		echo "  (build: $((SECONDS - TP)) s)"
 	fi
