@@ -185,6 +185,7 @@ pub unsafe extern "C" fn cr_plugin_opts_layouts(
 static MEASURE_AT_LOAD: extern "C" fn() = {
     extern "C" fn measure_at_load() {
         ctl::measure_host_chains();
+        ctl::init_extra_chains();
         dispatch::refresh_fast_path();
     }
     measure_at_load

@@ -51,9 +51,15 @@ pub static mut cr_plugin_ctl: CrPluginCtl = CrPluginCtl {
     ],
 };
 
-/// How many hook chains the process's `cr_plugin_ctl` really has. Set by
-/// [`measure_host_chains`].
+/// How many hook chains the process's `cr_plugin_ctl` really has, at most
+/// this library's count. Set by [`measure_host_chains`].
 static HOST_CHAINS: AtomicUsize = AtomicUsize::new(CR_PLUGIN_HOOK__MAX);
+/// How many chains the process's copy has in all: more than this library's
+/// when CRIU was linked against a newer build. The dynamic linker copied
+/// only this library's 15 into that copy and left the rest zero; they are
+/// made empty lists, so CRIU's `run_plugins` finds no plugin there instead
+/// of following a NULL pointer.
+static HOST_TOTAL: AtomicUsize = AtomicUsize::new(CR_PLUGIN_HOOK__MAX);
 
 /// Address of the `cr_plugin_ctl` the process uses.
 pub(crate) fn ctl() -> *mut CrPluginCtl {
@@ -89,7 +95,29 @@ pub(crate) fn measure_host_chains() -> Option<usize> {
     let size = dl::symbol_size(ctl() as usize, c"cr_plugin_ctl")?;
     let chains = size.saturating_sub(size_of::<ListHead>()) / size_of::<ListHead>();
     HOST_CHAINS.store(chains.min(CR_PLUGIN_HOOK__MAX), Ordering::Relaxed);
+    HOST_TOTAL.store(chains.max(CR_PLUGIN_HOOK__MAX), Ordering::Relaxed);
     Some(size)
+}
+
+/// How many chains the host's copy has past this library's (see
+/// [`HOST_TOTAL`]).
+pub(crate) fn host_extra_chains() -> usize {
+    HOST_TOTAL.load(Ordering::Relaxed) - CR_PLUGIN_HOOK__MAX
+}
+
+/// Makes the chains of the host's copy past this library's count empty
+/// lists (they are never linked to: no plugin can register those hooks here).
+pub(crate) fn init_extra_chains() {
+    let total = HOST_TOTAL.load(Ordering::Relaxed);
+    for i in CR_PLUGIN_HOOK__MAX..total {
+        // SAFETY: the host's copy holds `total` chains (its size in the
+        // executable's symbol table); a raw place projection past our own
+        // array's end, inside that copy.
+        unsafe {
+            let chain = (&raw mut (*ctl()).hook_chain).cast::<ListHead>().add(i);
+            list::init(chain);
+        }
+    }
 }
 
 /// Resets `cr_plugin_ctl` to empty lists (within the host's copy).
@@ -106,4 +134,5 @@ pub(crate) unsafe fn reset_lists() {
             list::init(chain(i));
         }
     }
+    init_extra_chains();
 }

@@ -64,7 +64,16 @@ pub(crate) fn init(stage_value: c_int) -> Result<(), InitError> {
         );
         fini_locked(&mut reg, stage_value, -1);
     }
-    if let Some(size) = ctl::measure_host_chains()
+    let measured = ctl::measure_host_chains();
+    if let Some(size) = measured
+        && ctl::host_extra_chains() > 0
+    {
+        log::debug!(
+            "The host's cr_plugin_ctl is {size} bytes: {} hook chains past this library's {CR_PLUGIN_HOOK__MAX}, kept empty",
+            ctl::host_extra_chains()
+        );
+    }
+    if let Some(size) = measured
         && ctl::host_chains() < CR_PLUGIN_HOOK__MAX
     {
         log::warn!(

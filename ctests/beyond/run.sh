@@ -137,5 +137,21 @@ expect "a plugin registering a hook the host cannot call is refused, naming the 
 "$B/host" post-forking >"$B/noskew.out" 2>&1
 expect "the same plugin loads into a current host and its hook runs" "$B/noskew.out" '^pz post_forking$' '^post_forking=0$'
 
+# 7. The other way round: a host linked against a newer build, whose
+# cr_plugin_ctl has 20 chains (a 336-byte copy), runs with this library.
+mkdir -p "$B/new"
+gcc -Wall -Wextra -Werror -shared -fPIC -Wl,-soname,libcriu-plugin.so.1 "$here/new_ctl.c" -o "$B/new/libcriu-plugin.so"
+gcc -Wall -Wextra -Werror -no-pie -fno-pie -rdynamic "$here/new_host.c" -L"$B/new" -lcriu-plugin -o "$B/host-new"
+if [ "$(nm -S "$B/host-new" | awk '/ cr_plugin_ctl$/ {print $2}')" = 0000000000000150 ]; then
+	ok "the newer host holds a 336-byte copy of cr_plugin_ctl"
+else
+	ko "newer host has no 336-byte copy"
+fi
+LD_LIBRARY_PATH=$LIBDIR timeout 20 "$B/host-new" >"$B/skew-new.out" 2>&1
+echo "rc=$?" >>"$B/skew-new.out"
+expect "a host with more chains than the library finds the extra ones empty, before and after init" "$B/skew-new.out" \
+	'^before init: 20 chains walked, 20 empty$' '^init=0$' '^after init: 20 chains walked, [0-9]+ empty$' \
+	'^after fini: 20 chains walked, 20 empty$' '^rc=0$'
+
 echo "beyond: $pass passed, $fail failed"
 [ "$fail" = 0 ]
