@@ -86,9 +86,91 @@ pub mod probe {
     pub use crate::folder::{Candidate, PluginDir, Source, locate};
     pub use crate::host::{DEFAULT_PLUGIN_DIR, secure_execution};
     pub use crate::policy::{
-        SKIP_ENV, STRICT_ENV, missing_symbols, parse_strict, strict_requested_by_env,
-        untrusted_writer,
+        SKIP_ENV, SKIP_READ_LIMIT, STRICT_ENV, missing_symbols, parse_strict, path_concern,
+        strict_requested_by_env, untrusted_writer,
     };
+    use std::ffi::CStr;
+
+    /// How many bytes of a file's head the loader reads for its check
+    /// before `dlopen` ([`loadable_end`]).
+    pub const HEADER_READ: usize = crate::elf::HEADER_READ;
+
+    /// Where the loadable segments of the ELF file whose first bytes are
+    /// `head` (of a file of `size` bytes) end in the file: the loader's
+    /// check before `dlopen`, which refuses a file shorter than that (and
+    /// one whose program headers lie past its end: `ElfError::Truncated`).
+    /// It reads only the ELF header's class and byte order and the program
+    /// headers, not the file's type.
+    pub fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
+        crate::elf::loadable_end(head, size)
+    }
+
+    /// The plugins the loader does not load (`CRIU_PLUGIN_SKIP`, or the
+    /// host's `cr_plugin_set_skip`): comma-separated plugin names or file
+    /// names of the plugin folder. A named plugin is never opened.
+    pub struct SkipList(crate::policy::SkipList);
+
+    impl SkipList {
+        /// The list the loader reads from the environment when its host
+        /// sets none, `CRIU_PLUGIN_SKIP`: `Ok(None)` when it is unset or
+        /// names nothing; `Err` with the loader's warning when the variable
+        /// is ignored (secure-execution mode).
+        pub fn from_env() -> Result<Option<SkipList>, String> {
+            crate::policy::SkipList::from_env().map(|s| s.map(SkipList))
+        }
+
+        /// The list `list`, as the loader takes it from its host
+        /// (`cr_plugin_set_skip`); `source` names it in messages. `None`
+        /// when it names nothing. A NUL byte ends it.
+        pub fn parse(list: &[u8], source: &'static str) -> Option<SkipList> {
+            let end = list.iter().position(|&b| b == 0).unwrap_or(list.len());
+            let list = std::ffi::CString::new(&list[..end]).unwrap_or_default();
+            crate::policy::SkipList::new(list, source).map(SkipList)
+        }
+
+        /// Where the list comes from (`CRIU_PLUGIN_SKIP`, or the `source`
+        /// given to [`SkipList::parse`]).
+        pub fn source(&self) -> &'static str {
+            self.0.source
+        }
+
+        /// Its entries, as the loader takes them: trimmed, empty ones left
+        /// out, at most 64.
+        pub fn entries(&self) -> impl Iterator<Item = &[u8]> {
+            self.0.entries()
+        }
+
+        /// Whether the list names the plugin whose file is called `file` in
+        /// its folder, or (when known) whose plugin name is `name`, as the
+        /// loader decides; the entry that does is marked as matched. The
+        /// loader asks with the file name alone first, then, reading the
+        /// name from the file (at most [`SKIP_READ_LIMIT`] bytes of it: a
+        /// descriptor's name, a legacy plugin's path), with both.
+        pub fn names(&mut self, file: &[u8], name: Option<&[u8]>) -> bool {
+            self.0.names(file, name).is_some()
+        }
+
+        /// The entries no call to [`SkipList::names`] matched.
+        pub fn unmatched(&self) -> impl Iterator<Item = &[u8]> {
+            self.0.unmatched()
+        }
+
+        /// The loader's warning when the list names more plugins than it
+        /// takes.
+        pub fn too_many_warning(&self) -> Option<String> {
+            self.0.too_many().map(|w| w.to_string())
+        }
+
+        /// The loader's warning for each entry that matched no plugin of
+        /// `folder` (`None`: there is no plugin folder), once every plugin
+        /// was asked about.
+        pub fn unmatched_warnings(&self, folder: Option<&CStr>) -> Vec<String> {
+            self.0
+                .unmatched()
+                .map(|e| self.0.unmatched_warning(e, folder).to_string())
+                .collect()
+        }
+    }
 
     #[doc(hidden)]
     pub use crate::elf::{XorShift, exercise, mutate};

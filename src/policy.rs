@@ -75,6 +75,10 @@ pub(crate) fn set_skip(list: Option<std::ffi::CString>) {
     *SKIP_SETTING.lock().unwrap_or_else(|e| e.into_inner()) = list;
 }
 
+/// How much of a plugin file the loader reads, at most, to learn the
+/// plugin's name for the skip list.
+pub const SKIP_READ_LIMIT: u64 = 256 << 20;
+
 /// At most this many names in a skip list; more are ignored, with a warning.
 pub(crate) const SKIP_MAX: usize = 64;
 
@@ -100,41 +104,57 @@ impl SkipList {
                 None => return Ok(None),
             }
         } else {
-            let Some(value) = crate::folder::env(c"CRIU_PLUGIN_SKIP") else {
-                return Ok(None);
-            };
-            if crate::host::secure_execution() {
-                log::warn!(
-                    "Ignoring {SKIP_ENV}={} in secure-execution mode (set-user-ID or file capabilities)",
-                    Escaped(value.to_bytes())
-                );
-                return Ok(None);
+            match env_list() {
+                Ok(Some(value)) => (crate::fallible::try_cstring(value)?, SKIP_ENV),
+                Ok(None) => return Ok(None),
+                Err(ignored) => {
+                    log::warn!("{ignored}");
+                    return Ok(None);
+                }
             }
-            (crate::fallible::try_cstring(value)?, SKIP_ENV)
         };
+        let skip = SkipList::new(list, source);
+        if let Some(too_many) = skip.as_ref().and_then(SkipList::too_many) {
+            log::warn!("{too_many}");
+        }
+        Ok(skip)
+    }
+
+    /// The list `list` (comma-separated names) from `source`; `None` when
+    /// it names nothing.
+    pub(crate) fn new(list: std::ffi::CString, source: &'static str) -> Option<SkipList> {
         let skip = SkipList {
             list,
             matched: 0,
             source,
         };
-        if skip.entries().next().is_none() {
-            return Ok(None);
+        let empty = skip.entries().next().is_none();
+        (!empty).then_some(skip)
+    }
+
+    /// The list the environment gives when the host sets none, as
+    /// [`SkipList::current`] reads it: `Err` with the loader's warning when
+    /// it is ignored (secure-execution mode).
+    pub(crate) fn from_env() -> Result<Option<SkipList>, String> {
+        match env_list() {
+            Ok(value) => Ok(value.and_then(|v| SkipList::new(v.to_owned(), SKIP_ENV))),
+            Err(ignored) => Err(ignored.to_string()),
         }
-        if skip
+    }
+
+    /// The warning for a list of more than [`SKIP_MAX`] names, if it is one.
+    pub(crate) fn too_many(&self) -> Option<TooMany> {
+        let count = self
             .list
             .to_bytes()
             .split(|&b| b == b',')
             .filter(|e| !trim(e).is_empty())
-            .count()
-            > SKIP_MAX
-        {
-            log::warn!("{source} names more than {SKIP_MAX} plugins; the rest are ignored");
-        }
-        Ok(Some(skip))
+            .count();
+        (count > SKIP_MAX).then_some(TooMany(self.source))
     }
 
     /// The entries, trimmed, empty ones left out, at most [`SKIP_MAX`].
-    fn entries(&self) -> impl Iterator<Item = &[u8]> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &[u8]> {
         self.list
             .to_bytes()
             .split(|&b| b == b',')
@@ -153,20 +173,92 @@ impl SkipList {
         Some(hit)
     }
 
-    /// Warns about every entry that matched no plugin.
-    pub(crate) fn warn_unmatched(&self, folder: Option<&CStr>) {
-        for (i, e) in self.entries().enumerate() {
-            if self.matched & (1 << i) == 0 {
-                let folder = folder.map_or(&b"(no plugin folder)"[..], CStr::to_bytes);
-                log::warn!(
-                    "{} names \"{}\", which is no plugin in {}",
-                    self.source,
-                    Escaped(e),
-                    Escaped(folder)
-                );
-            }
+    /// The entries that matched no plugin so far.
+    pub(crate) fn unmatched(&self) -> impl Iterator<Item = &[u8]> {
+        self.entries()
+            .enumerate()
+            .filter(|(i, _)| self.matched & (1 << i) == 0)
+            .map(|(_, e)| e)
+    }
+
+    /// The warning about `entry`, which matched no plugin in `folder`.
+    pub(crate) fn unmatched_warning<'a>(
+        &self,
+        entry: &'a [u8],
+        folder: Option<&'a CStr>,
+    ) -> Unmatched<'a> {
+        Unmatched {
+            source: self.source,
+            entry,
+            folder: folder.map_or(&b"(no plugin folder)"[..], CStr::to_bytes),
         }
     }
+
+    /// Warns about every entry that matched no plugin.
+    pub(crate) fn warn_unmatched(&self, folder: Option<&CStr>) {
+        for e in self.unmatched() {
+            log::warn!("{}", self.unmatched_warning(e, folder));
+        }
+    }
+}
+
+/// The loader's warning about a skip list of more than [`SKIP_MAX`] names
+/// (from the source held).
+pub(crate) struct TooMany(&'static str);
+
+impl fmt::Display for TooMany {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} names more than {SKIP_MAX} plugins; the rest are ignored",
+            self.0
+        )
+    }
+}
+
+/// The loader's warning about a skip list's entry that matched no plugin.
+pub(crate) struct Unmatched<'a> {
+    source: &'static str,
+    entry: &'a [u8],
+    folder: &'a [u8],
+}
+
+impl fmt::Display for Unmatched<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} names \"{}\", which is no plugin in {}",
+            self.source,
+            Escaped(self.entry),
+            Escaped(self.folder)
+        )
+    }
+}
+
+/// The loader's warning when `CRIU_PLUGIN_SKIP` (whose value is held) is
+/// ignored in secure-execution mode.
+struct SkipEnvIgnored<'a>(&'a [u8]);
+
+impl fmt::Display for SkipEnvIgnored<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Ignoring {SKIP_ENV}={} in secure-execution mode (set-user-ID or file capabilities)",
+            Escaped(self.0)
+        )
+    }
+}
+
+/// `CRIU_PLUGIN_SKIP`'s value, if it is set; the warning instead when it
+/// is ignored (secure-execution mode).
+fn env_list() -> Result<Option<&'static CStr>, SkipEnvIgnored<'static>> {
+    let Some(value) = crate::folder::env(c"CRIU_PLUGIN_SKIP") else {
+        return Ok(None);
+    };
+    if crate::host::secure_execution() {
+        return Err(SkipEnvIgnored(value.to_bytes()));
+    }
+    Ok(Some(value))
 }
 
 fn trim(e: &[u8]) -> &[u8] {
@@ -328,6 +420,56 @@ impl PathConcern {
         }
         Placed(self, place)
     }
+}
+
+/// The loader's sentence for `concern`, found by [`check_path`] on `path`:
+/// the plugin folder when `last_is_dir` (`Plugin folder DIR is writable
+/// ...` for the folder itself, `Plugin folder DIR: folder A on its path
+/// ...` for one on the way), else a plugin file that is a symbolic link
+/// (`Plugin file PATH: folder A on the path to its target ...`).
+pub(crate) struct ConcernSentence<'a> {
+    path: &'a CStr,
+    concern: &'a PathConcern,
+    last_is_dir: bool,
+}
+
+impl fmt::Display for ConcernSentence<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = Escaped(self.path.to_bytes());
+        let c = self.concern;
+        match (self.last_is_dir, c.is_last()) {
+            (true, true) => write!(f, "Plugin folder {path} {}", c.why()),
+            (true, false) => write!(f, "Plugin folder {path}: {}", c.placed("on its path")),
+            (false, _) => write!(
+                f,
+                "Plugin file {path}: {}",
+                c.placed("on the path to its target")
+            ),
+        }
+    }
+}
+
+impl PathConcern {
+    /// The loader's sentence for this concern on `path` (see
+    /// [`ConcernSentence`]).
+    pub(crate) fn sentence<'a>(&'a self, path: &'a CStr, last_is_dir: bool) -> ConcernSentence<'a> {
+        ConcernSentence {
+            path,
+            concern: self,
+            last_is_dir,
+        }
+    }
+}
+
+/// What the loader says of the path to `path`, if anything: [`check_path`]
+/// walked from `/` as the loader walks it (`last_is_dir`: `path` is the
+/// plugin folder; else a plugin file that is a symbolic link), and the
+/// sentence it logs, a warning or, in strict mode, the reason of its
+/// refusal. Names in it are escaped, as in the loader's log.
+pub fn path_concern(path: &CStr, last_is_dir: bool, euid: u32) -> Option<String> {
+    check_path(path, last_is_dir, euid)
+        .err()
+        .map(|c| c.sentence(path, last_is_dir).to_string())
 }
 
 /// A descriptor closed when dropped.
@@ -667,5 +809,82 @@ mod tests {
             "{err}"
         );
         std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn path_concerns_in_the_loader_s_words() {
+        use std::os::unix::fs::PermissionsExt;
+        // SAFETY: geteuid has no preconditions.
+        let euid = unsafe { libc::geteuid() };
+        let base = std::env::temp_dir().join(format!("criu-plugin-words-{}", std::process::id()));
+        let open = base.join("open");
+        let inner = open.join("plugins");
+        std::fs::create_dir_all(&inner).unwrap();
+        let mode = |p: &std::path::Path, m| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        mode(&base, 0o755);
+        mode(&open, 0o757);
+        mode(&inner, 0o755);
+        let c = |p: &std::path::Path| std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        let (b, o, i) = (base.display(), open.display(), inner.display());
+        assert_eq!(
+            path_concern(&c(&inner), true, euid).unwrap(),
+            format!("Plugin folder {i}: folder {o} on its path is writable by others (mode 0757)")
+        );
+        // The folder itself keeps its words.
+        mode(&open, 0o755);
+        mode(&inner, 0o775);
+        assert_eq!(
+            path_concern(&c(&inner), true, euid).unwrap(),
+            format!("Plugin folder {i} is writable by its group (mode 0775)")
+        );
+        mode(&inner, 0o755);
+        assert_eq!(path_concern(&c(&inner), true, euid), None);
+        // A plugin file that is a link into a folder others may write.
+        std::fs::write(inner.join("real.so"), b"").unwrap();
+        mode(&inner.join("real.so"), 0o644);
+        let link = base.join("x.so");
+        std::os::unix::fs::symlink(inner.join("real.so"), &link).unwrap();
+        assert_eq!(path_concern(&c(&link), false, euid), None);
+        mode(&open, 0o777);
+        assert_eq!(
+            path_concern(&c(&link), false, euid).unwrap(),
+            format!(
+                "Plugin file {b}/x.so: folder {o} on the path to its target is writable by its group and others (mode 0777)"
+            )
+        );
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn skip_lists() {
+        let list = |s: &str| SkipList::new(std::ffi::CString::new(s).unwrap(), "TEST");
+        assert!(list("").is_none());
+        assert!(list(" , ,").is_none());
+        let mut skip = list(" a.so , gpu,,nvidia ").unwrap();
+        let entries: Vec<&[u8]> = skip.entries().collect();
+        assert_eq!(entries, [&b"a.so"[..], b"gpu", b"nvidia"]);
+        assert_eq!(skip.names(b"a.so", None), Some(0));
+        assert_eq!(skip.names(b"b.so", None), None);
+        assert_eq!(skip.names(b"b.so", Some(b"gpu")), Some(1));
+        let unmatched: Vec<&[u8]> = skip.unmatched().collect();
+        assert_eq!(unmatched, [&b"nvidia"[..]]);
+        assert_eq!(
+            skip.unmatched_warning(b"nvidia", Some(c"/d\n")).to_string(),
+            "TEST names \"nvidia\", which is no plugin in /d\\n"
+        );
+        assert_eq!(
+            skip.unmatched_warning(b"x\xff", None).to_string(),
+            "TEST names \"x\\xff\", which is no plugin in (no plugin folder)"
+        );
+        assert!(skip.too_many().is_none());
+        let many: Vec<String> = (0..=SKIP_MAX).map(|i| format!("p{i}")).collect();
+        let many = list(&many.join(",")).unwrap();
+        assert_eq!(many.entries().count(), SKIP_MAX);
+        assert_eq!(
+            many.too_many().unwrap().to_string(),
+            "TEST names more than 64 plugins; the rest are ignored"
+        );
     }
 }
