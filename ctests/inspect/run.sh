@@ -147,7 +147,7 @@ check_json "JSON: folder, summary, first refused, exit status" "$B/mixed.json" "
 assert d['folder'] == '$M' and d['folder_source'] == 'command line', d['folder']
 assert d['folder_error'] is None and d['strict'] is False
 assert d['supported_version'] == '0.2.0' and d['supported_max_hooks'] == 15
-assert d['summary'] == {'candidates': 12, 'loads': 3, 'needs_host': 2, 'not_loaded': 0, 'refused': 7}, d['summary']
+assert d['summary'] == {'candidates': 12, 'loads': 3, 'needs_host': 2, 'not_loaded': 0, 'skipped': 0, 'refused': 7}, d['summary']
 assert d['first_refused'] == '$M/c_too_new.so' and d['exit_status'] == 1"
 check_json "JSON: the good plugin" "$B/mixed.json" "
 p = P['a_good.so']

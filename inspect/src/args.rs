@@ -17,6 +17,8 @@ pub struct Options {
     pub target: Option<PathBuf>,
     /// `--images DIR`: the images folder whose restore is checked.
     pub images: Option<PathBuf>,
+    /// `--skip LIST`: the skip list, instead of `CRIU_PLUGIN_SKIP`'s.
+    pub skip: Option<OsString>,
 }
 
 impl Default for Options {
@@ -28,6 +30,7 @@ impl Default for Options {
             timeout: DEFAULT_TIMEOUT,
             target: None,
             images: None,
+            skip: None,
         }
     }
 }
@@ -104,6 +107,15 @@ pub fn parse_args<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, 
             _ if bytes.starts_with(b"--images=") => {
                 opts.images = Some(images_dir(OsStr::from_bytes(&bytes[9..]))?);
             }
+            b"--skip" => {
+                let value = args.next().ok_or_else(|| {
+                    "--skip needs a value (plugin or file names, comma-separated)".to_string()
+                })?;
+                opts.skip = Some(value);
+            }
+            _ if bytes.starts_with(b"--skip=") => {
+                opts.skip = Some(OsStr::from_bytes(&bytes[7..]).to_owned());
+            }
             _ => return Err(format!("unknown option '{}'", Escaped(bytes))),
         }
     }
@@ -153,6 +165,13 @@ Options
                        lie in a folder that fails it. By default the tool
                        does not run their code and shows only what can be
                        read from the file (status not-loaded).
+  --skip LIST          Judge with LIST as the loader's skip list, instead
+                       of the environment variable {skip_env} (which
+                       the tool reads otherwise, as the loader does; it is
+                       ignored in secure-execution mode, --skip is not):
+                       plugin names or file names, comma-separated; ""
+                       skips nothing. The loader never opens a plugin the
+                       list names, nor does the tool (status skipped).
   --timeout SECONDS    How long a plugin may take to load (default {timeout});
                        one still loading then is killed and refused.
   --images DIR         Read DIR/inventory.img, the images' record of the
@@ -168,8 +187,23 @@ How files are inspected
   hooks registered with CR_PLUGIN_REGISTER_HOOK are seen, but its init and
   exit are never called, and a plugin that crashes, calls exit() or hangs in
   its constructors is reported without harming the tool. The tool then applies
-  the loader's checks, in the loader's order: trust, loading, the
-  descriptor's symbol, version and max_hooks, duplicate names, then symbols.
+  the loader's checks, in the loader's order: the skip list, trust, loading,
+  the descriptor's symbol, version and max_hooks, duplicate names, then
+  symbols.
+
+  Trust, as the loader checks it: every folder from / down to the plugin
+  folder, and for a plugin file that is a symbolic link every folder and
+  link on the way to its target, must be owned by root or the effective
+  user, and a folder on the way may be writable by others only when it is
+  sticky (/tmp); the plugin folder and each plugin file must not be
+  writable by group or others. Each failure is a warning, a refusal in
+  strict mode (see --strict).
+
+  The skip list ({skip_env} or --skip) names plugins by their plugin
+  name (the descriptor's name; a legacy plugin's is its path) or by their
+  file name in the folder. The loader reads a plugin's name from the file
+  without opening it, and never opens a plugin the list names: nor does
+  the tool. An entry that names no file of the folder is warned about.
 
   What the loader refuses before dlopen is not opened by the child either: a
   file that is not a regular file (a FIFO, a socket, a device, a folder), and
@@ -200,7 +234,8 @@ Restores (--images DIR)
   of the file's), for which strncmp(name, recorded, strlen(name)) is 0. So a
   recorded name that merely starts with a plugin's name counts as found (a
   plugin named "cuda_plugin" takes "cuda_plugin_v2"), a plugin takes at most
-  one name, and legacy plugins and descriptors without a name take none.
+  one name, and legacy plugins, descriptors without a name and skipped
+  plugins (never loaded) take none.
   The tool cannot tell whether a plugin's init really makes that call:
   CRIU's own plugins do.
   Images without a plugin list (written by a CRIU before 4.1) require no
@@ -216,6 +251,8 @@ Output (text: one block per candidate file, numbered in load order)
                CRIU (the host) and passes every check that could be made;
              not-loaded: untrusted, so not loaded by the tool (see
                --load-untrusted); what the file says passes the checks;
+             skipped: named in the skip list ({skip_env} or
+               --skip): the loader never opens it, nor does the tool;
              refused: WHY: the loader would refuse it, and why (not an ELF
                file, the dlopen error, crashed in its constructors: signal N
                (SIGxxx), version too new, max_hooks too big, duplicate name,
@@ -234,20 +271,28 @@ Output (text: one block per candidate file, numbered in load order)
   needs      the symbols it needs that nothing outside CRIU provides.
   duplicate  the earlier file that has the same plugin name.
   warning    an untrusted file (writable by group or others, or owned by
-             a user other than root or the effective user), a legacy plugin.
+             a user other than root or the effective user), an untrusted
+             folder or link on the path to a linked file's target, a
+             legacy plugin.
   note       how the information was obtained.
+  Warnings before the blocks are the loader's on the folder (the folder
+  itself, or a folder on the path to it) and on the skip list (an entry
+  that names no file of the folder; not said of a FILE alone).
   A summary follows: counts per status, and the first refused file, at which
   CRIU's plugin initialisation would fail (one refused plugin fails it all).
   With --images: each plugin the images need, with the file that provides
   it or "missing", the files no recorded name needs, a "Missing required
   plugin: NAME" line for each name left (in CRIU's order), and the verdict.
   File names, paths and plugin names are written with control characters,
-  backslashes and invalid UTF-8 escaped (\n, \t, \r, \\, \xHH). Errors (a
-  folder or an inventory.img that cannot be read) go to stderr.
+  backslashes and invalid UTF-8 escaped (\n, \t, \r, \\, \xHH), as the loader
+  writes them in its log. Errors (a folder or an inventory.img that cannot
+  be read) go to stderr.
 
 JSON (--json)
-  One object. Unknown values are null; file names, paths and plugin names
-  are the file system's bytes, invalid UTF-8 replaced by U+FFFD.
+  One object. Unknown values are null; file names, paths, plugin and
+  symbol names are the file system's bytes, invalid UTF-8 replaced by
+  U+FFFD; sentences ("reason", "warnings", "notes", "folder_error") are
+  the loader's, with the names in them escaped as in the text (\xHH).
   "schema"              {schema}: the version of this layout, raised when a field
                         changes meaning or goes away (not for new fields).
   "inspected"           "folder" or "file": what the operand names.
@@ -256,19 +301,25 @@ JSON (--json)
   "folder_source"       "command line", "CRIU_LIBS_DIR", "default", or null.
   "folder_error"        null, or the loader's error on the folder (it cannot
                         be read, or is refused in strict mode).
-  "warnings", "notes"   the loader's warnings on the folder; how the folder
-                        was chosen (arrays of strings).
+  "warnings", "notes"   the loader's warnings on the folder, the path to it
+                        and the skip list; how the folder was chosen
+                        (arrays of strings).
   "strict"              true when judged as in strict mode.
+  "skip"                null, or the skip list applied: {{"source":
+                        "CRIU_PLUGIN_SKIP" or "--skip", "names": its
+                        entries}}.
   "supported_version"   the newest plugin version the loader takes, "a.b.c".
   "supported_max_hooks" the number of hooks the loader knows.
   "summary"             the number of files per status: {{"candidates",
-                        "loads", "needs_host", "not_loaded", "refused"}}.
+                        "loads", "needs_host", "not_loaded", "skipped",
+                        "refused"}}.
   "first_refused"       the path of the first refused file, or null.
   "exit_status"         the tool's exit status (see Exit status).
   "plugins"             one object per candidate file, in load order:
     "position"          its place in load order, from 1.
     "file", "path"      its name; its path, as the loader builds it.
-    "status"            "loads", "needs-host", "not-loaded" or "refused".
+    "status"            "loads", "needs-host", "not-loaded", "skipped" or
+                        "refused".
     "reason"            why it is refused, or null.
     "kind"              "descriptor", "legacy" or null.
     "name"              the plugin's name (a legacy plugin's path).
@@ -296,7 +347,8 @@ JSON (--json)
     "provider_name"     that file's plugin name, or null.
     "provider_status"   that file's status, or null.
   "missing"             the names left, in the order CRIU reports them.
-  "unneeded"            the paths of files that would load, taking no name.
+  "unneeded"            the paths of files that would load (not skipped),
+                        taking no name.
   "satisfied"           true when the restore's plugins are all found and
                         no file or folder would be refused.
   "exit_status"         the tool's exit status.
@@ -304,8 +356,8 @@ JSON (--json)
 
 Exit status
   0  no candidate would be refused (there may be none, some may need CRIU's
-     symbols or carry warnings); with --images: the restore would find every
-     plugin the images need;
+     symbols, be skipped or carry warnings); with --images: the restore
+     would find every plugin the images need;
   1  at least one candidate would be refused, or the folder cannot be read
      or is refused (strict mode), so CRIU's plugin initialisation would fail;
      with --images: also when a plugin the images need is missing;
@@ -314,6 +366,7 @@ Exit status
 "#,
         default = probe::DEFAULT_PLUGIN_DIR,
         strict_env = probe::STRICT_ENV,
+        skip_env = probe::SKIP_ENV,
         timeout = DEFAULT_TIMEOUT.as_secs(),
         version = Version(CRIU_PLUGIN_VERSION),
         max = CR_PLUGIN_HOOK__MAX,

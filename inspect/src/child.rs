@@ -7,9 +7,9 @@ use super::*;
 pub(crate) struct RecordWriter(c_int);
 
 impl RecordWriter {
-    fn put(&self, key: &str, value: Option<&str>) {
+    fn put(&self, key: &str, value: Option<&[u8]>) {
         let line = record_line(key, value);
-        let mut rest = line.as_bytes();
+        let mut rest = &line[..];
         while !rest.is_empty() {
             // SAFETY: `rest` is a live byte slice; the fd is our pipe's write end.
             let n = unsafe { libc::write(self.0, rest.as_ptr().cast(), rest.len()) };
@@ -45,16 +45,16 @@ pub(crate) fn child_main(path: &CStr, fd: c_int) -> ! {
             out.put("opened", None);
             describe(&library, &out);
             for sym in probe::missing_symbols(&library) {
-                out.put("missing", Some(&sym));
+                out.put("missing", Some(sym.as_bytes()));
             }
             // Never dlclose: that would run the plugin's destructors.
             std::mem::forget(library);
         }
         Err(e) => {
-            out.put("dlerror", Some(&e));
+            out.put("dlerror", Some(e.as_bytes()));
             if is_undefined_symbol_error(&e) {
                 for sym in unresolved_in_file(path) {
-                    out.put("missing", Some(&sym));
+                    out.put("missing", Some(sym.as_bytes()));
                 }
             }
         }
@@ -68,7 +68,8 @@ pub(crate) fn child_main(path: &CStr, fd: c_int) -> ! {
 /// Reports the loaded plugin's descriptor (or the one the loader would
 /// build for a legacy plugin), the way the loader reads it.
 pub(crate) fn describe(library: &Library, out: &RecordWriter) {
-    let bit = |b: bool| Some(if b { "1" } else { "0" });
+    let bit = |b: bool| Some(if b { &b"1"[..] } else { b"0" });
+    let number = |n: u32| n.to_string().into_bytes();
     match library.symbol(c"CR_PLUGIN_DESC") {
         Some(sym) => {
             out.put("descriptor", None);
@@ -77,7 +78,7 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
             let size = match library.own_symbol_entry(c"CR_PLUGIN_DESC") {
                 Some((entry, _)) => {
                     if let Err(bad) = probe::check_symbol_kind(&entry) {
-                        out.put("bad_symbol", Some(&bad.to_string()));
+                        out.put("bad_symbol", Some(bad.to_string().as_bytes()));
                         return;
                     }
                     Some(entry.size)
@@ -98,14 +99,18 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
                     (*desc).exit.is_some(),
                 )
             };
-            out.put("version", Some(&version.to_string()));
-            out.put("max_hooks", Some(&max_hooks.to_string()));
+            out.put("version", Some(&number(version)));
+            out.put("max_hooks", Some(&number(max_hooks)));
             out.put("init", bit(init));
             out.put("exit", bit(exit));
-            // SAFETY: as above; the name is NULL or a C string.
-            match unsafe { probe::name_of(desc) } {
-                Some(name) => out.put("name", Some(&name)),
-                None => out.put("noname", None),
+            // SAFETY: as above; the name is NULL or a C string, read as
+            // its bytes.
+            let name = unsafe { (*desc).name };
+            if name.is_null() {
+                out.put("noname", None);
+            } else {
+                // SAFETY: a non-NULL name is a C string (the plugin ABI).
+                out.put("name", Some(unsafe { CStr::from_ptr(name) }.to_bytes()));
             }
             // The loader reads only max_hooks slots, never past its own
             // count, and only of a symbol big enough to hold them.
@@ -113,7 +118,7 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
                 Some(size) => match probe::check_symbol_size(size, max_hooks) {
                     Ok(()) => true,
                     Err(bad) => {
-                        out.put("bad_symbol", Some(&bad.to_string()));
+                        out.put("bad_symbol", Some(bad.to_string().as_bytes()));
                         false
                     }
                 },
@@ -123,7 +128,7 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
                 // SAFETY: the hooks array holds min(max_hooks, MAX) slots:
                 // the symbol's size checked above, or the plugin ABI.
                 let hooks = unsafe { probe::filled_hooks(desc) };
-                out.put("hooks", Some(&hooks.bits().to_string()));
+                out.put("hooks", Some(hooks.bits().to_string().as_bytes()));
             }
         }
         None => {
@@ -131,7 +136,10 @@ pub(crate) fn describe(library: &Library, out: &RecordWriter) {
             let parts = probe::LegacyParts::of(library);
             out.put("init", bit(parts.init.is_some()));
             out.put("exit", bit(parts.exit.is_some()));
-            out.put("hooks", Some(&parts.hook_set().bits().to_string()));
+            out.put(
+                "hooks",
+                Some(parts.hook_set().bits().to_string().as_bytes()),
+            );
         }
     }
 }
@@ -257,7 +265,7 @@ pub(crate) unsafe fn run_child(path: &CStr, timeout: Duration) -> Run {
     }
     close(read_end);
     let status = wait_for(pid, if timed_out { Instant::now() } else { deadline });
-    let record = Record::parse(&String::from_utf8_lossy(&bytes));
+    let record = Record::parse(&bytes);
     let ending = match status {
         None => Ending::TimedOut(timeout),
         Some(s) if libc::WIFSIGNALED(s) => Ending::Signalled(libc::WTERMSIG(s)),

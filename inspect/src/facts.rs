@@ -30,17 +30,22 @@ pub enum Status {
     NeedsHost,
     /// Untrusted, so not loaded by the tool; what the file says passes.
     NotLoaded,
-    /// The loader would refuse it, for this reason.
+    /// Named in the skip list whose source this is (`CRIU_PLUGIN_SKIP`,
+    /// `--skip`): the loader never opens it.
+    Skipped(String),
+    /// The loader would refuse it, for this reason (its sentence, names
+    /// escaped).
     Refused(String),
 }
 
 impl Status {
-    /// `loads`, `needs-host`, `not-loaded` or `refused`.
+    /// `loads`, `needs-host`, `not-loaded`, `skipped` or `refused`.
     pub fn word(&self) -> &'static str {
         match self {
             Status::Loads => "loads",
             Status::NeedsHost => "needs-host",
             Status::NotLoaded => "not-loaded",
+            Status::Skipped(_) => "skipped",
             Status::Refused(_) => "refused",
         }
     }
@@ -49,23 +54,31 @@ impl Status {
     pub fn is_refused(&self) -> bool {
         matches!(self, Status::Refused(_))
     }
+
+    /// Whether the loader would load the file: neither refused nor skipped.
+    pub fn would_load(&self) -> bool {
+        !matches!(self, Status::Refused(_) | Status::Skipped(_))
+    }
 }
 
-/// Everything known about one candidate file.
+/// Everything known about one candidate file. Paths and names are the
+/// file system's (or the plugin's) bytes, made text only when rendered;
+/// reasons, warnings and notes are sentences with every name in them
+/// escaped, as the loader logs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
     /// Position in load order, from 1.
     pub position: usize,
     /// The full path, as the loader builds it.
-    pub path: String,
+    pub path: Vec<u8>,
     /// The file name.
-    pub file: String,
+    pub file: Vec<u8>,
     /// The verdict.
     pub status: Status,
     /// Descriptor or legacy, when known.
     pub kind: Option<Kind>,
     /// The plugin's name (a legacy plugin's is its path).
-    pub name: Option<String>,
+    pub name: Option<Vec<u8>>,
     /// Whether `name` is known: `name == None` then means a NULL name.
     pub name_known: bool,
     /// The interface version it was built for.
@@ -85,7 +98,7 @@ pub struct FileReport {
     /// Undefined symbols nothing outside CRIU provides.
     pub missing_symbols: Vec<String>,
     /// The earlier file that has the same plugin name.
-    pub duplicate_of: Option<String>,
+    pub duplicate_of: Option<Vec<u8>>,
     /// Warnings the loader would log.
     pub warnings: Vec<String>,
     /// How the information was obtained.
@@ -94,11 +107,11 @@ pub struct FileReport {
 
 impl FileReport {
     /// An empty report for `path`.
-    pub fn new(position: usize, path: &str) -> FileReport {
-        let file = path.rsplit('/').next().unwrap_or(path).to_owned();
+    pub fn new(position: usize, path: &[u8]) -> FileReport {
+        let file = path.rsplit(|&b| b == b'/').next().unwrap_or(path).to_vec();
         FileReport {
             position,
-            path: path.to_owned(),
+            path: path.to_vec(),
             file,
             status: Status::Loads,
             kind: None,
@@ -120,7 +133,7 @@ impl FileReport {
 
     /// The name the loader registers it under (its path when the
     /// descriptor has no name, or for a legacy plugin), when known.
-    pub fn loader_name(&self) -> Option<String> {
+    pub fn loader_name(&self) -> Option<Vec<u8>> {
         match self.kind? {
             Kind::Legacy => Some(self.path.clone()),
             Kind::Descriptor if self.name_known => {
@@ -176,7 +189,7 @@ impl Unloadable {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StaticDescriptor {
     /// The name, when a relocation gives it.
-    pub name: Option<String>,
+    pub name: Option<Vec<u8>>,
     /// `version`.
     pub version: Option<u32>,
     /// `max_hooks`.
@@ -214,6 +227,39 @@ pub fn not_regular(kind: std::fs::FileType) -> String {
         "a file of an unknown type"
     };
     format!("it is {what}, not a regular file")
+}
+
+/// The loader's check before `dlopen` on `file` (of `size` bytes), from
+/// one read of its head: `Truncated` when its loadable segments (or its
+/// program headers) reach past its end.
+pub fn truncation(file: &std::fs::File, size: u64) -> Option<ElfError> {
+    let mut head = [0u8; probe::HEADER_READ];
+    let n = std::os::unix::fs::FileExt::read_at(file, &mut head, 0).unwrap_or(0);
+    match probe::loadable_end(&head[..n], size) {
+        Ok(end) if end > size => Some(ElfError::Truncated {
+            need: end,
+            have: size,
+        }),
+        Err(e @ ElfError::Truncated { .. }) => Some(e),
+        _ => None,
+    }
+}
+
+/// The plugin name the loader matches against its skip list, read as it
+/// reads it from the file at `path` (of `size` bytes), without running any
+/// of its code: a descriptor's name, a legacy plugin's path.
+pub fn name_for_skip(path: &CStr, size: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
+        .open(OsStr::from_bytes(path.to_bytes()))
+        .ok()?;
+    let elf = ElfFile::read(&file, size, probe::SKIP_READ_LIMIT).ok()?;
+    match probe::FilePlugin::read(&elf)? {
+        probe::FilePlugin::Descriptor(d) => d.name.map(CString::into_bytes),
+        probe::FilePlugin::Legacy { .. } => Some(path.to_bytes().to_vec()),
+    }
 }
 
 impl FileFacts {
@@ -259,12 +305,15 @@ impl FileFacts {
             return FileFacts::unloadable(Unloadable::NotRegular(not_regular(meta.file_type())));
         }
         let size = meta.len();
-        match ElfFile::headers(&file, size).and_then(|head| head.complete()) {
-            Ok(()) => {}
-            Err(e @ ElfError::Truncated { .. }) => {
-                return FileFacts::unloadable(Unloadable::Truncated(e.to_string()));
-            }
-            Err(e) => return FileFacts::unusable(e.to_string()),
+        // The loader's own check first: its verdict on a file cut short,
+        // whatever the file's type.
+        if let Some(e) = truncation(&file, size) {
+            return FileFacts::unloadable(Unloadable::Truncated(e.to_string()));
+        }
+        // A file the loader's check passes is left to dlopen, as the loader
+        // leaves it, even when this fuller reader finds it short.
+        if let Err(e) = ElfFile::headers(&file, size).and_then(|head| head.complete()) {
+            return FileFacts::unusable(e.to_string());
         }
         if size > READ_LIMIT {
             return FileFacts {
@@ -276,9 +325,6 @@ impl FileFacts {
         }
         match ElfFile::read(&file, size, READ_LIMIT) {
             Ok(elf) => FileFacts::of(&elf),
-            Err(e @ ElfError::Truncated { .. }) => {
-                FileFacts::unloadable(Unloadable::Truncated(e.to_string()))
-            }
             Err(e) => FileFacts::unusable(e.to_string()),
         }
     }
@@ -297,7 +343,7 @@ impl FileFacts {
             },
             Some(probe::FilePlugin::Descriptor(d)) => FileFacts {
                 descriptor: Some(StaticDescriptor {
-                    name: d.name.map(|n| n.to_string_lossy().into_owned()),
+                    name: d.name.map(CString::into_bytes),
                     version: d.version,
                     max_hooks: d.max_hooks,
                     hooks: d.hooks,

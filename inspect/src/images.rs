@@ -16,10 +16,11 @@ use super::*;
 use inventory::{ByteOrder, Inventory, InventoryError, Plugins};
 
 /// The name a file would pass to `check_and_remove_inventory_plugin`, if
-/// the loader would load it: its descriptor's name. Legacy plugins and
-/// descriptors without a name take no recorded name.
-pub(crate) fn claiming_name(f: &FileReport) -> Option<&str> {
-    if f.status.is_refused() || f.kind != Some(Kind::Descriptor) {
+/// the loader would load it (neither refused nor skipped): its
+/// descriptor's name. Legacy plugins and descriptors without a name take no
+/// recorded name.
+pub(crate) fn claiming_name(f: &FileReport) -> Option<&[u8]> {
+    if !f.status.would_load() || f.kind != Some(Kind::Descriptor) {
         return None;
     }
     f.name.as_deref()
@@ -31,13 +32,13 @@ pub(crate) fn claiming_name(f: &FileReport) -> Option<&str> {
 /// the first name left in CRIU's list order (the reverse of the file's)
 /// that starts with its own name, bytewise, as `strncmp(name, recorded,
 /// strlen(name)) == 0` decides; an empty name takes any.
-pub fn take_names(recorded: &[String], plugins: &[Option<&str>]) -> Vec<Option<usize>> {
+pub fn take_names(recorded: &[String], plugins: &[Option<&[u8]>]) -> Vec<Option<usize>> {
     let mut taken: Vec<Option<usize>> = vec![None; recorded.len()];
     for (i, name) in plugins.iter().enumerate() {
         let Some(name) = name else { continue };
         let first = (0..recorded.len())
             .rev()
-            .find(|&j| taken[j].is_none() && recorded[j].as_bytes().starts_with(name.as_bytes()));
+            .find(|&j| taken[j].is_none() && recorded[j].as_bytes().starts_with(name));
         if let Some(j) = first {
             taken[j] = Some(i);
         }
@@ -49,9 +50,9 @@ pub fn take_names(recorded: &[String], plugins: &[Option<&str>]) -> Vec<Option<u
 #[derive(Debug, Clone)]
 pub struct RestoreCheck {
     /// The images folder, as given.
-    pub images: String,
+    pub images: Vec<u8>,
     /// Its `inventory.img`.
-    pub inventory_path: String,
+    pub inventory_path: Vec<u8>,
     /// What the inventory says.
     pub inventory: Inventory,
     /// The plugin folder's inspection.
@@ -69,11 +70,11 @@ impl RestoreCheck {
         inventory: Inventory,
         report: Report,
     ) -> RestoreCheck {
-        let claiming: Vec<Option<&str>> = report.files.iter().map(claiming_name).collect();
+        let claiming: Vec<Option<&[u8]>> = report.files.iter().map(claiming_name).collect();
         let providers = take_names(inventory.plugins.names().unwrap_or(&[]), &claiming);
         RestoreCheck {
-            images: images.to_string_lossy().into_owned(),
-            inventory_path: inventory_path.to_string_lossy().into_owned(),
+            images: images.as_os_str().as_bytes().to_vec(),
+            inventory_path: inventory_path.as_os_str().as_bytes().to_vec(),
             inventory,
             report,
             providers,
@@ -97,13 +98,14 @@ impl RestoreCheck {
             .collect()
     }
 
-    /// The files that would load and take no recorded name.
+    /// The files that would load (neither refused nor skipped) and take no
+    /// recorded name.
     pub fn unneeded(&self) -> Vec<&FileReport> {
         self.report
             .files
             .iter()
             .enumerate()
-            .filter(|(i, f)| !f.status.is_refused() && !self.providers.contains(&Some(*i)))
+            .filter(|(i, f)| f.status.would_load() && !self.providers.contains(&Some(*i)))
             .map(|(_, f)| f)
             .collect()
     }
@@ -120,6 +122,18 @@ impl RestoreCheck {
     }
 }
 
+/// The skipped file that would have taken the recorded `name` (it starts
+/// with the file's plugin name), if one would: why a restore misses it.
+pub(crate) fn skipped_provider<'c>(c: &'c RestoreCheck, name: &str) -> Option<&'c FileReport> {
+    c.report.files.iter().find(|f| {
+        matches!(f.status, Status::Skipped(_))
+            && f.kind == Some(Kind::Descriptor)
+            && f.name
+                .as_deref()
+                .is_some_and(|n| name.as_bytes().starts_with(n))
+    })
+}
+
 /// Reads `images/inventory.img`; the error is the message for stderr.
 pub fn read_inventory(images: &Path) -> Result<(PathBuf, Inventory), String> {
     let path = images.join("inventory.img");
@@ -127,7 +141,7 @@ pub fn read_inventory(images: &Path) -> Result<(PathBuf, Inventory), String> {
         Ok(inv) => Ok((path, inv)),
         Err(e @ InventoryError::NotFound { .. }) => Err(format!(
             "cannot read the images' inventory: {e} (is {} a folder of CRIU images?)",
-            images.display()
+            Escaped(images.as_os_str().as_bytes())
         )),
         Err(
             e @ (InventoryError::Io { .. }
@@ -136,7 +150,7 @@ pub fn read_inventory(images: &Path) -> Result<(PathBuf, Inventory), String> {
         ) => Err(format!("cannot read the images' inventory: {e}")),
         Err(e) => Err(format!(
             "cannot read the images' inventory: {}: {e}",
-            path.display()
+            Escaped(path.as_os_str().as_bytes())
         )),
     }
 }
@@ -157,7 +171,7 @@ pub fn render_restore_human(c: &RestoreCheck) -> String {
         let _ = write!(about, ", {}", byte_order_word(c.inventory.byte_order));
     }
     if let Some(id) = &c.inventory.dump_criu_run_id {
-        let _ = write!(about, ", dumped by CRIU run {}", esc(id));
+        let _ = write!(about, ", dumped by CRIU run {}", esc(id.as_bytes()));
     }
     let _ = writeln!(o, "Inventory: {} ({about})", esc(&c.inventory_path));
     render_header(&mut o, &c.report);
@@ -175,9 +189,13 @@ pub fn render_restore_human(c: &RestoreCheck) -> String {
                 "Plugins the images need ({}, as inventory.img lists them):",
                 names.len()
             );
-            let width = names.iter().map(|n| esc(n).to_string().len()).max().unwrap_or(0);
+            let width = names
+                .iter()
+                .map(|n| esc(n.as_bytes()).to_string().len())
+                .max()
+                .unwrap_or(0);
             for (name, provider) in names.iter().zip(&c.providers) {
-                let shown = esc(name).to_string();
+                let shown = esc(name.as_bytes()).to_string();
                 let what = match provider.map(|i| &c.report.files[i]) {
                     Some(f) => format!(
                         "provided by {} (\"{}\", {})",
@@ -185,7 +203,17 @@ pub fn render_restore_human(c: &RestoreCheck) -> String {
                         esc(f.name.as_deref().unwrap_or_default()),
                         f.status.word()
                     ),
-                    None => "missing".into(),
+                    None => match skipped_provider(c, name) {
+                        Some(f) => format!(
+                            "missing: {} would provide it, but it is skipped (named in {})",
+                            esc(&f.file),
+                            match &f.status {
+                                Status::Skipped(source) => source.as_str(),
+                                _ => "",
+                            }
+                        ),
+                        None => "missing".into(),
+                    },
                 };
                 let _ = writeln!(o, "  {shown:<width$}  {what}");
             }
@@ -213,7 +241,7 @@ pub fn render_restore_human(c: &RestoreCheck) -> String {
         let _ = writeln!(o, "Plugin folder: {line}");
     }
     for name in c.missing() {
-        let _ = writeln!(o, "Missing required plugin: {}", esc(name));
+        let _ = writeln!(o, "Missing required plugin: {}", esc(name.as_bytes()));
     }
     let missing = c.missing().len();
     if c.satisfied() {
@@ -223,7 +251,7 @@ pub fn render_restore_human(c: &RestoreCheck) -> String {
             o,
             "The restore would fail at cr_plugin_init: {} would be refused ({}){}.",
             esc(&f.file),
-            esc(reason(&f.status).unwrap_or_default()),
+            Safe(reason(&f.status).unwrap_or_default()),
             if missing > 0 {
                 format!(", and {missing} plugin(s) the images need are missing")
             } else {
@@ -256,19 +284,19 @@ pub fn render_restore_json(c: &RestoreCheck) -> String {
             format!(
                 "    {{\"name\": {}, \"provided_by\": {}, \"provider_name\": {}, \"provider_status\": {}}}",
                 json_string(name),
-                json_opt_str(f.map(|f| f.path.as_str())),
-                json_opt_str(f.and_then(|f| f.name.as_deref())),
+                json_opt_bytes(f.map(|f| &f.path[..])),
+                json_opt_bytes(f.and_then(|f| f.name.as_deref())),
                 json_opt_str(f.map(|f| f.status.word()))
             )
         })
         .collect();
-    let unneeded: Vec<&str> = c.unneeded().iter().map(|f| f.path.as_str()).collect();
+    let unneeded: Vec<&[u8]> = c.unneeded().iter().map(|f| &f.path[..]).collect();
     let inspection = render_json(&c.report);
     let inspection = inspection.trim_end().replace('\n', "\n  ");
     let mut o = String::from("{\n");
     let _ = writeln!(o, "  \"schema\": {SCHEMA},");
-    let _ = writeln!(o, "  \"images\": {},", json_string(&c.images));
-    let _ = writeln!(o, "  \"inventory\": {},", json_string(&c.inventory_path));
+    let _ = writeln!(o, "  \"images\": {},", json_bytes(&c.images));
+    let _ = writeln!(o, "  \"inventory\": {},", json_bytes(&c.inventory_path));
     let _ = writeln!(o, "  \"img_version\": {},", c.inventory.img_version);
     let _ = writeln!(
         o,
@@ -286,7 +314,7 @@ pub fn render_restore_json(c: &RestoreCheck) -> String {
         let _ = writeln!(o, "  \"needed\": [\n{}\n  ],", needed.join(",\n"));
     }
     let _ = writeln!(o, "  \"missing\": {},", json_strings(&c.missing()));
-    let _ = writeln!(o, "  \"unneeded\": {},", json_strings(&unneeded));
+    let _ = writeln!(o, "  \"unneeded\": {},", json_byte_strings(&unneeded));
     let _ = writeln!(o, "  \"satisfied\": {},", c.satisfied());
     let _ = writeln!(o, "  \"exit_status\": {},", c.exit_status());
     let _ = writeln!(o, "  \"inspection\": {inspection}");

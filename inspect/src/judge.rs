@@ -63,34 +63,53 @@ pub(crate) fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
 pub struct Evidence {
     /// Position in load order, from 1.
     pub position: usize,
-    /// The file's path.
-    pub path: String,
+    /// The file's path, its bytes.
+    pub path: Vec<u8>,
     /// What the file says.
     pub facts: FileFacts,
     /// The child's findings; `None` when the file was not loaded.
     pub run: Option<Run>,
     /// Why the file is untrusted (the trust check's sentence), if it is.
     pub untrusted: Option<String>,
+    /// For a file that is a symbolic link: the loader's sentence on an
+    /// untrusted place on the path to its target, if there is one.
+    pub path_concern: Option<String>,
+    /// The skip list that names the file (its source), if one does.
+    pub skipped_by: Option<String>,
     /// Why the tool did not load the file, if it did not.
-    pub skipped: Option<String>,
+    pub not_run: Option<String>,
 }
 
 /// Judges one file as the loader would, checks in the loader's order:
-/// trust, loading, descriptor numbers, (duplicates: see
+/// the file's type, the skip list, trust (the file, the path to a linked
+/// file's target), loading, descriptor numbers, (duplicates: see
 /// [`mark_duplicates`]), symbols.
 pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     let mut r = FileReport::new(ev.position, &ev.path);
     let mut refusal: Option<String> = None;
-    // The loader's order: the file's type, trust, a truncated file, then
-    // dlopen.
+    // The loader's order: the file's type, the skip list, trust, a
+    // truncated file, then dlopen.
     if let Some(Unloadable::NotRegular(why)) = &ev.facts.unloadable {
         refusal = Some(why.clone());
-    } else if let Some(why) = &ev.untrusted {
-        let msg = format!("Plugin file {} {why}", ev.path);
-        if strict {
-            refusal = Some(format!("{msg} (strict mode)"));
-        } else {
-            r.warnings.push(msg);
+    } else if let Some(source) = &ev.skipped_by {
+        // Never opened by the loader: no other check applies.
+        fill_from_facts(&mut r, &ev.facts);
+        r.notes.extend(ev.not_run.iter().cloned());
+        r.status = Status::Skipped(source.clone());
+        return r;
+    } else {
+        let concerns = [
+            ev.untrusted
+                .as_ref()
+                .map(|why| format!("Plugin file {} {why}", Escaped(&ev.path))),
+            ev.path_concern.clone(),
+        ];
+        for msg in concerns.into_iter().flatten() {
+            if strict {
+                refusal.get_or_insert_with(|| format!("{msg} (strict mode)"));
+            } else {
+                r.warnings.push(msg);
+            }
         }
     }
     if let Some(Unloadable::Truncated(why)) = &ev.facts.unloadable {
@@ -137,7 +156,7 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
         }
         None => {
             fill_from_facts(&mut r, &ev.facts);
-            if let Some(why) = &ev.skipped {
+            if let Some(why) = &ev.not_run {
                 r.notes.push(why.clone());
             }
         }
@@ -187,12 +206,12 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     r
 }
 
-/// Refuses, as the loader does, every file whose plugin name an earlier,
-/// not refused, file already has.
+/// Refuses, as the loader does, every file whose plugin name an earlier
+/// file the loader would load (neither refused nor skipped) already has.
 pub fn mark_duplicates(files: &mut [FileReport]) {
-    let mut taken: Vec<(String, String)> = Vec::new();
+    let mut taken: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     for f in files.iter_mut() {
-        if f.status.is_refused() {
+        if !f.status.would_load() {
             continue;
         }
         let Some(name) = f.loader_name() else {
@@ -201,7 +220,9 @@ pub fn mark_duplicates(files: &mut [FileReport]) {
         match taken.iter().find(|(n, _)| *n == name) {
             Some((_, first)) => {
                 f.status = Status::Refused(format!(
-                    "plugin name \"{name}\" is already taken by {first}"
+                    "plugin name \"{}\" is already taken by {}",
+                    Escaped(&name),
+                    Escaped(first)
                 ));
                 f.duplicate_of = Some(first.clone());
             }

@@ -7,8 +7,9 @@
 //! `exit()` or hangs in its constructors only takes the child down. The
 //! child writes a small line-based record to a pipe and leaves with
 //! `_exit`; the parent reads it, waits, and judges the file with the
-//! loader's own checks (`probe::check_numbers`, the trust check of
-//! `probe::untrusted_writer`, duplicate names), in the loader's order.
+//! loader's own checks (`probe::check_numbers`, the trust checks of
+//! `probe::untrusted_writer` and `probe::path_concern`, the skip list of
+//! `probe::SkipList`, duplicate names), in the loader's order.
 //!
 //! What the file says can also be read without running any of its code
 //! (`ElfFile`): that is how a plugin that needs CRIU's own symbols (which
@@ -86,19 +87,31 @@ impl Inspected {
     }
 }
 
-/// The whole inspection.
+/// The skip list the inspection applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    /// Where it comes from: `CRIU_PLUGIN_SKIP` or `--skip`.
+    pub source: &'static str,
+    /// Its entries, as the loader takes them.
+    pub names: Vec<Vec<u8>>,
+}
+
+/// The whole inspection. Paths are bytes; sentences (errors, warnings,
+/// notes) have the names in them escaped, as the loader logs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// A folder or one file.
     pub inspected: Inspected,
     /// The folder inspected (a file's folder); `None`: there is none (no
     /// plugins).
-    pub folder: Option<String>,
+    pub folder: Option<Vec<u8>>,
     /// Where the folder came from.
     pub source: Option<&'static str>,
     /// Why the loader would fail on the folder itself.
     pub folder_error: Option<String>,
-    /// Warnings about the folder.
+    /// The skip list in force, if any.
+    pub skip: Option<Skip>,
+    /// Warnings about the folder and the skip list.
     pub warnings: Vec<String>,
     /// Notes about the folder choice.
     pub notes: Vec<String>,
@@ -161,6 +174,22 @@ pub(crate) fn names_a_file(target: &Path) -> bool {
     std::fs::metadata(target).is_ok_and(|m| !m.is_dir())
 }
 
+/// The skip list the options give (`--skip`), else the environment's, as
+/// the loader reads it; a warning of the loader's goes into `warnings`.
+pub(crate) fn skip_list(opts: &Options, warnings: &mut Vec<String>) -> Option<probe::SkipList> {
+    let skip = match &opts.skip {
+        Some(list) => probe::SkipList::parse(list.as_bytes(), "--skip"),
+        None => probe::SkipList::from_env().unwrap_or_else(|ignored| {
+            warnings.push(ignored);
+            None
+        }),
+    };
+    if let Some(w) = skip.as_ref().and_then(probe::SkipList::too_many_warning) {
+        warnings.push(w);
+    }
+    skip
+}
+
 /// Inspects the folder the options name (or the loader's), or the one file
 /// they name, loading each candidate in a child process. Call it from a
 /// single-threaded process.
@@ -172,11 +201,18 @@ pub fn inspect(opts: &Options) -> Report {
         folder: None,
         source: None,
         folder_error: None,
+        skip: None,
         warnings: Vec::new(),
         notes: Vec::new(),
         strict,
         files: Vec::new(),
     };
+    // The loader reads its skip list first, then chooses the folder.
+    let mut skip = skip_list(opts, &mut report.warnings);
+    report.skip = skip.as_ref().map(|s| Skip {
+        source: s.source(),
+        names: s.entries().map(<[u8]>::to_vec).collect(),
+    });
     let file = opts
         .target
         .as_deref()
@@ -206,6 +242,9 @@ pub fn inspect(opts: &Options) -> Report {
                         "no plugin folder: CRIU_LIBS_DIR is not set and the default folder {} does not exist, so the loader loads no plugin",
                         probe::DEFAULT_PLUGIN_DIR
                     ));
+                    if let Some(skip) = &skip {
+                        report.warnings.extend(skip.unmatched_warnings(None));
+                    }
                     return report;
                 }
             }
@@ -218,46 +257,58 @@ pub fn inspect(opts: &Options) -> Report {
             return report;
         }
     };
-    let shown = dir.to_string_lossy().into_owned();
-    report.folder = Some(shown.clone());
+    report.folder = Some(dir.to_bytes().to_vec());
     report.source = Some(source);
 
     // SAFETY: geteuid has no preconditions.
     let euid = unsafe { libc::geteuid() };
-    let dir_path = Path::new(OsStr::from_bytes(dir.to_bytes()));
-    let folder_untrusted = std::fs::metadata(dir_path)
-        .ok()
-        .and_then(|m| probe::untrusted_writer(m.uid(), m.mode(), euid));
-    if let Some(why) = &folder_untrusted {
-        let msg = format!("Plugin folder {shown} {why}");
+    // Every folder from / down to the plugin folder, the folder itself
+    // last, as the loader walks them.
+    let folder_concern = probe::path_concern(&dir, true, euid);
+    if let Some(msg) = &folder_concern {
         if strict {
             report.folder_error = Some(format!(
-                "Refusing plugin folder {shown}: {msg} (strict mode)"
+                "Refusing plugin folder {}: {msg} (strict mode)",
+                Escaped(dir.to_bytes())
             ));
         } else {
-            report.warnings.push(msg);
+            report.warnings.push(msg.clone());
         }
     }
-    let paths: Vec<CString> = match &file {
+    let candidates: Vec<(Vec<u8>, CString)> = match &file {
         Some(file) => match CString::new(file.as_os_str().as_bytes()) {
-            Ok(path) => vec![path],
+            Ok(path) => {
+                let name = file.file_name().map_or(&[][..], OsStrExt::as_bytes);
+                vec![(name.to_vec(), path)]
+            }
             Err(_) => {
                 report.folder_error = Some(nul("file"));
                 return report;
             }
         },
         None => match probe::PluginDir::open(&dir).and_then(|mut d| d.candidates()) {
-            Ok(candidates) => candidates.into_iter().map(|c| c.path).collect(),
+            Ok(candidates) => candidates
+                .into_iter()
+                .map(|c| (c.name.into_bytes(), c.path))
+                .collect(),
             Err(e) => {
                 report.folder_error.get_or_insert(e);
                 return report;
             }
         },
     };
-    for (i, path) in paths.iter().enumerate() {
-        let ev = gather(i + 1, path, folder_untrusted.is_some(), opts, euid);
+    for (i, (name, path)) in candidates.iter().enumerate() {
+        let ev = gather(
+            i + 1,
+            name,
+            path,
+            folder_concern.is_some(),
+            opts,
+            euid,
+            skip.as_mut(),
+        );
         let mut judged = judge(&ev, strict);
-        if file.is_some() && !judged.file.ends_with(".so") {
+        if file.is_some() && !judged.file.ends_with(b".so") {
             judged.warnings.push(
                 "the loader never loads this file from its folder: its name does not end in \".so\""
                     .into(),
@@ -266,32 +317,72 @@ pub fn inspect(opts: &Options) -> Report {
         report.files.push(judged);
     }
     mark_duplicates(&mut report.files);
+    // Alone, a FILE cannot tell which entries name other files of its
+    // folder.
+    if let (Some(skip), None) = (&skip, &file) {
+        report.warnings.extend(skip.unmatched_warnings(Some(&dir)));
+    }
     report
 }
 
-/// Collects the evidence on one file: its trust, what it says, and (unless
-/// it is untrusted) what loading it in a child shows.
+/// Whether `skip` names the plugin file `name` (at `path`, of `size`
+/// bytes), as the loader asks: by its file name, then by the plugin name
+/// read from the file. The list's source when it does.
+pub(crate) fn skipped_by(
+    skip: &mut probe::SkipList,
+    name: &[u8],
+    path: &CStr,
+    size: u64,
+) -> Option<String> {
+    let named = skip.names(name, None)
+        || name_for_skip(path, size).is_some_and(|plugin| skip.names(name, Some(&plugin)));
+    named.then(|| skip.source().to_string())
+}
+
+/// Collects the evidence on one file (`name` in its folder, at `path`):
+/// whether the skip list names it, its trust, what it says, and (unless it
+/// is skipped or untrusted) what loading it in a child shows.
 pub(crate) fn gather(
     position: usize,
+    name: &[u8],
     path: &CStr,
     folder_untrusted: bool,
     opts: &Options,
     euid: u32,
+    skip: Option<&mut probe::SkipList>,
 ) -> Evidence {
     let p = Path::new(OsStr::from_bytes(path.to_bytes()));
     let meta = std::fs::metadata(p);
+    // The loader asks the skip list only about regular files (the others
+    // it refuses first), before any trust check.
+    let skipped_by = match (skip, &meta) {
+        (Some(skip), Ok(m)) if m.is_file() => skipped_by(skip, name, path, m.len()),
+        _ => None,
+    };
     let untrusted = meta
         .as_ref()
         .ok()
         .and_then(|m| probe::untrusted_writer(m.uid(), m.mode(), euid));
+    // For a symbolic link, the path to its target, as the loader walks it.
+    let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    let path_concern =
+        (is_link && skipped_by.is_none() && meta.as_ref().is_ok_and(|m| m.is_file()))
+            .then(|| probe::path_concern(path, false, euid))
+            .flatten();
     let facts = match &meta {
         Ok(m) if m.is_file() => FileFacts::read(p),
         Ok(m) => FileFacts::unloadable(Unloadable::NotRegular(not_regular(m.file_type()))),
         Err(e) => FileFacts::unusable(e.to_string()),
     };
-    let skipped = if facts.unloadable.is_some() {
+    let not_run = if let Some(source) = &skipped_by {
+        Some(format!(
+            "not loaded by the inspector: named in {source}, the loader never opens it"
+        ))
+    } else if facts.unloadable.is_some() {
         Some("not loaded by the inspector: the loader refuses it before dlopen".to_string())
-    } else if (untrusted.is_some() || folder_untrusted) && !opts.load_untrusted {
+    } else if (untrusted.is_some() || path_concern.is_some() || folder_untrusted)
+        && !opts.load_untrusted
+    {
         Some(
             "not loaded by the inspector: the file or its folder is untrusted (--load-untrusted loads it)"
                 .to_string(),
@@ -300,16 +391,18 @@ pub(crate) fn gather(
         None
     };
     // SAFETY: the tool never starts a thread, so it is single-threaded here.
-    let run = skipped
+    let run = not_run
         .is_none()
         .then(|| unsafe { run_child(path, opts.timeout) });
     Evidence {
         position,
-        path: path.to_string_lossy().into_owned(),
+        path: path.to_bytes().to_vec(),
         facts,
         run,
         untrusted,
-        skipped,
+        path_concern,
+        skipped_by,
+        not_run,
     }
 }
 
@@ -334,9 +427,10 @@ fn print(text: &str) -> bool {
     }
 }
 
-/// An error on stderr, after the tool's name; its text is escaped.
+/// An error on stderr, after the tool's name: a sentence whose names are
+/// escaped already (control characters left in it are escaped too).
 fn error(message: &str) {
-    let _ = writeln!(std::io::stderr(), "{TOOL}: {}", Escaped(message.as_bytes()));
+    let _ = writeln!(std::io::stderr(), "{TOOL}: {}", Safe(message));
 }
 
 /// The exit status of a usage error, an unreadable inventory or output

@@ -7,12 +7,12 @@ use super::*;
 pub struct Record {
     /// `dlopen` returned: the constructors ran to the end.
     pub opened: bool,
-    /// `dlopen`'s error text.
+    /// `dlopen`'s error text, escaped as the loader logs it.
     pub dlerror: Option<String>,
     /// Descriptor or legacy.
     pub kind: Option<Kind>,
-    /// The descriptor's name: `Some(None)` for a NULL name.
-    pub name: Option<Option<String>>,
+    /// The descriptor's name, its bytes: `Some(None)` for a NULL name.
+    pub name: Option<Option<Vec<u8>>>,
     /// `version`.
     pub version: Option<u32>,
     /// `max_hooks`.
@@ -33,81 +33,93 @@ pub struct Record {
 }
 
 /// Escapes a record value: backslash and newline.
-pub fn escape_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
+pub fn escape_value(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    for &b in value {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b => out.push(b),
         }
     }
     out
 }
 
 /// Undoes [`escape_value`].
-pub fn unescape_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
+pub fn unescape_value(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    let mut bytes = value.iter();
+    while let Some(&b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
             continue;
         }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
+        match bytes.next() {
+            Some(b'n') => out.push(b'\n'),
+            Some(&other) => out.push(other),
+            None => out.push(b'\\'),
         }
     }
     out
 }
 
-/// One record line: `key` or `key value`, newline-terminated.
-pub fn record_line(key: &str, value: Option<&str>) -> String {
-    match value {
-        Some(v) => format!("{key} {}\n", escape_value(v)),
-        None => format!("{key}\n"),
+/// One record line: `key` or `key value`, newline-terminated; the value
+/// is any bytes.
+pub fn record_line(key: &str, value: Option<&[u8]>) -> Vec<u8> {
+    let mut line = key.as_bytes().to_vec();
+    if let Some(v) = value {
+        line.push(b' ');
+        line.extend_from_slice(&escape_value(v));
     }
+    line.push(b'\n');
+    line
 }
 
-pub(crate) fn flag(value: &str) -> Option<bool> {
+pub(crate) fn flag(value: &[u8]) -> Option<bool> {
     match value {
-        "1" => Some(true),
-        "0" => Some(false),
+        b"1" => Some(true),
+        b"0" => Some(false),
         _ => None,
     }
 }
 
+fn number(value: &[u8]) -> Option<u32> {
+    std::str::from_utf8(value).ok()?.parse().ok()
+}
+
+fn text(value: Vec<u8>) -> String {
+    String::from_utf8(value).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 impl Record {
     /// Parses what the child wrote; unknown or torn lines are ignored.
-    pub fn parse(text: &str) -> Record {
+    pub fn parse(bytes: &[u8]) -> Record {
         let mut r = Record::default();
         // Only complete lines: a child that died mid-write leaves a torn one.
-        let complete = match text.rfind('\n') {
-            Some(end) => &text[..end],
-            None => "",
+        let complete = match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(end) => &bytes[..end],
+            None => return r,
         };
-        for line in complete.lines() {
-            let (key, value) = match line.split_once(' ') {
-                Some((k, v)) => (k, unescape_value(v)),
-                None => (line, String::new()),
+        for line in complete.split(|&b| b == b'\n') {
+            let (key, value) = match line.iter().position(|&b| b == b' ') {
+                Some(at) => (&line[..at], unescape_value(&line[at + 1..])),
+                None => (line, Vec::new()),
             };
             match key {
-                "opened" => r.opened = true,
-                "dlerror" => r.dlerror = Some(value),
-                "descriptor" => r.kind = Some(Kind::Descriptor),
-                "legacy" => r.kind = Some(Kind::Legacy),
-                "name" => r.name = Some(Some(value)),
-                "noname" => r.name = Some(None),
-                "version" => r.version = value.parse().ok(),
-                "max_hooks" => r.max_hooks = value.parse().ok(),
-                "hooks" => r.hooks = value.parse().ok().map(HookSet::from_bits_truncate),
-                "init" => r.init = flag(&value),
-                "exit" => r.exit = flag(&value),
-                "bad_symbol" => r.bad_symbol = Some(value),
-                "missing" => r.missing.push(value),
-                "end" => r.end = true,
+                b"opened" => r.opened = true,
+                b"dlerror" => r.dlerror = Some(text(value)),
+                b"descriptor" => r.kind = Some(Kind::Descriptor),
+                b"legacy" => r.kind = Some(Kind::Legacy),
+                b"name" => r.name = Some(Some(value)),
+                b"noname" => r.name = Some(None),
+                b"version" => r.version = number(&value),
+                b"max_hooks" => r.max_hooks = number(&value),
+                b"hooks" => r.hooks = number(&value).map(HookSet::from_bits_truncate),
+                b"init" => r.init = flag(&value),
+                b"exit" => r.exit = flag(&value),
+                b"bad_symbol" => r.bad_symbol = Some(text(value)),
+                b"missing" => r.missing.push(text(value)),
+                b"end" => r.end = true,
                 _ => {}
             }
         }

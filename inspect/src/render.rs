@@ -29,6 +29,21 @@ pub(crate) fn json_opt_str(s: Option<&str>) -> String {
     s.map_or_else(|| "null".to_string(), json_string)
 }
 
+/// A JSON string literal for the bytes of a path or a name: the bytes,
+/// invalid UTF-8 replaced by U+FFFD.
+pub fn json_bytes(b: &[u8]) -> String {
+    json_string(&String::from_utf8_lossy(b))
+}
+
+pub(crate) fn json_opt_bytes(b: Option<&[u8]>) -> String {
+    b.map_or_else(|| "null".to_string(), json_bytes)
+}
+
+pub(crate) fn json_byte_strings<B: AsRef<[u8]>>(items: &[B]) -> String {
+    let inner: Vec<String> = items.iter().map(|b| json_bytes(b.as_ref())).collect();
+    format!("[{}]", inner.join(", "))
+}
+
 pub(crate) fn json_opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or_else(|| "null".to_string(), |v| v.to_string())
 }
@@ -66,7 +81,7 @@ pub fn render_json(report: &Report) -> String {
     let _ = writeln!(
         o,
         "  \"folder\": {},",
-        json_opt_str(report.folder.as_deref())
+        json_opt_bytes(report.folder.as_deref())
     );
     let _ = writeln!(o, "  \"folder_source\": {},", json_opt_str(report.source));
     let _ = writeln!(
@@ -77,6 +92,17 @@ pub fn render_json(report: &Report) -> String {
     let _ = writeln!(o, "  \"warnings\": {},", json_strings(&report.warnings));
     let _ = writeln!(o, "  \"notes\": {},", json_strings(&report.notes));
     let _ = writeln!(o, "  \"strict\": {},", report.strict);
+    let skip = report.skip.as_ref().map_or_else(
+        || "null".to_string(),
+        |s| {
+            format!(
+                "{{\"source\": {}, \"names\": {}}}",
+                json_string(s.source),
+                json_byte_strings(&s.names)
+            )
+        },
+    );
+    let _ = writeln!(o, "  \"skip\": {skip},");
     let _ = writeln!(
         o,
         "  \"supported_version\": {},",
@@ -85,17 +111,18 @@ pub fn render_json(report: &Report) -> String {
     let _ = writeln!(o, "  \"supported_max_hooks\": {CR_PLUGIN_HOOK__MAX},");
     let _ = writeln!(
         o,
-        "  \"summary\": {{\"candidates\": {}, \"loads\": {}, \"needs_host\": {}, \"not_loaded\": {}, \"refused\": {}}},",
+        "  \"summary\": {{\"candidates\": {}, \"loads\": {}, \"needs_host\": {}, \"not_loaded\": {}, \"skipped\": {}, \"refused\": {}}},",
         report.files.len(),
         report.count("loads"),
         report.count("needs-host"),
         report.count("not-loaded"),
+        report.count("skipped"),
         report.count("refused")
     );
     let _ = writeln!(
         o,
         "  \"first_refused\": {},",
-        json_opt_str(report.first_refused().map(|f| f.path.as_str()))
+        json_opt_bytes(report.first_refused().map(|f| &f.path[..]))
     );
     let _ = writeln!(o, "  \"exit_status\": {},", report.exit_status());
     o.push_str("  \"plugins\": [");
@@ -115,12 +142,12 @@ pub fn render_json(report: &Report) -> String {
 pub(crate) fn json_file(f: &FileReport) -> String {
     let fields = [
         ("position", f.position.to_string()),
-        ("file", json_string(&f.file)),
-        ("path", json_string(&f.path)),
+        ("file", json_bytes(&f.file)),
+        ("path", json_bytes(&f.path)),
         ("status", json_string(f.status.word())),
         ("reason", json_opt_str(reason(&f.status))),
         ("kind", json_opt_str(f.kind.map(Kind::word))),
-        ("name", json_opt_str(f.name.as_deref())),
+        ("name", json_opt_bytes(f.name.as_deref())),
         (
             "version",
             json_opt_str(f.version.map(|v| Version(v).to_string()).as_deref()),
@@ -137,7 +164,7 @@ pub(crate) fn json_file(f: &FileReport) -> String {
         ("exit", json_opt_str(presence(f.exit))),
         ("loaded", f.loaded.to_string()),
         ("missing_symbols", json_strings(&f.missing_symbols)),
-        ("duplicate_of", json_opt_str(f.duplicate_of.as_deref())),
+        ("duplicate_of", json_opt_bytes(f.duplicate_of.as_deref())),
         ("warnings", json_strings(&f.warnings)),
         ("notes", json_strings(&f.notes)),
     ];
@@ -148,15 +175,35 @@ pub(crate) fn json_file(f: &FileReport) -> String {
     format!("    {{\n{}\n    }}", body.join(",\n"))
 }
 
-/// Untrusted text (a file name, a path, a plugin name, or a sentence
-/// holding them) made safe for a terminal.
-pub(crate) fn esc(s: &str) -> Escaped<'_> {
-    Escaped(s.as_bytes())
+/// Untrusted bytes (a file name, a path, a plugin name) made safe for a
+/// terminal, as the loader writes them.
+pub(crate) fn esc(b: &[u8]) -> Escaped<'_> {
+    Escaped(b)
 }
 
-/// One labelled line of a file's block; the value is escaped.
-pub(crate) fn field(o: &mut String, label: &str, value: &str) {
-    let _ = writeln!(o, "   {label:<10} {}", esc(value));
+/// A sentence whose names are escaped already (as the loader logs it),
+/// shown as it is; a control character left in it is escaped all the same,
+/// so nothing reaches the terminal raw.
+#[derive(Debug, Clone, Copy)]
+pub struct Safe<'a>(pub &'a str);
+
+impl std::fmt::Display for Safe<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut plain = 0;
+        for (i, c) in self.0.char_indices() {
+            if c.is_control() && (c as u32) < 0x80 {
+                f.write_str(&self.0[plain..i])?;
+                write!(f, "{}", Escaped(c.encode_utf8(&mut [0; 4]).as_bytes()))?;
+                plain = i + 1;
+            }
+        }
+        f.write_str(&self.0[plain..])
+    }
+}
+
+/// One labelled line of a file's block.
+pub(crate) fn field(o: &mut String, label: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(o, "   {label:<10} {value}");
 }
 
 /// The report's header: the folder, the loader's limits, the folder's
@@ -177,11 +224,15 @@ pub(crate) fn render_header(o: &mut String, report: &Report) {
         Version(CRIU_PLUGIN_VERSION),
         if report.strict { "on" } else { "off" }
     );
+    if let Some(skip) = &report.skip {
+        let names: Vec<String> = skip.names.iter().map(|n| esc(n).to_string()).collect();
+        let _ = writeln!(o, "Skip list: {} (from {})", names.join(", "), skip.source);
+    }
     for w in &report.warnings {
-        let _ = writeln!(o, "warning: {}", esc(w));
+        let _ = writeln!(o, "warning: {}", Safe(w));
     }
     for n in &report.notes {
-        let _ = writeln!(o, "note: {}", esc(n));
+        let _ = writeln!(o, "note: {}", Safe(n));
     }
 }
 
@@ -195,6 +246,7 @@ pub(crate) fn summary_line(report: &Report) -> Option<String> {
         ("loads", "load"),
         ("needs-host", "need CRIU's symbols"),
         ("not-loaded", "not loaded (untrusted)"),
+        ("skipped", "skipped"),
         ("refused", "refused"),
     ] {
         let n = report.count(word);
@@ -246,24 +298,27 @@ pub(crate) fn render_file(o: &mut String, f: &FileReport) {
         Status::Refused(why) => format!("refused: {why}"),
         Status::NeedsHost => "needs-host: needs symbols from CRIU (see needs)".to_string(),
         Status::NotLoaded => "not-loaded: untrusted, not loaded by the inspector".to_string(),
+        Status::Skipped(source) => {
+            format!("skipped: named in {source}; the loader never opens it")
+        }
         Status::Loads => "loads".to_string(),
     };
-    field(o, "status", &status);
+    field(o, "status", Safe(&status));
     let name = match (&f.name, f.name_known, f.kind) {
-        (Some(n), _, _) => n.clone(),
+        (Some(n), _, _) => esc(n).to_string(),
         (None, true, _) => "(none: the loader names it by its path)".into(),
         (None, false, Some(_)) => "(unknown)".into(),
         (None, false, None) => "-".into(),
     };
-    field(o, "name", &name);
+    field(o, "name", name);
     field(o, "kind", f.kind.map_or("-", Kind::word));
     field(
         o,
         "version",
-        &f.version
+        f.version
             .map_or_else(|| "-".into(), |v| Version(v).to_string()),
     );
-    field(o, "max_hooks", &json_opt(f.max_hooks).replace("null", "-"));
+    field(o, "max_hooks", json_opt(f.max_hooks).replace("null", "-"));
     let hooks = match f.hooks {
         None => "(unknown)".to_string(),
         Some(h) => {
@@ -280,7 +335,7 @@ pub(crate) fn render_file(o: &mut String, f: &FileReport) {
             }
         }
     };
-    field(o, "hooks", &hooks);
+    field(o, "hooks", hooks);
     for (label, v) in [("init", f.init), ("exit", f.exit)] {
         let text = match v {
             Some(true) => "present (not called)",
@@ -290,15 +345,20 @@ pub(crate) fn render_file(o: &mut String, f: &FileReport) {
         field(o, label, text);
     }
     if !f.missing_symbols.is_empty() {
-        field(o, "needs", &f.missing_symbols.join(", "));
+        let names: Vec<String> = f
+            .missing_symbols
+            .iter()
+            .map(|s| esc(s.as_bytes()).to_string())
+            .collect();
+        field(o, "needs", names.join(", "));
     }
     if let Some(first) = &f.duplicate_of {
-        field(o, "duplicate", &format!("of {first}"));
+        field(o, "duplicate", format_args!("of {}", esc(first)));
     }
     for w in &f.warnings {
-        field(o, "warning", w);
+        field(o, "warning", Safe(w));
     }
     for n in &f.notes {
-        field(o, "note", n);
+        field(o, "note", Safe(n));
     }
 }

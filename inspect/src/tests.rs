@@ -29,7 +29,9 @@ fn evidence(path: &str, record: Option<Record>, ending: Ending) -> Evidence {
         facts: FileFacts::default(),
         run: record.map(|record| Run { record, ending }),
         untrusted: None,
-        skipped: None,
+        path_concern: None,
+        skipped_by: None,
+        not_run: None,
     }
 }
 
@@ -75,11 +77,20 @@ fn record_values_round_trip() {
         "\\n literal",
         "end\\",
     ] {
-        assert_eq!(unescape_value(&escape_value(v)), v, "{v:?}");
-        assert!(!escape_value(v).contains('\n'));
+        assert_eq!(
+            unescape_value(&escape_value(v.as_bytes())),
+            v.as_bytes(),
+            "{v:?}"
+        );
+        assert!(!escape_value(v.as_bytes()).contains(&b'\n'));
     }
-    assert_eq!(record_line("end", None), "end\n");
-    assert_eq!(record_line("name", Some("a\nb")), "name a\\nb\n");
+    // Any bytes, not only UTF-8.
+    assert_eq!(
+        unescape_value(&escape_value(b"\xff\\\n\xfe")),
+        b"\xff\\\n\xfe"
+    );
+    assert_eq!(record_line("end", None), b"end\n");
+    assert_eq!(record_line("name", Some(b"a\nb")), b"name a\\nb\n");
 }
 
 #[test]
@@ -87,23 +98,23 @@ fn records_parse() {
     let text = [
         record_line("opened", None),
         record_line("descriptor", None),
-        record_line("version", Some("512")),
-        record_line("max_hooks", Some("15")),
-        record_line("init", Some("1")),
-        record_line("exit", Some("0")),
-        record_line("name", Some("odd name\nwith newline")),
-        record_line("hooks", Some(&(1u32 << 12 | 1).to_string())),
-        record_line("missing", Some("opts")),
-        record_line("missing", Some("print_on_level")),
-        record_line("bad_symbol", Some("CR_PLUGIN_DESC is 8 bytes")),
-        record_line("something-new", Some("ignored")),
+        record_line("version", Some(b"512")),
+        record_line("max_hooks", Some(b"15")),
+        record_line("init", Some(b"1")),
+        record_line("exit", Some(b"0")),
+        record_line("name", Some(b"odd name\nwith newline")),
+        record_line("hooks", Some((1u32 << 12 | 1).to_string().as_bytes())),
+        record_line("missing", Some(b"opts")),
+        record_line("missing", Some(b"print_on_level")),
+        record_line("bad_symbol", Some(b"CR_PLUGIN_DESC is 8 bytes")),
+        record_line("something-new", Some(b"ignored")),
         record_line("end", None),
     ]
     .concat();
     let r = Record::parse(&text);
     assert!(r.opened && r.end);
     assert_eq!(r.kind, Some(Kind::Descriptor));
-    assert_eq!(r.name, Some(Some("odd name\nwith newline".into())));
+    assert_eq!(r.name, Some(Some(b"odd name\nwith newline".to_vec())));
     assert_eq!((r.version, r.max_hooks), (Some(0x200), Some(15)));
     assert_eq!((r.init, r.exit), (Some(true), Some(false)));
     assert_eq!(
@@ -114,14 +125,19 @@ fn records_parse() {
     assert_eq!(r.bad_symbol.as_deref(), Some("CR_PLUGIN_DESC is 8 bytes"));
 
     // A child that died mid-line: the torn line is dropped.
-    let torn = Record::parse("opened\ndescriptor\nversion 51");
+    let torn = Record::parse(b"opened\ndescriptor\nversion 51");
     assert!(torn.opened && !torn.end);
     assert_eq!(torn.version, None);
-    assert_eq!(Record::parse("noname\n").name, Some(None));
-    assert_eq!(Record::parse(""), Record::default());
+    assert_eq!(Record::parse(b"noname\n").name, Some(None));
+    assert_eq!(Record::parse(b""), Record::default());
     assert_eq!(
-        Record::parse("dlerror x.so: invalid ELF header\nend\n").dlerror,
+        Record::parse(b"dlerror x.so: invalid ELF header\nend\n").dlerror,
         Some("x.so: invalid ELF header".into())
+    );
+    // A name that is not UTF-8 keeps its bytes.
+    assert_eq!(
+        Record::parse(&record_line("name", Some(b"n\xff"))).name,
+        Some(Some(b"n\xff".to_vec()))
     );
 }
 
@@ -265,12 +281,12 @@ fn judges_a_good_plugin() {
         false,
     );
     assert_eq!(r.status, Status::Loads);
-    assert_eq!(r.file, "a.so");
-    assert_eq!(r.name.as_deref(), Some("good"));
+    assert_eq!(r.file, b"a.so");
+    assert_eq!(r.name.as_deref(), Some(&b"good"[..]));
     assert_eq!(r.hooks, Some(hooks));
     assert!(r.hooks_complete && r.loaded);
     assert_eq!((r.init, r.exit), (Some(true), Some(false)));
-    assert_eq!(r.loader_name().as_deref(), Some("good"));
+    assert_eq!(r.loader_name().as_deref(), Some(&b"good"[..]));
 }
 
 #[test]
@@ -350,7 +366,7 @@ fn judges_files_that_do_not_load() {
         r.status,
         Status::Refused("crashed in its constructors: signal 11 (SIGSEGV)".into())
     );
-    assert_eq!(r.name.as_deref(), Some("crash"));
+    assert_eq!(r.name.as_deref(), Some(&b"crash"[..]));
     assert!(!r.loaded && !r.hooks_complete);
 
     // Crashed after dlopen returned.
@@ -383,7 +399,7 @@ fn judges_plugins_that_need_criu() {
     let r = judge(&ev, false);
     assert_eq!(r.status, Status::NeedsHost);
     assert_eq!(r.missing_symbols, ["opts", "print_on_level"]);
-    assert_eq!(r.name.as_deref(), Some("gpu"));
+    assert_eq!(r.name.as_deref(), Some(&b"gpu"[..]));
     assert_eq!(r.hooks, Some(HookSet::of(Hook::DumpExtFile)));
     assert!(!r.hooks_complete && !r.loaded);
     assert_eq!((r.init, r.exit), (Some(true), Some(false)));
@@ -412,11 +428,11 @@ fn judges_legacy_and_untrusted_files_from_the_file() {
         ..FileFacts::default()
     };
     ev.untrusted = Some("is writable by its group (mode 0664)".into());
-    ev.skipped = Some("not loaded".into());
+    ev.not_run = Some("not loaded".into());
     let r = judge(&ev, false);
     assert_eq!(r.status, Status::NotLoaded);
     assert_eq!(r.kind, Some(Kind::Legacy));
-    assert_eq!(r.name.as_deref(), Some("/d/l.so"));
+    assert_eq!(r.name.as_deref(), Some(&b"/d/l.so"[..]));
     assert_eq!(r.version, Some(CRIU_PLUGIN_VERSION_OLD));
     assert_eq!(r.hooks, Some(HookSet::of(Hook::DumpExtFile)));
     assert!(r.hooks_complete);
@@ -426,7 +442,7 @@ fn judges_legacy_and_untrusted_files_from_the_file() {
 }
 
 fn named(position: usize, path: &str, name: Option<&str>, status: Status) -> FileReport {
-    let mut f = FileReport::new(position, path);
+    let mut f = FileReport::new(position, path.as_bytes());
     f.kind = Some(Kind::Descriptor);
     f.name = name.map(Into::into);
     f.name_known = true;
@@ -445,7 +461,7 @@ fn duplicates_name_the_first_file() {
         named(6, "/d/e.so", None, Status::Loads),
         named(7, "/d/f.so", Some("/d/e.so"), Status::Loads),
     ];
-    let mut unknown = FileReport::new(8, "/d/g.so");
+    let mut unknown = FileReport::new(8, b"/d/g.so");
     unknown.kind = Some(Kind::Descriptor);
     files.push(unknown);
     mark_duplicates(&mut files);
@@ -467,9 +483,9 @@ fn duplicates_name_the_first_file() {
         files[3].status,
         Status::Refused("plugin name \"twin\" is already taken by /d/a.so".into())
     );
-    assert_eq!(files[4].duplicate_of.as_deref(), Some("/d/a.so"));
+    assert_eq!(files[4].duplicate_of.as_deref(), Some(&b"/d/a.so"[..]));
     // A nameless descriptor goes by its path, as in the loader.
-    assert_eq!(files[6].duplicate_of.as_deref(), Some("/d/e.so"));
+    assert_eq!(files[6].duplicate_of.as_deref(), Some(&b"/d/e.so"[..]));
 }
 
 fn sample_report() -> Report {
@@ -494,6 +510,7 @@ fn sample_report() -> Report {
         folder: Some("/d".into()),
         source: Some("command line"),
         folder_error: None,
+        skip: None,
         warnings: vec![],
         notes: vec![],
         strict: false,
@@ -508,7 +525,8 @@ fn json_report() {
         r#""folder": "/d","#,
         r#""folder_source": "command line","#,
         r#""supported_version": "0.2.0","#,
-        r#""summary": {"candidates": 2, "loads": 1, "needs_host": 0, "not_loaded": 0, "refused": 1},"#,
+        r#""summary": {"candidates": 2, "loads": 1, "needs_host": 0, "not_loaded": 0, "skipped": 0, "refused": 1},"#,
+        r#""skip": null,"#,
         r#""first_refused": "/d/b.so","#,
         r#""exit_status": 1,"#,
         r#""name": "good \"one\"","#,
@@ -611,7 +629,7 @@ fn judges_bad_descriptor_symbols_before_their_fields() {
     );
     // ... and when the tool did not load it (untrusted).
     ev.run = None;
-    ev.skipped = Some("not loaded".into());
+    ev.not_run = Some("not loaded".into());
     assert!(judge(&ev, false).status.is_refused());
 }
 
@@ -758,7 +776,7 @@ fn recorded(names: &[&str]) -> Vec<String> {
 fn names_are_taken_by_criu_rule() {
     // Exact names, each plugin takes one.
     assert_eq!(
-        take_names(&recorded(&["a", "b"]), &[Some("b"), Some("a")]),
+        take_names(&recorded(&["a", "b"]), &[Some(&b"b"[..]), Some(&b"a"[..])]),
         [Some(1), Some(0)]
     );
     // A recorded name that starts with a plugin's name counts as found; a
@@ -766,30 +784,33 @@ fn names_are_taken_by_criu_rule() {
     assert_eq!(
         take_names(
             &recorded(&["cuda_plugin_v2", "cud"]),
-            &[Some("cuda_plugin")]
+            &[Some(&b"cuda_plugin"[..])]
         ),
         [Some(0), None]
     );
     // One plugin takes one name: the first left in CRIU's list order, the
     // reverse of the file's.
     assert_eq!(
-        take_names(&recorded(&["ab", "abc"]), &[Some("ab")]),
+        take_names(&recorded(&["ab", "abc"]), &[Some(&b"ab"[..])]),
         [None, Some(0)]
     );
     assert_eq!(
-        take_names(&recorded(&["x", "x"]), &[Some("x")]),
+        take_names(&recorded(&["x", "x"]), &[Some(&b"x"[..])]),
         [None, Some(0)]
     );
     assert_eq!(
-        take_names(&recorded(&["x", "x"]), &[Some("x"), Some("x")]),
+        take_names(&recorded(&["x", "x"]), &[Some(&b"x"[..]), Some(&b"x"[..])]),
         [Some(1), Some(0)]
     );
     // An empty name compares no byte: it takes any name. No name takes none.
     assert_eq!(
-        take_names(&recorded(&["p", "q"]), &[None, Some("")]),
+        take_names(&recorded(&["p", "q"]), &[None, Some(&b""[..])]),
         [None, Some(1)]
     );
-    assert_eq!(take_names(&[], &[Some("a")]), Vec::<Option<usize>>::new());
+    assert_eq!(
+        take_names(&[], &[Some(&b"a"[..])]),
+        Vec::<Option<usize>>::new()
+    );
 }
 
 fn restore(names: Option<&[&str]>, files: Vec<FileReport>) -> RestoreCheck {
