@@ -1,9 +1,12 @@
 /*
  * A plugin whose descriptor's name, version and max_hooks come from the
  * build: -DNAME="\"x\"" -DVERSION=... -DMAX_HOOKS=... It registers
- * DUMP_EXT_MOUNT from a constructor.
+ * DUMP_EXT_MOUNT from a constructor. Built with -DMARKER="\"path\"", a
+ * constructor writes that file: it shows whether anything opened the
+ * plugin at all.
  */
 #include <errno.h>
+#include <stdio.h>
 
 #include "criu-plugin.h"
 
@@ -31,3 +34,15 @@ static int desc_dump_ext_mount(char *mountpoint, int id)
 }
 
 CR_PLUGIN_REGISTER_HOOK(CR_PLUGIN_HOOK__DUMP_EXT_MOUNT, desc_dump_ext_mount)
+
+#ifdef MARKER
+static void __attribute__((constructor)) desc_opened(void)
+{
+	FILE *f = fopen(MARKER, "w");
+
+	if (f) {
+		fputs("opened\n", f);
+		fclose(f);
+	}
+}
+#endif
