@@ -300,6 +300,31 @@ status "a FILE alone with a skip list" 0 $?
 reject "a FILE alone cannot tell which names match its folder: no warning" "$B/skip-lone.out" '^warning:'
 rm -f "$T"/opened-*
 
+# In secure-execution mode (file capabilities, as another user) the
+# variable is ignored with the loader's warning; --skip still applies.
+cp "$TOOL" "$B/tool-cap"
+chmod -R a+rX "$T"
+if setcap cap_net_bind_service+ep "$B/tool-cap" 2>"$B/setcap.err"; then
+	secure() { # secure OUT ARGS...: the tool with a capability, as uid 65534
+		local out=$1
+		shift
+		timeout 120 env CRIU_PLUGIN_SKIP=amdgpu_plugin setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$B/tool-cap" --timeout 30 "$@" >"$out" 2>"$out.err"
+	}
+	secure "$B/secure.json" --json "$S"
+	status "secure-execution mode" 0 $?
+	check_json "secure-execution mode: CRIU_PLUGIN_SKIP is ignored, with the loader's warning" "$B/secure.json" "
+assert d['warnings'] == ['Ignoring CRIU_PLUGIN_SKIP=amdgpu_plugin in secure-execution mode (set-user-ID or file capabilities)'], d['warnings']
+assert d['skip'] is None and P['10-amd.so']['status'] == 'loads', P['10-amd.so']"
+	secure "$B/secure-opt.json" --json --skip amdgpu_plugin "$S"
+	check_json "secure-execution mode: --skip still applies" "$B/secure-opt.json" "
+assert d['warnings'] == [] and d['skip']['source'] == '--skip', d
+assert P['10-amd.so']['status'] == 'skipped'"
+else
+	ko "setcap failed: $(cat "$B/setcap.err")"
+fi
+rm -f "$T"/opened-* "$T/init-legacy"
+
 # A skipped file never fails the inspection, and takes no name.
 K=$T/skip-refused
 mkdir -p "$K"

@@ -916,3 +916,228 @@ fn restore_checks() {
     assert_eq!(j.matches('{').count(), j.matches('}').count());
     assert!(render_restore_json(&restore(None, vec![])).contains("\"needed\": [],"));
 }
+
+#[test]
+fn skip_option() {
+    let Ok(Command::Inspect(o)) = args(&["--skip", "a,b.so", "/p"]) else {
+        panic!("--skip")
+    };
+    assert_eq!(o.skip, Some(OsString::from("a,b.so")));
+    assert_eq!(o.target, Some(PathBuf::from("/p")));
+    let Ok(Command::Inspect(o)) = args(&["--skip="]) else {
+        panic!("--skip=")
+    };
+    assert_eq!(o.skip, Some(OsString::new()));
+    assert!(
+        args(&["--skip"])
+            .unwrap_err()
+            .contains("--skip needs a value")
+    );
+    assert_eq!(
+        parse_args(Vec::<OsString>::new()),
+        Ok(Command::Inspect(Options::default()))
+    );
+}
+
+#[test]
+fn judges_skipped_files_before_trust() {
+    let mut ev = evidence("/d/s.so", None, Ending::Exited(0));
+    ev.facts = static_facts("gpu", gen_version(0, 3, 0));
+    ev.untrusted = Some("is writable by others (mode 0646)".into());
+    ev.path_concern = Some("Plugin file /d/s.so: folder /x on the path to its target ...".into());
+    ev.skipped_by = Some("CRIU_PLUGIN_SKIP".into());
+    ev.not_run = Some("not loaded by the inspector: named in CRIU_PLUGIN_SKIP".into());
+    // Never opened: no trust warning, no refusal (not even its version),
+    // in strict mode too; what the file says is still shown.
+    for strict in [false, true] {
+        let r = judge(&ev, strict);
+        assert_eq!(r.status, Status::Skipped("CRIU_PLUGIN_SKIP".into()));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        assert_eq!(r.name.as_deref(), Some(&b"gpu"[..]));
+        assert!(!r.loaded);
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("named in CRIU_PLUGIN_SKIP"))
+        );
+    }
+    // A file that is not a regular file is refused before the skip list.
+    ev.facts = FileFacts::unloadable(Unloadable::NotRegular(
+        "it is a FIFO, not a regular file".into(),
+    ));
+    assert!(judge(&ev, false).status.is_refused());
+}
+
+#[test]
+fn judges_the_path_to_a_linked_file_after_the_file() {
+    let mut ev = evidence(
+        "/d/l.so",
+        Some(loaded_record("l", HookSet::empty())),
+        Ending::Exited(0),
+    );
+    let link = "Plugin file /d/l.so: folder /home/u on the path to its target is owned by uid 1000, neither root nor the effective user 0";
+    ev.path_concern = Some(link.into());
+    let r = judge(&ev, false);
+    assert_eq!(r.status, Status::Loads);
+    assert_eq!(r.warnings, [link]);
+    assert_eq!(
+        judge(&ev, true).status,
+        Status::Refused(format!("{link} (strict mode)"))
+    );
+    // The file's own trust comes first: in strict mode it is the reason.
+    ev.untrusted = Some("is writable by others (mode 0646)".into());
+    let r = judge(&ev, false);
+    assert_eq!(r.warnings.len(), 2);
+    assert!(r.warnings[0].starts_with("Plugin file /d/l.so is writable"));
+    assert_eq!(
+        judge(&ev, true).status,
+        Status::Refused(
+            "Plugin file /d/l.so is writable by others (mode 0646) (strict mode)".into()
+        )
+    );
+}
+
+#[test]
+fn skipped_files_take_no_name() {
+    let mut files = vec![
+        named(1, "/d/a.so", Some("twin"), Status::Skipped("--skip".into())),
+        named(2, "/d/b.so", Some("twin"), Status::Loads),
+    ];
+    mark_duplicates(&mut files);
+    assert_eq!(files[1].status, Status::Loads);
+    assert!(!files[0].status.would_load() && !files[0].status.is_refused());
+    // Nor does a restore count them.
+    let c = restore(Some(&["twin"]), files.clone());
+    assert_eq!(c.providers, [Some(1)]);
+    files.truncate(1);
+    let c = restore(Some(&["twin"]), files);
+    assert_eq!((c.satisfied(), c.exit_status()), (false, 1));
+    assert!(c.unneeded().is_empty());
+    let t = render_restore_human(&c);
+    assert!(
+        t.contains("twin  missing: a.so would provide it, but it is skipped (named in --skip)"),
+        "{t}"
+    );
+    assert!(t.contains("Missing required plugin: twin\n"), "{t}");
+}
+
+#[test]
+fn skipped_files_in_the_output() {
+    let mut r = sample_report();
+    r.files[1].status = Status::Skipped("CRIU_PLUGIN_SKIP".into());
+    r.skip = Some(Skip {
+        source: "CRIU_PLUGIN_SKIP",
+        names: vec![b"b".to_vec(), b"odd\xff".to_vec()],
+    });
+    assert_eq!(r.exit_status(), 0);
+    let t = render_human(&r);
+    for needle in [
+        "Skip list: b, odd\\xff (from CRIU_PLUGIN_SKIP)\n",
+        "   status     skipped: named in CRIU_PLUGIN_SKIP; the loader never opens it\n",
+        "Summary: 2 candidate files: 1 load, 1 skipped.\n",
+    ] {
+        assert!(t.contains(needle), "text lacks {needle:?}:\n{t}");
+    }
+    assert!(!t.contains("would fail"), "{t}");
+    let j = render_json(&r);
+    for needle in [
+        "\"skip\": {\"source\": \"CRIU_PLUGIN_SKIP\", \"names\": [\"b\", \"odd\u{fffd}\"]},",
+        "\"skipped\": 1,",
+        "\"status\": \"skipped\",",
+        "\"first_refused\": null,",
+        "\"exit_status\": 0,",
+    ] {
+        assert!(j.contains(needle), "JSON lacks {needle}:\n{j}");
+    }
+}
+
+#[test]
+fn bytes_that_are_not_utf8() {
+    let mut r = sample_report();
+    r.folder = Some(b"/d\xfe".to_vec());
+    r.files[0].file = b"a\xff.so".to_vec();
+    r.files[0].path = b"/d\xfe/a\xff.so".to_vec();
+    r.files[0].name = Some(b"n\xff".to_vec());
+    // Sentences hold names escaped already: shown as they are.
+    r.files[0].warnings = vec!["Plugin file /d\\xfe/a\\xff.so is writable".into()];
+    let t = render_human(&r);
+    for needle in [
+        "Plugin folder: /d\\xfe (from command line)\n",
+        "1. a\\xff.so\n",
+        "   name       n\\xff\n",
+        "   warning    Plugin file /d\\xfe/a\\xff.so is writable\n",
+    ] {
+        assert!(t.contains(needle), "text lacks {needle:?}:\n{t}");
+    }
+    assert!(!t.contains('\u{fffd}'), "{t}");
+    let j = render_json(&r);
+    for needle in [
+        "\"folder\": \"/d\u{fffd}\",",
+        "\"file\": \"a\u{fffd}.so\",",
+        "\"path\": \"/d\u{fffd}/a\u{fffd}.so\",",
+        "\"name\": \"n\u{fffd}\",",
+        "\"warnings\": [\"Plugin file /d\\\\xfe/a\\\\xff.so is writable\"],",
+    ] {
+        assert!(j.contains(needle), "JSON lacks {needle}:\n{j}");
+    }
+    // The file name of a report comes from its path's bytes.
+    let f = FileReport::new(1, b"/d\xfe/a\xff.so");
+    assert_eq!(f.file, b"a\xff.so");
+    // Duplicates name both in the loader's escaped words.
+    let mut files = vec![
+        named(1, "/d/a.so", None, Status::Loads),
+        named(2, "/d/b.so", None, Status::Loads),
+    ];
+    files[0].name = Some(b"t\xff".to_vec());
+    files[1].name = Some(b"t\xff".to_vec());
+    files[0].path = b"/d/\xfea.so".to_vec();
+    mark_duplicates(&mut files);
+    assert_eq!(
+        files[1].status,
+        Status::Refused("plugin name \"t\\xff\" is already taken by /d/\\xfea.so".into())
+    );
+}
+
+#[test]
+fn safe_sentences() {
+    assert_eq!(Safe("plain \\x41 é").to_string(), "plain \\x41 é");
+    assert_eq!(Safe("a\nb\x1b[2J\x7f").to_string(), "a\\nb\\x1b[2J\\x7f");
+}
+
+#[test]
+fn loader_truncation_check_ignores_the_file_type() {
+    // An ELF header of type ET_EXEC whose one PT_LOAD maps 8192 bytes of a
+    // 4096-byte file: truncated, as the loader says, whatever its type.
+    let mut head = vec![0u8; 4096];
+    head[..4].copy_from_slice(b"\x7fELF");
+    head[4] = 2;
+    head[5] = 1;
+    head[0x10] = 2;
+    head[0x20..0x28].copy_from_slice(&64u64.to_le_bytes());
+    head[0x36..0x38].copy_from_slice(&56u16.to_le_bytes());
+    head[0x38..0x3a].copy_from_slice(&1u16.to_le_bytes());
+    head[64..68].copy_from_slice(&1u32.to_le_bytes());
+    head[64 + 32..64 + 40].copy_from_slice(&8192u64.to_le_bytes());
+    head[64 + 40..64 + 48].copy_from_slice(&8192u64.to_le_bytes());
+    let dir = std::env::temp_dir().join(format!("inspect-exec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("exec.so");
+    std::fs::write(&p, &head).unwrap();
+    let f = FileFacts::read(&p);
+    assert_eq!(
+        f.unloadable,
+        Some(Unloadable::Truncated(
+            "it is truncated: its loadable segments need 8192 bytes, the file has 4096".into()
+        ))
+    );
+    // Whole, it is the reader's own verdict (dlopen judges it).
+    head.resize(8192, 0);
+    std::fs::write(&p, &head).unwrap();
+    let f = FileFacts::read(&p);
+    assert_eq!(f.unloadable, None);
+    assert_eq!(
+        f.elf_error.as_deref(),
+        Some("not a supported ELF file: not a shared object (ET_DYN)")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
