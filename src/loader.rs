@@ -160,23 +160,10 @@ fn load_folder(
     // SAFETY: geteuid has no preconditions.
     let euid = unsafe { libc::geteuid() };
     if let Err(concern) = policy::check_path(path, true, euid) {
-        // The folder itself keeps the words it always had; a folder on
-        // the way to it is named.
-        if concern.is_last() {
-            concern_or_refuse(
-                format_args!("Plugin folder {} {}", shown(), concern.why()),
-                format_args!("Refusing plugin folder {}", shown()),
-            )?;
-        } else {
-            concern_or_refuse(
-                format_args!(
-                    "Plugin folder {}: {}",
-                    shown(),
-                    concern.placed("on its path")
-                ),
-                format_args!("Refusing plugin folder {}", shown()),
-            )?;
-        }
+        concern_or_refuse(
+            format_args!("{}", concern.sentence(path, true)),
+            format_args!("Refusing plugin folder {}", shown()),
+        )?;
     }
     let mut dir = PluginDir::try_open(path).map_err(|e| dir_error(&e))?;
     let names = dir.names().map_err(|e| dir_error(&e))?;
@@ -297,11 +284,7 @@ fn load_file(
             && let Err(concern) = policy::check_path(path, false, euid)
         {
             concern_or_refuse(
-                format_args!(
-                    "Plugin file {}: {}",
-                    shown(),
-                    concern.placed("on the path to its target")
-                ),
+                format_args!("{}", concern.sentence(path, false)),
                 format_args!("Refusing plugin {}", shown()),
             )?;
         }
@@ -410,7 +393,7 @@ fn skipped(skip: &mut SkipList, dir: &PluginDir, name: &CStr, path: &CStr, size:
     let Some(file) = dir.open_entry(name) else {
         return false;
     };
-    let Ok(elf) = ElfFile::read(&file, size, SKIP_READ_LIMIT) else {
+    let Ok(elf) = ElfFile::read(&file, size, policy::SKIP_READ_LIMIT) else {
         return false;
     };
     let plugin_name = match descriptor::FilePlugin::read(&elf) {
@@ -435,9 +418,6 @@ fn skipped(skip: &mut SkipList, dir: &PluginDir, name: &CStr, path: &CStr, size:
     );
     true
 }
-
-/// How much of a plugin file is read to learn its name for the skip list.
-const SKIP_READ_LIMIT: u64 = 256 << 20;
 
 /// Refuses a file whose loadable segments reach past its end: mapping it
 /// would kill the process with SIGBUS when a page past the end is touched.
