@@ -1,6 +1,7 @@
 # criu-plugin: build, test, benchmark and install.
 #
 #   make setup     install the system packages the build and tests need, then build
+#                  (where make itself is not installed yet: bash .ci/setup.sh)
 #   make check     run every test (Rust, C harness, sanitizers, valgrind, real CRIU)
 #   make bench     benchmarks (release build), figures and ratios
 #   make install   install (PREFIX, LIBDIR, INCLUDEDIR, BINDIR, DESTDIR)
@@ -60,7 +61,8 @@ CRIU_PLUGIN_LINK_SO = out='$(CRIU_PLUGIN_CARGO_OUT)'; \
 
 all: lib
 
-# System packages for the build and every test (Debian).
+# System packages for the build and every test (Debian packages only, no pip).
+# .ci/setup.sh does the same and then builds, with nothing but bash and apt.
 deps:
 	bash .ci/deps.sh
 
@@ -110,6 +112,8 @@ check-c-valgrind: lib
 check-c-sanitizers: lib
 	$(MAKE) -C ctests check-sanitizers LIBDIR=$(STAGE)
 
+# Real CRIU 4.1.1 and 4.2.1, stock and built against this library
+# (ctests/e2e/README.md; CRIU_VERSION=4.2.1 for one release only).
 e2e: lib
 	bash ctests/e2e/run-e2e.sh
 

@@ -1,6 +1,8 @@
 #!/bin/bash
-# Installs every system package the build and the tests need (Debian, root).
-# Idempotent. Used by `make setup` and by .ci/run.
+# Installs every system package the build and the tests need (Debian, root),
+# from Debian's archive only (no pip). Idempotent. Used by .ci/setup.sh and
+# `make deps` / `make setup`; needs nothing but bash and apt (make comes from
+# here).
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "deps.sh: run as root (apt-get)" >&2; exit 1; }
 cd "$(dirname "$0")/.."
@@ -12,10 +14,20 @@ apt-get update -q
 # setcap (secure-execution test); pkg-config for the install test; groff and
 # man for the manual page test.
 apt-get install -y -q --no-install-recommends \
-	build-essential pkg-config valgrind criu libcap2-bin util-linux procps python3 \
+	build-essential make pkg-config valgrind criu libcap2-bin util-linux procps python3 \
 	groff-base man-db
 
-# Building and running the real CRIU 4.1.1 (make e2e).
+# Building and running the real CRIU 4.1.1 and 4.2.1 (make e2e).
 bash ctests/e2e/deps.sh
 
 command -v cargo >/dev/null || { echo "deps.sh: cargo (Rust) is required" >&2; exit 1; }
+# make check runs cargo fmt and cargo clippy: Debian's cargo comes without
+# them (packages rustfmt and rust-clippy); a rustup toolchain has them.
+if ! cargo fmt --version >/dev/null 2>&1; then
+	apt-get install -y -q --no-install-recommends rustfmt
+fi
+if ! cargo clippy --version >/dev/null 2>&1; then
+	apt-get install -y -q --no-install-recommends rust-clippy
+fi
+cargo fmt --version >/dev/null 2>&1 || { echo "deps.sh: cargo fmt is not available" >&2; exit 1; }
+cargo clippy --version >/dev/null 2>&1 || { echo "deps.sh: cargo clippy is not available" >&2; exit 1; }

@@ -333,14 +333,14 @@ need() {
 step1() {
 	begin 1
 	BUILT[$REL/stock]=no
-	if ! "$HERE/fetch-criu.sh" "$REL"; then
+	if ! timeout 600 "$HERE/fetch-criu.sh" "$REL"; then
 		loud "CRIU $REL's source could not be fetched: the end-to-end test CANNOT RUN and FAILS"
 		bad "no CRIU $REL source"
 		end
 		return
 	fi
-	if ! "$HERE/build-criu.sh" "$REL" stock "$STOCK"; then
-		bad "build-criu.sh $REL stock failed (log $STOCK/build.log)"
+	if ! timeout 1800 "$HERE/build-criu.sh" "$REL" stock "$STOCK"; then
+		bad "build-criu.sh $REL stock failed or timed out after 30 min (log $STOCK/build.log)"
 		end
 		return
 	fi
@@ -377,14 +377,14 @@ step2() {
 		end
 		return
 	fi
-	if ! "$HERE/fetch-criu.sh" "$REL"; then
+	if ! timeout 600 "$HERE/fetch-criu.sh" "$REL"; then
 		loud "CRIU $REL's source could not be fetched: the end-to-end test CANNOT RUN and FAILS"
 		bad "no CRIU $REL source"
 		end
 		return
 	fi
-	if ! "$HERE/build-criu.sh" "$REL" lib "$LIB"; then
-		bad "build-criu.sh $REL lib failed (log $LIB/build.log)"
+	if ! timeout 1800 "$HERE/build-criu.sh" "$REL" lib "$LIB"; then
+		bad "build-criu.sh $REL lib failed or timed out after 30 min (log $LIB/build.log)"
 		end
 		return
 	fi
