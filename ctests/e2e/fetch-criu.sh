@@ -83,6 +83,10 @@ APT_OPTS=(
 	-o Dir::Cache::pkgcache=
 	-o Dir::Cache::srcpkgcache=
 	-o APT::Sandbox::User=root
+	# sid's Release file carries a Valid-Until date, which a mirror frozen
+	# at a snapshot outlives; what is fetched is checked against the pinned
+	# sha256 below, not against the index's freshness
+	-o Acquire::Check-Valid-Until=false
 	-q
 )
 
