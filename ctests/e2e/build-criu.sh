@@ -141,11 +141,13 @@ if [ "$KIND" = lib ]; then
 		die "make install PREFIX=$STAGE failed (log $OUTDIR/install.log; run make lib first)"
 	fi
 	PC=$(find "$STAGE" -name criu-plugin.pc)
-	[ -n "$PC" ] && [ "$(wc -l <<<"$PC")" = 1 ] || die "the staged install has no single criu-plugin.pc (found: ${PC:-none})"
+	if [ -z "$PC" ] || [ "$(wc -l <<<"$PC")" != 1 ]; then
+		die "the staged install has no single criu-plugin.pc (found: ${PC:-none})"
+	fi
 	PCDIR=$(dirname "$PC")
 	PC_LIBS=$(PKG_CONFIG_PATH=$PCDIR pkg-config --libs criu-plugin) || die "pkg-config --libs criu-plugin failed with PKG_CONFIG_PATH=$PCDIR"
 	PC_LIBDIR=$(PKG_CONFIG_PATH=$PCDIR pkg-config --variable=libdir criu-plugin) || die "pkg-config --variable=libdir criu-plugin failed"
-	[ -n "$PC_LIBDIR" ] && [ -d "$PC_LIBDIR" ] || die "pkg-config's libdir '$PC_LIBDIR' is not a folder"
+	[ -d "$PC_LIBDIR" ] || die "pkg-config's libdir '$PC_LIBDIR' is not a folder"
 	{
 		echo "PKG_CONFIG_PATH=$PCDIR"
 		echo "LIBS=$PC_LIBS"

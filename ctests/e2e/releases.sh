@@ -12,6 +12,7 @@
 #   R_LIBDIR_OFF   offsetof(struct cr_options, libdir) on x86-64
 #
 # and returns non-zero for a release it does not know.
+# shellcheck disable=SC2034 # the R_* variables are read by the scripts that source this
 
 CRIU_RELEASES_ALL="4.1.1 4.2.1"
 

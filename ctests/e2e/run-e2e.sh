@@ -554,13 +554,13 @@ zdtm_run() {
 		tail -n 30 "$log" | sed 's/^/      | /'
 	fi
 	n=0
-	for f in $(find "$LIB_SRC/test/dump" -name 'dump.log' -o -name 'restore.log' 2>/dev/null); do
+	while read -r f; do
 		n=$((n + 1))
 		for p in "${plugins[@]}"; do
 			grep -Eq "Plugin \"$p\" \(version 512 hooks $R_HOOKS\)" "$f" ||
 				bad "zdtm $name: ${f#"$LIB_SRC"/test/} does not show plugin $p loaded (hooks $R_HOOKS)"
 		done
-	done
+	done < <(find "$LIB_SRC/test/dump" \( -name 'dump.log' -o -name 'restore.log' \) 2>/dev/null)
 	if [ "$n" -ge 2 ]; then ok "zdtm $name: ${plugins[*]} loaded in all $n kept dump/restore logs"; else bad "zdtm $name: kept only $n dump/restore logs"; fi
 	rm -rf "$LIB_SRC/test/dump"
 }
@@ -627,14 +627,13 @@ step7() {
 # the order is checked with `ls -U` (getdents order). Fails when neither
 # works on this test's folder nor in /dev/shm.
 name_ordered_dir() {
-	local base d order want got f
+	local base d order want got f g
 	want=$(for f in "$@"; do basename "$f"; done | LC_ALL=C sort | tr '\n' ' ')
 	for base in "$WORK" /dev/shm; do
 		[ -d "$base" ] && [ -w "$base" ] || continue
 		for order in "" -r; do
 			d=$(mktemp -d "$base/plugins-ordered.XXXXXX") || continue
-			TMPDIRS+=("$d")
-			for f in $(for f in "$@"; do echo "$f"; done | LC_ALL=C sort $order); do cp "$f" "$d/"; done
+			for g in $(for f in "$@"; do echo "$f"; done | LC_ALL=C sort $order); do cp "$g" "$d/"; done
 			got=$(ls -U "$d" | tr '\n' ' ')
 			if [ "$got" = "$want" ]; then
 				echo "$d"
@@ -664,6 +663,7 @@ step8() {
 		end
 		return
 	fi
+	TMPDIRS+=("$dir")
 	ok "plugin folder $dir, readdir order = name order: $(ls -U "$dir" | tr '\n' ' ')"
 	for kind in stock lib; do
 		d=$WORK/step8-$kind
