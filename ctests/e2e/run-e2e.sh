@@ -645,11 +645,26 @@ name_ordered_dir() {
 	return 1
 }
 # log_lines LOG: the lines of LOG both loaders must agree on: every
-# `Plugin "..."` line and every "plugin: `NAME' hook N" line, without the
-# timestamp, the pid prefix and addresses
+# `Plugin "..."` line with the table of hooks logged after it ("<TAB>   N ->
+# ADDR"), and every "plugin: `NAME' hook N" line, without the timestamp, the
+# pid prefix and addresses
 log_lines() {
-	grep -E "Plugin \"|plugin: \`[^']*' hook [0-9]+" "$1" |
+	grep -E "Plugin \"|plugin: \`[^']*' hook [0-9]+|^\([ 0-9.]+\) "$'\t'" *[0-9]+ -> " "$1" |
 		sed -E -e 's/^\([ 0-9.]+\) *//' -e 's/^ *[0-9]+: +//' -e 's/0x[0-9a-f]+/ADDR/g'
+}
+# hook_tables LOG: "NAME: N N ..." for each plugin LOG shows loaded, with the
+# hook numbers of its table
+hook_tables() {
+	awk -v tab="$(printf '\t')" '
+		function flush() { if (name != "") print name ":" hooks; name = "" }
+		/Plugin "[^"]*" \(version/ {
+			flush(); match($0, /Plugin "[^"]*"/); name = substr($0, RSTART + 8, RLENGTH - 9); hooks = ""; next
+		}
+		name != "" && index($0, ") " tab) && / -> / {
+			h = $0; sub(/^.*\) \t */, "", h); sub(/ -> .*$/, "", h); hooks = hooks " " h; next
+		}
+		{ flush() }
+		END { flush() }' "$1"
 }
 step8() {
 	begin 8
@@ -705,6 +720,9 @@ step8() {
 		bad "stock: too few lines to compare in $s"
 	fi
 	sed 's/^/      stock: /' "$s"
+	# the hooks CRIU's plugins register, the same in 4.1.1 and 4.2.1
+	local want="amdgpu_plugin: 2 3 7 8 9|cuda_plugin: 9 10 11|inventory_test_disabled_plugin:|inventory_test_enabled_plugin:"
+	check_eq "stock dump: each plugin's hook table" "$(hook_tables "$WORK/step8-stock/img/dump.log" | tr '\n' '|' | sed 's/|$//')" "$want"
 	if diff -u --label "stock CRIU $REL" --label "CRIU $REL + libcriu-plugin" "$s" "$l" >"$WORK/step8.diff"; then
 		ok "the library build logs the same $(wc -l <"$l") lines in the same order"
 	else
