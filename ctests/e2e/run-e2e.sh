@@ -26,6 +26,11 @@ set -uo pipefail
 # like: Refusing plugin /path/e2e_bad_plugin.so: version 0.3.0 is newer than
 # the supported 0.2.0
 BAD_PLUGIN_RE='Refusing plugin .*e2e_bad_plugin\.so.*version 0\.3\.0'
+# Step 4: the line (debug level) saying the library knows the layout of this
+# CRIU's opts; %SIZE% and %OFFSET% are the release's (releases.sh). Like:
+# The host's `opts' is 512 bytes: the layout of CRIU 4.2, 4.2.1, ...; --libdir
+# is read at offset 160
+OPTS_LAYOUT_RE="The host's .opts' is %SIZE% bytes: .*--libdir is read at offset %OFFSET%\$"
 # ------------------------------------------------------------------------------
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -371,8 +376,8 @@ step1() {
 step2() {
 	begin 2
 	BUILT[$REL/lib]=no
-	if [ ! -e "$REPO/target/release/libcriu_plugin.so" ]; then
-		loud "$REPO/target/release/libcriu_plugin.so does not exist: build the library first (make lib at the repo top)"
+	if [ ! -e "$REPO/build/lib/libcriu-plugin.so.1" ]; then
+		loud "$REPO/build/lib/libcriu-plugin.so.1 does not exist: build the library first (make lib at the repo top)"
 		bad "no library built"
 		end
 		return
@@ -412,11 +417,12 @@ step2() {
 	fi
 
 	# the result
-	nm_has "nm: cr_plugin_init is undefined (U) in criu" "$criu" '^ +U cr_plugin_init$'
-	nm_has "nm: cr_plugin_fini is undefined (U) in criu" "$criu" '^ +U cr_plugin_fini$'
-	nm_has "nm: cr_plugin_ctl is B in criu (a copy of the library's)" "$criu" ' B cr_plugin_ctl$' -D
-	nm_has "nm: cr_plugin_init is defined (T) in the staged library" "$pclibdir/libcriu-plugin.so" ' T cr_plugin_init$' -D --defined-only
-	nm_has "nm: cr_plugin_ctl is a data symbol of the staged library" "$pclibdir/libcriu-plugin.so" ' [BD] cr_plugin_ctl$' -D --defined-only
+	# (nm names a versioned symbol name@NODE in criu, name@@NODE in the library)
+	nm_has "nm: cr_plugin_init is undefined (U) in criu" "$criu" '^ +U cr_plugin_init(@LIBCRIU_PLUGIN_[0-9.]+)?$'
+	nm_has "nm: cr_plugin_fini is undefined (U) in criu" "$criu" '^ +U cr_plugin_fini(@LIBCRIU_PLUGIN_[0-9.]+)?$'
+	nm_has "nm: cr_plugin_ctl is B in criu (a copy of the library's)" "$criu" ' B cr_plugin_ctl(@LIBCRIU_PLUGIN_[0-9.]+)?$' -D
+	nm_has "nm: cr_plugin_init is defined (T) in the staged library" "$pclibdir/libcriu-plugin.so" ' T cr_plugin_init(@@LIBCRIU_PLUGIN_[0-9.]+)?$' -D --defined-only
+	nm_has "nm: cr_plugin_ctl is a data symbol of the staged library" "$pclibdir/libcriu-plugin.so" ' [BD] cr_plugin_ctl(@@LIBCRIU_PLUGIN_[0-9.]+)?$' -D --defined-only
 	if grep -Eq 'R_X86_64_COPY .* cr_plugin_ctl' <<<"$(readelf -rW "$criu")"; then ok "criu holds a copy of cr_plugin_ctl (R_X86_64_COPY)"; else bad "no R_X86_64_COPY relocation for cr_plugin_ctl in criu"; fi
 	[ ! -e "$LIB_SRC/criu/plugin.o" ] && ok "criu/plugin.o was not built" || bad "criu/plugin.o was built"
 	resolved=$(ldd "$criu" | awk '/libcriu-plugin/ {print $3}')
@@ -472,7 +478,12 @@ step3() {
 # ---- step 4: the four plugins ----------------------------------------------------
 step4() {
 	begin 4
-	need lib && cycle "$LIB_SRC/criu/criu" "$LIB_SRC" "$WORK/step4" "$LIB/plugins" "$R_HOOKS" "$R_HOOKS"
+	if need lib; then
+		cycle "$LIB_SRC/criu/criu" "$LIB_SRC" "$WORK/step4" "$LIB/plugins" "$R_HOOKS" "$R_HOOKS"
+		local re=${OPTS_LAYOUT_RE//%SIZE%/$R_OPTS_SIZE}
+		check_log "dump: the library reads --libdir from CRIU $REL's opts ($R_OPTS_SIZE bytes, offset $R_LIBDIR_OFF)" \
+			"$WORK/step4/img/dump.log" "${re//%OFFSET%/$R_LIBDIR_OFF}"
+	fi
 	end
 }
 
