@@ -115,7 +115,7 @@ check-c-sanitizers: lib
 # Real CRIU 4.1.1 and 4.2.1, stock and built against this library
 # (ctests/e2e/README.md). Always every step on both releases: a partial run
 # (CRIU_VERSION=4.2.1 or E2E_STEPS=...) is for ctests/e2e/run-e2e.sh itself.
-e2e: lib
+e2e: lib inspect
 	env -u CRIU_VERSION -u E2E_STEPS bash ctests/e2e/run-e2e.sh
 
 clean:

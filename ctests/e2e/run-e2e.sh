@@ -49,6 +49,8 @@ unset CRIU_VERSION MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
 # shim, is not used).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 PY=/usr/bin/python3
+# The inspection tool (make inspect), for step 5.
+INSPECT=${CRIU_PLUGIN_INSPECT:-$REPO/target/release/criu-plugin-inspect}
 
 # Descriptors above 2 the caller left open (a make job server's pipe, a
 # harness's log) are closed here, so no process this test starts inherits
@@ -74,7 +76,7 @@ TITLE[1]="stock CRIU builds with its own loader"
 TITLE[2]="CRIU with the patch builds against the staged library (and without it)"
 TITLE[3]="criu check"
 TITLE[4]="dump and restore a live process with the four plugins"
-TITLE[5]="inventory.img names the enabled plugin; restore without it fails"
+TITLE[5]="inventory.img names the enabled plugin; restore without it, or with it skipped, fails; criu-plugin-inspect --images agrees"
 TITLE[6]="zdtm: busyloop00 with the inventory plugins; sigpending, pthread00 with mocked cuda"
 TITLE[7]="a bad plugin (version 0.3.0) fails the dump cleanly"
 TITLE[8]="stock and library loaders log the same plugins and hook calls"
@@ -538,6 +540,46 @@ EOF
 	fi
 	[ "$rc" != 0 ] && ok "restore without the enabled plugin fails (exit $rc)" || bad "restore without inventory_test_enabled_plugin succeeded"
 	check_log "restore log: CRIU's \"Missing required plugin\"" "$d/img/restore-without-enabled.log" \
+		"Missing required plugin: inventory_test_enabled_plugin"
+
+	# The same answer before the restore, from criu-plugin-inspect --images:
+	# it reads inventory.img itself and judges the folder as the loader would.
+	"$INSPECT" --json --images "$d/img" "$LIB/plugins" >"$d/images-all.json" 2>"$d/images-all.err"
+	rc=$?
+	[ "$rc" = 0 ] && ok "criu-plugin-inspect --images: the full plugin folder satisfies the images (exit 0)" ||
+		bad "criu-plugin-inspect --images on the full folder exited $rc ($(tail -n 2 "$d/images-all.err"))"
+	"$PY" - "$d/inventory.json" "$d/images-all.json" <<'EOF2'
+import json, sys
+crit = json.load(open(sys.argv[1]))["entries"][0]["plugins_entry"]["plugins"]
+tool = json.load(open(sys.argv[2]))
+names = [n["name"] for n in tool["needed"]]
+ok = sorted(names) == sorted(crit) and tool["satisfied"] and not tool["missing"]
+print("      the tool lists %s; crit lists %s" % (names, crit))
+sys.exit(0 if ok else 1)
+EOF2
+	[ $? = 0 ] && ok "criu-plugin-inspect --images lists the plugins crit shows in inventory.img" ||
+		bad "criu-plugin-inspect --images and crit disagree on inventory.img"
+	"$INSPECT" --images "$d/img" "$d/without-enabled" >"$d/images-without.out" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] && ok "criu-plugin-inspect --images: the folder without the enabled plugin does not (exit 1)" ||
+		bad "criu-plugin-inspect --images on the folder without the enabled plugin exited $rc"
+	check_log "criu-plugin-inspect --images names the missing plugin as CRIU would" "$d/images-without.out" \
+		"^Missing required plugin: inventory_test_enabled_plugin$"
+
+	# CRIU_PLUGIN_SKIP at restore: the loader never opens the skipped plugin,
+	# and CRIU's own inventory check fails the restore.
+	CRIU_PLUGIN_SKIP=inventory_test_enabled_plugin criu_env "$LIB_SRC" "$criu" restore -d -D "$d/img" \
+		-o restore-skipped.log -v4 --libdir "$LIB/plugins" --pidfile "$d/restored-skip.pid"
+	rc=$?
+	if [ -s "$d/restored-skip.pid" ]; then
+		PIDS+=("$(cat "$d/restored-skip.pid")")
+		kill -9 "$(cat "$d/restored-skip.pid")" 2>/dev/null
+	fi
+	[ "$rc" != 0 ] && ok "restore with CRIU_PLUGIN_SKIP naming the enabled plugin fails (exit $rc)" ||
+		bad "restore with the enabled plugin skipped succeeded"
+	check_log "restore log: the loader skips the plugin" "$d/img/restore-skipped.log" \
+		'Skipping plugin .*/inventory_test_enabled_plugin\.so \("inventory_test_enabled_plugin"\): named in CRIU_PLUGIN_SKIP'
+	check_log "restore log: then CRIU's \"Missing required plugin\"" "$d/img/restore-skipped.log" \
 		"Missing required plugin: inventory_test_enabled_plugin"
 	end
 }
