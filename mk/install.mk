@@ -63,7 +63,11 @@ CRIU_PLUGIN_DEST = $(if $(DESTDIR),$(abspath $(DESTDIR)))
 CRIU_PLUGIN_DIRS = $(CRIU_PLUGIN_DEST)|$(LIBDIR)|$(INCLUDEDIR)|$(BINDIR)|$(PKGCONFIGDIR)
 CRIU_PLUGIN_MANIFEST = $(BUILD)/install-manifests/$(shell printf '%s' '$(CRIU_PLUGIN_DIRS)' | sha256sum | cut -c1-16)
 # The build settings as the library sees them (build.rs: empty = default).
-CRIU_PLUGIN_PC_PLUGINDIR = $(or $(CRIU_PLUGIN_DEFAULT_DIR),/usr/lib/criu/)
+# The plugin folder as pkg-config shows it: without a trailing slash (the
+# library's own setting may have one, as CRIU's CR_PLUGIN_DEFAULT does), so
+# "$(pkg-config --variable=plugindir criu-plugin)/x.so" is a clean path.
+CRIU_PLUGIN_PC_PLUGINDIR_RAW = $(or $(CRIU_PLUGIN_DEFAULT_DIR),/usr/lib/criu/)
+CRIU_PLUGIN_PC_PLUGINDIR = $(if $(filter-out /,$(CRIU_PLUGIN_PC_PLUGINDIR_RAW)),$(patsubst %/,%,$(CRIU_PLUGIN_PC_PLUGINDIR_RAW)),$(CRIU_PLUGIN_PC_PLUGINDIR_RAW))
 # The layouts of CRIU's struct cr_options the library knows, as it reports
 # them (cr_plugin_opts_layouts()): the verified ones (src/opts_layouts.rs),
 # then CRIU_OPTS_LAYOUTS, each size once (build.rs checks the values).
