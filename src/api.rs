@@ -123,8 +123,8 @@ pub fn plugins() -> Vec<PluginInfo> {
     if reentry::inside() {
         return Vec::new();
     }
-    registry::read()
-        .plugins
+    let reg = registry::read();
+    reg.plugins
         .iter()
         .map(|p| PluginInfo {
             name: p.name().map_or_else(
@@ -137,7 +137,7 @@ pub fn plugins() -> Vec<PluginInfo> {
             // SAFETY: the plugin is loaded while the read guard is held.
             version: Version(unsafe { (*p.desc()).version }),
             hooks: p.hooks(),
-            legacy: p.is_legacy(),
+            legacy: reg.is_legacy(p),
         })
         .collect()
 }

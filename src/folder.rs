@@ -219,8 +219,10 @@ impl fmt::Display for DirError {
 /// names), in one buffer.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
+    /// The names, each followed by its NUL.
     bytes: Vec<u8>,
-    index: Vec<(u32, u32)>,
+    /// Start, length (without the NUL) and `d_type` of each, in load order.
+    index: Vec<(u32, u32, u8)>,
 }
 
 impl Names {
@@ -229,11 +231,13 @@ impl Names {
         self.index.len()
     }
 
-    /// The names, in load order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        self.index
-            .iter()
-            .map(|&(start, len)| &self.bytes[start as usize..(start + len) as usize])
+    /// The names, in load order, each with what `readdir` said of its type
+    /// (`DT_REG`, `DT_LNK`, `DT_UNKNOWN`, ...).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&CStr, u8)> {
+        self.index.iter().map(|&(start, len, kind)| {
+            let with_nul = &self.bytes[start as usize..=(start + len) as usize];
+            (CStr::from_bytes_with_nul(with_nul).unwrap_or(c""), kind)
+        })
     }
 }
 
@@ -297,6 +301,33 @@ impl PluginDir {
         self.stat_at(name, false)
     }
 
+    /// Reads up to `buf.len()` bytes from the start of the entry `name`, a
+    /// regular file, without blocking and without becoming a controlling
+    /// terminal: how many were read (0 when it cannot be opened: `dlopen`
+    /// then says why). The buffer need not be initialised.
+    pub(crate) fn read_head<'b>(
+        &self,
+        name: &CStr,
+        buf: &'b mut [std::mem::MaybeUninit<u8>],
+    ) -> &'b [u8] {
+        let flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY;
+        // SAFETY: openat on our directory descriptor with a C string.
+        let fd = unsafe { libc::openat(self.fd(), name.as_ptr(), flags) };
+        if fd < 0 {
+            return &[];
+        }
+        // SAFETY: pread writes at most buf.len() bytes into the buffer; the
+        // descriptor is ours and closed once, here.
+        let n = unsafe {
+            let n = libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), 0);
+            libc::close(fd);
+            n
+        };
+        let n = if n < 0 { 0 } else { n as usize };
+        // SAFETY: pread initialised the first n bytes.
+        unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) }
+    }
+
     /// Opens the entry `name` for reading, without blocking (a FIFO must
     /// not wait for a writer) and without becoming a controlling terminal.
     pub(crate) fn open_entry(&self, name: &CStr) -> Option<std::fs::File> {
@@ -349,14 +380,17 @@ impl PluginDir {
             let start = u32::try_from(names.bytes.len()).map_err(|_| OutOfMemory)?;
             names
                 .bytes
-                .try_reserve(name.len())
+                .try_reserve(name.len() + 1)
                 .map_err(OutOfMemory::from)?;
             names.index.try_reserve(1).map_err(OutOfMemory::from)?;
             names.bytes.extend_from_slice(name);
-            names.index.push((start, name.len() as u32));
+            names.bytes.push(0);
+            // SAFETY: the entry is still the one readdir returned.
+            let kind = unsafe { (*entry).d_type };
+            names.index.push((start, name.len() as u32, kind));
         }
         let bytes = &names.bytes;
-        let key = |&(s, l): &(u32, u32)| &bytes[s as usize..(s + l) as usize];
+        let key = |&(s, l, _): &(u32, u32, u8)| &bytes[s as usize..(s + l) as usize];
         // sort_unstable_by does not allocate.
         names.index.sort_unstable_by(|a, b| key(a).cmp(key(b)));
         if names.len() == 0 {
@@ -371,10 +405,10 @@ impl PluginDir {
         let names = self.names().map_err(|e| e.to_string())?;
         Ok(names
             .iter()
-            .filter_map(|name| {
-                let path = JoinedPath::join(self.path.to_bytes(), name)?;
+            .filter_map(|(name, _)| {
+                let path = JoinedPath::join(self.path.to_bytes(), name.to_bytes())?;
                 Some(Candidate {
-                    name: CString::new(name).ok()?,
+                    name: name.to_owned(),
                     path: path.as_c_str().to_owned(),
                 })
             })
@@ -415,7 +449,7 @@ mod tests {
         let path = CString::new(dir.to_str().unwrap()).unwrap();
         let mut d = PluginDir::try_open(&path).unwrap();
         let names = d.names().unwrap();
-        let got: Vec<&[u8]> = names.iter().collect();
+        let got: Vec<&[u8]> = names.iter().map(|(n, _)| n.to_bytes()).collect();
         assert_eq!(got, vec![&b"B.so"[..], b"a.so", b"a0.so", b"b.so"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -12,7 +12,7 @@ use crate::dl::Library;
 use crate::elf::{self, ElfError, ElfFile};
 use crate::escape::Escaped;
 use crate::fallible::{OutOfMemory, try_box, try_cstring, try_format};
-use crate::folder::{self, DirError, JoinedPath, PluginDir};
+use crate::folder::{self, DirError, PluginDir};
 use crate::host::host;
 use crate::policy::SkipList;
 use crate::reentry::{self, Running};
@@ -168,25 +168,31 @@ fn load_folder(
     let mut dir = PluginDir::try_open(path).map_err(|e| dir_error(&e))?;
     let names = dir.names().map_err(|e| dir_error(&e))?;
     reserve(reg, names.len())?;
-    for name in names.iter() {
-        // names() only keeps names whose joined path fits in PATH_MAX.
-        let Some(full) = JoinedPath::join(dir.path().to_bytes(), name) else {
+    // Every candidate's path is built in this one buffer (names() keeps
+    // only names whose path fits in PATH_MAX).
+    let dir_len = dir.path().to_bytes().len();
+    let mut full = Vec::new();
+    if full.try_reserve_exact(libc::PATH_MAX as usize).is_err() {
+        return Err(out_of_memory(format_args!(
+            "Unable to load plugins from {}",
+            shown()
+        )));
+    }
+    full.extend_from_slice(dir.path().to_bytes());
+    full.push(b'/');
+    for (name, kind) in names.iter() {
+        full.truncate(dir_len + 1);
+        full.extend_from_slice(name.to_bytes_with_nul());
+        let Ok(path) = CStr::from_bytes_with_nul(&full) else {
             continue;
         };
-        let mut name_buf = [0u8; 256];
-        name_buf[..name.len()].copy_from_slice(name);
-        let Ok(name) = CStr::from_bytes_until_nul(&name_buf) else {
-            continue;
-        };
-        load_file(
-            reg,
-            stage_value,
-            &dir,
+        let entry = Entry {
+            dir: &dir,
             name,
-            full.as_c_str(),
-            euid,
-            skip.as_deref_mut(),
-        )?;
+            kind,
+            path,
+        };
+        load_file(reg, stage_value, entry, euid, skip.as_deref_mut())?;
     }
     Ok(())
 }
@@ -246,7 +252,19 @@ fn restore_checks() -> Result<(), InitError> {
     Ok(())
 }
 
-/// Loads the plugin file `name` of `dir` (whose path is `path`).
+/// One entry of the plugin folder.
+struct Entry<'a> {
+    /// The open folder.
+    dir: &'a PluginDir,
+    /// Its name in the folder.
+    name: &'a CStr,
+    /// What `readdir` said it is (`DT_*`).
+    kind: u8,
+    /// `folder/name`.
+    path: &'a CStr,
+}
+
+/// Loads the plugin file `entry`.
 #[allow(
     clippy::result_large_err,
     reason = "kept on the stack: no allocation when memory runs out"
@@ -254,12 +272,16 @@ fn restore_checks() -> Result<(), InitError> {
 fn load_file(
     reg: &mut Registry,
     stage_value: c_int,
-    dir: &PluginDir,
-    name: &CStr,
-    path: &CStr,
+    entry: Entry<'_>,
     euid: u32,
     skip: Option<&mut SkipList>,
 ) -> Result<(), InitError> {
+    let Entry {
+        dir,
+        name,
+        kind,
+        path,
+    } = entry;
     let shown = || Escaped(path.to_bytes());
     let refuse = |why: fmt::Arguments<'_>| fail(format_args!("Refusing plugin {}: {why}", shown()));
     // What dlopen would map: the entry, symbolic links followed.
@@ -278,9 +300,13 @@ fn load_file(
                 format_args!("Refusing plugin {}", shown()),
             )?;
         }
-        if dir
-            .stat_at(name, true)
-            .is_some_and(|l| l.st_mode & libc::S_IFMT == libc::S_IFLNK)
+        // readdir says what the entry itself is; only a link (or an entry
+        // of a file system that does not say) needs another look.
+        let maybe_link = kind == libc::DT_LNK || kind == libc::DT_UNKNOWN;
+        if maybe_link
+            && dir
+                .stat_at(name, true)
+                .is_some_and(|l| l.st_mode & libc::S_IFMT == libc::S_IFLNK)
             && let Err(concern) = policy::check_path(path, false, euid)
         {
             concern_or_refuse(
@@ -423,12 +449,9 @@ fn skipped(skip: &mut SkipList, dir: &PluginDir, name: &CStr, path: &CStr, size:
 /// would kill the process with SIGBUS when a page past the end is touched.
 /// One open, one read of the headers, one close.
 fn check_complete(dir: &PluginDir, name: &CStr, size: u64) -> Result<(), ElfError> {
-    let Some(file) = dir.open_entry(name) else {
-        return Ok(()); // dlopen will say why it cannot open it
-    };
-    let mut head = [0u8; elf::HEADER_READ];
-    let n = std::os::unix::fs::FileExt::read_at(&file, &mut head, 0).unwrap_or(0);
-    match elf::loadable_end(&head[..n], size) {
+    let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); elf::HEADER_READ];
+    let head = dir.read_head(name, &mut buf);
+    match elf::loadable_end(head, size) {
         Ok(end) if end > size => Err(ElfError::Truncated {
             need: end,
             have: size,
@@ -522,30 +545,39 @@ fn link(
     index: u32,
 ) -> Result<(), InitError> {
     let desc = plugin.desc;
+    if plugin.synthesised.is_some() && reg.legacy.try_reserve(1).is_err() {
+        return Err(unrecorded(plugin, desc, stage_value));
+    }
     // SAFETY: the hooks came from descriptor::check, which keeps them below
     // host_chains with non-NULL slots; desc outlives the record (see above).
     match unsafe { Loaded::link(plugin) } {
-        Ok(loaded) => {
-            // Both vectors have room (reserve): these never allocate.
+        Ok((loaded, synthesised)) => {
+            // Every vector has room (reserve): these never allocate.
             reg.plugins.push(loaded);
             if let Some(at) = at {
                 reg.by_name.insert(at, index);
             }
+            if let Some(synthesised) = synthesised {
+                reg.legacy.push(synthesised);
+            }
             Ok(())
         }
-        Err((plugin, OutOfMemory)) => {
-            let name = plugin.name().map_or(&b"(built-in)"[..], CStr::to_bytes);
-            let err = out_of_memory(format_args!(
-                "Unable to record plugin \"{}\"",
-                Escaped(name)
-            ));
-            // Its init ran: it gets its exit, as every loaded plugin does.
-            let who = name_ptr(&plugin);
-            call_exit(desc, who, stage_value, -1);
-            unload(who, plugin);
-            Err(err)
-        }
+        Err((plugin, OutOfMemory)) => Err(unrecorded(plugin, desc, stage_value)),
     }
+}
+
+/// A plugin whose init ran but that could not be recorded (out of memory):
+/// it gets its exit, as every initialised plugin does, and is unloaded.
+fn unrecorded(plugin: Accepted, desc: *const CrPluginDesc, stage_value: c_int) -> InitError {
+    let name = plugin.name().map_or(&b"(built-in)"[..], CStr::to_bytes);
+    let err = out_of_memory(format_args!(
+        "Unable to record plugin \"{}\"",
+        Escaped(name)
+    ));
+    let who = name_ptr(&plugin);
+    call_exit(desc, who, stage_value, -1);
+    unload(who, plugin);
+    err
 }
 
 /// The name of `plugin` as a C string pointer, for [`Running`].
@@ -616,7 +648,8 @@ pub(crate) fn fini(stage_value: c_int, ret: c_int) {
 }
 
 fn fini_locked(reg: &mut Registry, stage_value: c_int, ret: c_int) {
-    reg.by_name.clear();
+    // Nothing the loader allocated stays after fini.
+    reg.by_name = Vec::new();
     for plugin in std::mem::take(&mut reg.plugins) {
         let who = plugin.name().map_or(std::ptr::null(), CStr::as_ptr);
         call_exit(plugin.desc(), who, stage_value, ret);
@@ -626,6 +659,8 @@ fn fini_locked(reg: &mut Registry, stage_value: c_int, ret: c_int) {
         );
         unload(who, plugin);
     }
+    // The legacy descriptors outlive their plugins' exit calls, and go now.
+    reg.legacy = Vec::new();
     // SAFETY: every record was unlinked as it was dropped.
     unsafe { ctl::reset_lists() };
 }

@@ -547,94 +547,97 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
     } else if !put_front(&mut pending, &mut start, p) {
         return Ok(());
     }
+    // Whether only slashes are left: the component just taken is the last.
+    let rest_is_empty = |pending: &[u8], start: usize| pending[start..].iter().all(|&b| b == b'/');
+    // Every folder is judged once, when it is entered: by the rule for the
+    // last one when nothing follows, else by the rule for one on the way.
+    let judge = |st: &libc::stat, last: bool| {
+        if last && last_is_dir {
+            untrusted(st.st_uid, st.st_mode, euid)
+        } else {
+            untrusted_ancestor(st.st_uid, st.st_mode, euid)
+        }
+    };
     let Some(mut dir) = open_dir(libc::AT_FDCWD, c"/") else {
         return Ok(());
     };
+    let Some(st) = fstatat(dir.0, c"", libc::AT_EMPTY_PATH) else {
+        return Ok(());
+    };
+    if let Some(why) = judge(&st, rest_is_empty(&pending, start)) {
+        let last = rest_is_empty(&pending, start) && last_is_dir;
+        return Err(PathConcern {
+            kind: "folder",
+            at,
+            why,
+            last,
+        });
+    }
     let mut links = 0;
     let mut name = [0u8; 256];
     loop {
-        // Pop the next component.
         while start < pending.len() && pending[start] == b'/' {
             start += 1;
+        }
+        if start == pending.len() {
+            return Ok(());
         }
         let end = pending[start..]
             .iter()
             .position(|&b| b == b'/')
             .map_or(pending.len(), |i| start + i);
         let comp_len = end - start;
-        let last = pending[end..].iter().all(|&b| b == b'/');
-        if comp_len == 0 {
-            // The path ends here: `dir` is the last folder.
-            if let Some(st) = fstatat(dir.0, c"", libc::AT_EMPTY_PATH) {
-                let rule = if last_is_dir {
-                    untrusted
-                } else {
-                    untrusted_ancestor
-                };
-                if let Some(why) = rule(st.st_uid, st.st_mode, euid) {
-                    return Err(PathConcern {
-                        kind: "folder",
-                        at,
-                        why,
-                        last: true,
-                    });
-                }
-            }
-            return Ok(());
-        }
         if comp_len >= name.len() {
             return Ok(());
         }
         name[..comp_len].copy_from_slice(&pending[start..end]);
         name[comp_len] = 0;
         start = end;
+        let last = rest_is_empty(&pending, start);
         let Ok(comp) = CStr::from_bytes_with_nul(&name[..=comp_len]) else {
             return Ok(());
         };
-        // The folder holding this component must itself be trusted as a
-        // folder on the way.
-        let Some(here) = fstatat(dir.0, c"", libc::AT_EMPTY_PATH) else {
-            return Ok(());
-        };
-        if let Some(why) = untrusted_ancestor(here.st_uid, here.st_mode, euid) {
-            return Err(PathConcern {
-                kind: "folder",
-                at,
-                why,
-                last: false,
-            });
-        }
         if comp.to_bytes() == b"." {
             continue;
         }
-        if comp.to_bytes() == b".." {
-            let Some(parent) = open_dir(dir.0, c"..") else {
-                return Ok(());
-            };
-            dir = parent;
-            at.pop();
-            continue;
-        }
-        let Some(st) = fstatat(dir.0, comp, libc::AT_SYMLINK_NOFOLLOW) else {
-            return Ok(());
-        };
-        let mut next = PathText {
-            buf: at.buf,
-            len: at.len,
-        };
-        if !next.push(comp.to_bytes()) {
+        // The entry itself, not what a link points to: one open, one stat.
+        let flags = libc::O_PATH | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+        // SAFETY: openat with a C string; the result is checked.
+        let fd = Fd(unsafe { libc::openat(dir.0, comp.as_ptr(), flags) });
+        if fd.0 < 0 {
             return Ok(());
         }
+        let Some(st) = fstatat(fd.0, c"", libc::AT_EMPTY_PATH) else {
+            return Ok(());
+        };
         match st.st_mode & libc::S_IFMT {
+            libc::S_IFDIR => {
+                if comp.to_bytes() == b".." {
+                    at.pop();
+                } else if !at.push(comp.to_bytes()) {
+                    return Ok(());
+                }
+                if let Some(why) = judge(&st, last) {
+                    let last = last && last_is_dir;
+                    return Err(PathConcern {
+                        kind: "folder",
+                        at,
+                        why,
+                        last,
+                    });
+                }
+                dir = fd;
+            }
             libc::S_IFLNK => {
                 if st.st_uid != 0 && st.st_uid != euid {
                     let why = Untrusted::Owner {
                         uid: st.st_uid,
                         euid,
                     };
+                    at.push(comp.to_bytes());
                     return Err(PathConcern {
                         kind: "symbolic link",
-                        at: next,
+                        at,
                         why,
                         last: false,
                     });
@@ -644,14 +647,11 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                     return Ok(());
                 }
                 let mut target = [0u8; libc::PATH_MAX as usize];
-                // SAFETY: readlinkat writes at most target.len() bytes.
+                // SAFETY: readlinkat of an O_PATH descriptor of the link with
+                // an empty name reads the link itself, at most target.len()
+                // bytes.
                 let n = unsafe {
-                    libc::readlinkat(
-                        dir.0,
-                        comp.as_ptr(),
-                        target.as_mut_ptr().cast(),
-                        target.len(),
-                    )
+                    libc::readlinkat(fd.0, c"".as_ptr(), target.as_mut_ptr().cast(), target.len())
                 };
                 if n <= 0 || n as usize >= target.len() {
                     return Ok(());
@@ -668,18 +668,12 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                     at = PathText::root();
                 }
             }
-            libc::S_IFDIR => {
-                let Some(sub) = open_dir(dir.0, comp) else {
-                    return Ok(());
-                };
-                dir = sub;
-                at = next;
-            }
             _ if last && !last_is_dir => {
                 if let Some(why) = untrusted(st.st_uid, st.st_mode, euid) {
+                    at.push(comp.to_bytes());
                     return Err(PathConcern {
                         kind: "file",
-                        at: next,
+                        at,
                         why,
                         last: true,
                     });
@@ -695,7 +689,10 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
 /// own dependencies nor the process's global scope provide.
 fn for_each_missing(library: &Library, mut f: impl FnMut(&CStr)) {
     library.for_each_lazy_import(|name| {
-        if library.symbol(name).is_none() && dl::global_symbol(name).is_none() {
+        // The global scope first: it holds the C library and CRIU, where
+        // nearly every import is, and a lookup that fails costs glibc an
+        // error message (and allocations) that one that succeeds does not.
+        if dl::global_symbol(name).is_none() && library.symbol(name).is_none() {
             f(name);
         }
     });

@@ -5,10 +5,11 @@
 //! The C lists are the truth for dispatch; the Rust `Vec` (same order) owns
 //! the records. Both change only under the registry lock, in
 //! `cr_plugin_init` and `cr_plugin_fini`. A loaded plugin costs one
-//! allocation, its record (a legacy plugin also its synthesised descriptor):
-//! the `dlopen` handle lives in the record's `dlhandle`, and the plugin's
-//! path is the dynamic linker's own copy (`l_name`); the vectors are sized
-//! once per init.
+//! allocation, its `plugin_desc_t` (a legacy plugin also its synthesised
+//! descriptor): the `dlopen` handle lives in the record's `dlhandle`, the
+//! hooks it is chained for are its non-empty links, and the plugin's path
+//! is the dynamic linker's own copy (`l_name`); the vectors are sized once
+//! per init and freed at fini.
 
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CrPluginDesc, ListHead, PluginDesc};
 use crate::ctl::{chain, head};
@@ -34,6 +35,12 @@ pub(crate) enum Origin {
 /// copy of it, which lives as long as the plugin is loaded.
 #[derive(Debug)]
 pub(crate) struct SynthesisedDesc(pub(crate) Box<[CrPluginDesc; 1]>);
+
+// SAFETY: the descriptor is plain data (pointers into the plugin it was made
+// for), only reached through the registry lock.
+unsafe impl Send for SynthesisedDesc {}
+// SAFETY: as above; shared access only reads.
+unsafe impl Sync for SynthesisedDesc {}
 
 /// A plugin whose descriptor passed every check, ready to be initialised
 /// and linked.
@@ -92,18 +99,12 @@ unsafe fn name_of<'a>(desc: *const CrPluginDesc, handle: *mut c_void) -> Option<
     }
 }
 
-/// What the loader keeps of one loaded plugin, in one allocation. The C
-/// record comes first: the lists of `cr_plugin_ctl` point into it and
-/// CRIU's `run_plugins` reads it as a `plugin_desc_t`.
+/// What the loader keeps of one loaded plugin: its `plugin_desc_t`, which
+/// the lists of `cr_plugin_ctl` point into and CRIU's `run_plugins` reads.
 #[repr(C)]
 #[derive(Debug)]
 struct Record {
     c: PluginDesc,
-    /// The descriptor built for a legacy plugin, or None when `c.d` points
-    /// into the plugin's own `CR_PLUGIN_DESC` or a built-in's.
-    synthesised: Option<SynthesisedDesc>,
-    /// The hooks chained for this plugin.
-    hooks: HookSet,
 }
 
 /// One loaded plugin: its record, linked into `cr_plugin_ctl`.
@@ -119,13 +120,17 @@ unsafe impl Sync for Loaded {}
 impl Loaded {
     /// Makes the record for the plugin and links it at the tail of
     /// `cr_plugin_ctl.head` and of the chain of every hook in `hooks`. On
-    /// failure (out of memory) the plugin is handed back, unlinked.
+    /// failure (out of memory) the plugin is handed back, unlinked. A legacy
+    /// plugin's synthesised descriptor is handed back to be kept (in
+    /// [`Registry::legacy`]) until the plugin is unloaded.
     ///
     /// # Safety
     /// `plugin.desc` stays valid until this value is dropped; every hook in
     /// `plugin.hooks` has a non-NULL slot in it and is below
     /// [`crate::ctl::host_chains`].
-    pub(crate) unsafe fn link(plugin: Accepted) -> Result<Loaded, (Accepted, OutOfMemory)> {
+    pub(crate) unsafe fn link(
+        plugin: Accepted,
+    ) -> Result<(Loaded, Option<SynthesisedDesc>), (Accepted, OutOfMemory)> {
         let unlinked = || ListHead {
             next: null_mut(),
             prev: null_mut(),
@@ -141,8 +146,6 @@ impl Loaded {
                 dlhandle,
                 link: std::array::from_fn(|_| unlinked()),
             },
-            synthesised: None,
-            hooks: plugin.hooks,
         }) {
             Ok(b) => b,
             Err(e) => return Err((plugin, e)),
@@ -162,7 +165,6 @@ impl Loaded {
         // (reset by init, changed only here and in Drop under the lock); the
         // caller keeps each hook below host_chains.
         unsafe {
-            (*record).synthesised = synthesised;
             let c = &raw mut (*record).c;
             list::init(&raw mut (*c).list);
             for i in 0..CR_PLUGIN_HOOK__MAX {
@@ -173,7 +175,7 @@ impl Loaded {
                 list::add_tail(&raw mut (*c).link[hook.index()], chain(hook.index()));
             }
             // SAFETY: Box::into_raw never gives NULL.
-            Ok(Loaded(NonNull::new_unchecked(record)))
+            Ok((Loaded(NonNull::new_unchecked(record)), synthesised))
         }
     }
 
@@ -187,14 +189,14 @@ impl Loaded {
         self.record().c.d
     }
 
-    /// The hooks chained for it.
+    /// The hooks chained for it: its links that are on a chain.
     pub(crate) fn hooks(&self) -> HookSet {
-        self.record().hooks
-    }
-
-    /// Whether it is a legacy plugin (its descriptor was synthesised).
-    pub(crate) fn is_legacy(&self) -> bool {
-        self.record().synthesised.is_some()
+        let c = &self.record().c;
+        crate::hooks::Hook::ALL
+            .into_iter()
+            // SAFETY: the links are initialised lists of this live record.
+            .filter(|h| !unsafe { list::is_empty(&raw const c.link[h.index()]) })
+            .fold(HookSet::empty(), |set, h| set | HookSet::of(h))
     }
 
     /// The name it goes by (see [`Accepted::name`]).
@@ -245,12 +247,21 @@ pub(crate) struct Registry {
     pub(crate) plugins: Vec<Loaded>,
     /// Indices into `plugins` sorted by name, for duplicate detection.
     pub(crate) by_name: Vec<u32>,
+    /// The descriptors synthesised for the legacy plugins among `plugins`,
+    /// freed after those plugins are unloaded.
+    pub(crate) legacy: Vec<SynthesisedDesc>,
     /// Descriptors registered by the host with `cr_plugin_register_builtin`,
     /// loaded first at every init, in registration order.
     pub(crate) builtins: Vec<BuiltinDesc>,
 }
 
 impl Registry {
+    /// Whether `plugin` is a legacy plugin (its descriptor was synthesised).
+    pub(crate) fn is_legacy(&self, plugin: &Loaded) -> bool {
+        let desc = plugin.desc().cast_const();
+        self.legacy.iter().any(|d| std::ptr::eq(d.0.as_ptr(), desc))
+    }
+
     /// Where the loaded plugin named `name` is in `by_name`, or where it
     /// would go.
     pub(crate) fn find(&self, name: &CStr) -> Result<usize, usize> {
@@ -275,6 +286,7 @@ unsafe impl Sync for BuiltinDesc {}
 static REGISTRY: RwLock<Registry> = RwLock::new(Registry {
     plugins: Vec::new(),
     by_name: Vec::new(),
+    legacy: Vec::new(),
     builtins: Vec::new(),
 });
 
