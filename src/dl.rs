@@ -10,9 +10,6 @@ use crate::fallible::LineBuf;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::NonNull;
 
-/// `dladdr1` flag: return the `struct link_map *` (`RTLD_DL_LINKMAP`).
-const RTLD_DL_LINKMAP: c_int = 2;
-
 /// The public prefix of glibc's `struct link_map` (`<link.h>`).
 #[repr(C)]
 struct LinkMap {
@@ -154,12 +151,10 @@ impl Library {
             return Some(own);
         }
         let addr = self.symbol(name)?;
-        let map = defining_object(addr.as_ptr())?;
-        // SAFETY: dladdr1 gave the live link_map of the object holding addr,
-        // a dependency of ours that stays loaded while we are.
-        let (image, ld) = unsafe { tables(map.cast()) }?;
-        // SAFETY: as above; only l_addr is read.
-        let bias = unsafe { (*map.cast::<LinkMap>()).l_addr };
+        let (bias, dyn_vaddr) = object_containing(addr.as_ptr())?;
+        // SAFETY: the object holding addr is a dependency of ours, loaded
+        // while we are.
+        let (image, ld) = unsafe { tables_at(bias, dyn_vaddr) };
         let sym = Dynamic::read(&image, ld, None)?.lookup(name)?;
         (sym.is_defined() && sym.value.wrapping_add(bias) == addr.as_ptr() as u64)
             .then_some((sym, addr))
@@ -233,14 +228,60 @@ pub(crate) unsafe fn object_path<'a>(handle: *mut c_void) -> Option<&'a CStr> {
     }
 }
 
-/// The `struct link_map *` of the object that contains `addr`.
-fn defining_object(addr: *const c_void) -> Option<*mut c_void> {
-    // SAFETY: Dl_info is plain data; dladdr1 only writes it and the pointer.
-    unsafe {
-        let mut info: libc::Dl_info = std::mem::zeroed();
-        let mut map: *mut c_void = std::ptr::null_mut();
-        (libc::dladdr1(addr, &mut info, &raw mut map, RTLD_DL_LINKMAP) != 0).then_some(map)
+/// The load bias and the dynamic section's address (in the object's own
+/// address space) of the loaded object whose segments hold `addr`. Found
+/// with `dl_iterate_phdr` from the program headers alone: unlike `dladdr`,
+/// it never scans a symbol table for the nearest name (the executable of a
+/// CRIU linked `-rdynamic` exports thousands).
+fn object_containing(addr: *const c_void) -> Option<(u64, u64)> {
+    struct Search {
+        addr: u64,
+        found: Option<(u64, u64)>,
     }
+    unsafe extern "C" fn visit(
+        info: *mut libc::dl_phdr_info,
+        _: usize,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: dl_iterate_phdr passes a valid info for a live object and
+        // our own `data`; the program headers it points to are mapped.
+        unsafe {
+            let search = &mut *data.cast::<Search>();
+            let info = &*info;
+            let phdrs = std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum));
+            let bias = info.dlpi_addr;
+            let inside = phdrs.iter().any(|ph| {
+                ph.p_type == libc::PT_LOAD
+                    && search.addr >= bias.wrapping_add(ph.p_vaddr)
+                    && search.addr - bias.wrapping_add(ph.p_vaddr) < ph.p_memsz
+            });
+            if !inside {
+                return 0;
+            }
+            let dynamic = phdrs.iter().find(|ph| ph.p_type == libc::PT_DYNAMIC);
+            search.found = dynamic.map(|d| (bias, d.p_vaddr));
+            1
+        }
+    }
+    let mut search = Search {
+        addr: addr as u64,
+        found: None,
+    };
+    // SAFETY: the callback matches dl_iterate_phdr's contract and only
+    // touches `search`, which outlives the call.
+    unsafe { libc::dl_iterate_phdr(Some(visit), (&raw mut search).cast()) };
+    search.found
+}
+
+/// The tables of the loaded object with load bias `bias` whose dynamic
+/// section is at `dyn_vaddr`.
+///
+/// # Safety
+/// Both come from [`object_containing`] for an object that stays loaded
+/// while the result is used.
+unsafe fn tables_at(bias: u64, dyn_vaddr: u64) -> (MappedImage, u64) {
+    // SAFETY: caller's contract: a live object mapped by the dynamic linker.
+    (unsafe { MappedImage::new(bias) }, dyn_vaddr)
 }
 
 /// The size in bytes of the data symbol `name` at address `addr`, as the
@@ -250,12 +291,9 @@ fn defining_object(addr: *const c_void) -> Option<*mut c_void> {
 /// share its address (`__bss_start`, `_edata`) cannot answer for it.
 /// `addr` is only compared, never dereferenced.
 pub(crate) fn symbol_size(addr: usize, name: &CStr) -> Option<usize> {
-    let map = defining_object(addr as *const c_void)?;
-    // SAFETY: dladdr1 gave the live link_map of the object holding addr; its
-    // tables stay mapped for the process's life (it holds live data).
-    let (image, ld) = unsafe { tables(map.cast()) }?;
-    // SAFETY: as above; only l_addr is read.
-    let bias = unsafe { (*map.cast::<LinkMap>()).l_addr };
+    let (bias, dyn_vaddr) = object_containing(addr as *const c_void)?;
+    // SAFETY: the object holds live data (the address), so it stays loaded.
+    let (image, ld) = unsafe { tables_at(bias, dyn_vaddr) };
     let dynamic = Dynamic::read(&image, ld, None)?;
     let sym = dynamic.lookup(name)?;
     (sym.is_defined() && sym.value.wrapping_add(bias) == addr as u64).then_some(sym.size as usize)
