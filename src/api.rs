@@ -64,12 +64,14 @@ impl From<c_int> for Answer {
     }
 }
 
-/// Loads every plugin for `stage` (see `cr_plugin_init`).
+/// Loads every plugin for `stage` (see `cr_plugin_init`). Refused while a
+/// [`Session`] is open.
 pub fn init(stage: Stage) -> Result<(), InitError> {
     loader::init(stage.as_c())
 }
 
-/// Finalises and unloads every plugin (see `cr_plugin_fini`).
+/// Finalises and unloads every plugin (see `cr_plugin_fini`). Refused
+/// while a [`Session`] is open (the session's end does it).
 pub fn fini(stage: Stage, ret: i32) {
     loader::fini(stage.as_c(), ret)
 }
@@ -154,6 +156,72 @@ fn locked(call: impl FnOnce() -> c_int) -> Answer {
     call().into()
 }
 
+/// The plugins of one operation, loaded by [`Session::init`] and finalised
+/// when the session ends ([`Session::finish`], or drop). While a session is
+/// open every other `cr_plugin_init`/`cr_plugin_fini` (and [`init`] and
+/// [`fini`]) is refused, so its hook calls need no lock: each is the chain
+/// walk alone, as fast as CRIU's `run_plugins`. One session at a time, used
+/// from the thread that opened it (it is neither `Send` nor `Sync`).
+///
+/// ```no_run
+/// use criu_plugin::api::{Answer, Session, Stage};
+/// let session = Session::init(Stage::Dump)?;
+/// if let Answer::Handled(rc) = session.pause_devices(1234) {
+///     println!("a plugin paused the devices: {rc}");
+/// }
+/// session.finish(0);
+/// # Ok::<(), criu_plugin::InitError>(())
+/// ```
+#[derive(Debug)]
+pub struct Session {
+    stage: Stage,
+    /// Keeps the session on its thread.
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl Session {
+    /// Loads every plugin for `stage`; fails when a session is open already
+    /// or the plugins do not load (see `cr_plugin_init`).
+    pub fn init(stage: Stage) -> Result<Session, InitError> {
+        loader::start_session()?;
+        match loader::init_unchecked(stage.as_c()) {
+            Ok(()) => Ok(Session {
+                stage,
+                _not_send: std::marker::PhantomData,
+            }),
+            Err(e) => {
+                loader::end_session();
+                Err(e)
+            }
+        }
+    }
+
+    /// The loaded plugins, in load order.
+    pub fn plugins(&self) -> Vec<PluginInfo> {
+        plugins()
+    }
+
+    /// Ends the session: every plugin's `exit(stage, ret)`, then unloads
+    /// them (`ret`: the operation's result, 0 for success).
+    pub fn finish(self, ret: i32) {
+        self.end(ret);
+        std::mem::forget(self);
+    }
+
+    fn end(&self, ret: i32) {
+        loader::fini_unchecked(self.stage.as_c(), ret);
+        loader::end_session();
+    }
+}
+
+impl Drop for Session {
+    /// A session dropped without [`Session::finish`] ends as a failed
+    /// operation: `exit(stage, -1)`.
+    fn drop(&mut self) {
+        self.end(-1);
+    }
+}
+
 macro_rules! safe_hook {
     ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) => $c:ident) => {
         $(#[$doc])*
@@ -161,6 +229,17 @@ macro_rules! safe_hook {
             // SAFETY: the arguments are plain values; the read guard keeps
             // the chains stable.
             locked(|| unsafe { dispatch::$c($($arg),*) })
+        }
+
+        impl Session {
+            $(#[$doc])*
+            #[inline]
+            pub fn $name(&self, $($arg: $ty),*) -> Answer {
+                // SAFETY: the arguments are plain values; while the session
+                // is open no init or fini can change the chains, and it is
+                // used from its own thread only.
+                unsafe { dispatch::$c($($arg),*) }.into()
+            }
         }
     };
 }
@@ -249,4 +328,39 @@ pub unsafe fn restore_ext_mount(
 pub unsafe fn dump_ext_link(index: i32, type_: i32, kind: *mut c_char) -> Answer {
     // SAFETY: caller's contract.
     locked(|| unsafe { dispatch::cr_plugin_run_dump_ext_link(index, type_, kind) })
+}
+
+impl Session {
+    /// `RESTORE_EXT_FILE(id, &retry_needed)`: the answer and whether the
+    /// plugin asked to be called again later.
+    pub fn restore_ext_file(&self, id: i32) -> (Answer, bool) {
+        let mut retry = false;
+        // SAFETY: `retry` outlives the call; the session keeps the chains.
+        let rc = unsafe { dispatch::cr_plugin_run_restore_ext_file(id, &mut retry) };
+        (rc.into(), retry)
+    }
+
+    /// `HANDLE_DEVICE_VMA(fd, &stat)`.
+    pub fn handle_device_vma(&self, fd: i32, stat: &libc::stat) -> Answer {
+        // SAFETY: `stat` is valid for the call; the session keeps the chains.
+        unsafe { dispatch::cr_plugin_run_handle_device_vma(fd, stat) }.into()
+    }
+
+    /// `UPDATE_VMA_MAP(path, addr, old_pgoff, &new_pgoff, &plugin_fd)`: the
+    /// answer, the new page offset and the descriptor the plugin gave.
+    pub fn update_vma_map(&self, path: &CStr, addr: u64, old_pgoff: u64) -> (Answer, u64, i32) {
+        let (mut new_pgoff, mut plugin_fd) = (old_pgoff, -1);
+        // SAFETY: `path` is a C string and the out-parameters outlive the
+        // call; the session keeps the chains.
+        let rc = unsafe {
+            dispatch::cr_plugin_run_update_vma_map(
+                path.as_ptr(),
+                addr,
+                old_pgoff,
+                &mut new_pgoff,
+                &mut plugin_fd,
+            )
+        };
+        (rc.into(), new_pgoff, plugin_fd)
+    }
 }

@@ -21,6 +21,7 @@ use crate::{ctl, dispatch, logging, policy};
 use std::ffi::{CStr, c_char, c_int};
 use std::fmt;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Why `cr_plugin_init` failed; each is logged where it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +50,42 @@ fn out_of_memory(what: fmt::Arguments<'_>) -> InitError {
     fail(format_args!("{what}: out of memory"))
 }
 
+/// Whether a Rust [`crate::api::Session`] owns the loaded plugins: while
+/// one does, its hook calls take no lock, so every other init and fini is
+/// refused until it ends.
+static SESSION: AtomicBool = AtomicBool::new(false);
+
+/// Opens a session: `Err` when one is open already.
+pub(crate) fn start_session() -> Result<(), InitError> {
+    if SESSION
+        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return Err(fail(format_args!(
+            "A plugin session is open already: one at a time"
+        )));
+    }
+    Ok(())
+}
+
+/// Ends the session (after its fini, or its failed init).
+pub(crate) fn end_session() {
+    SESSION.store(false, Ordering::Release);
+}
+
 /// `cr_plugin_init(stage)`: loads every plugin, or none.
 pub(crate) fn init(stage_value: c_int) -> Result<(), InitError> {
+    if SESSION.load(Ordering::Acquire) {
+        logging::install();
+        return Err(fail(format_args!(
+            "cr_plugin_init({stage_value}) while a Rust plugin session is open: refused"
+        )));
+    }
+    init_unchecked(stage_value)
+}
+
+/// [`init`] for the open session.
+pub(crate) fn init_unchecked(stage_value: c_int) -> Result<(), InitError> {
     logging::install();
     if let Err(refused) = reentry::check("cr_plugin_init") {
         return Err(fail(format_args!("{refused}")));
@@ -638,6 +673,17 @@ fn synthesise_legacy(library: &Library, path: &CStr) -> Result<SynthesisedDesc, 
 /// `cr_plugin_fini(stage, ret)`: in load order, calls each plugin's
 /// `exit(stage, ret)`, takes it off every list and unloads it.
 pub(crate) fn fini(stage_value: c_int, ret: c_int) {
+    if SESSION.load(Ordering::Acquire) {
+        log::error!(
+            "cr_plugin_fini({stage_value}, {ret}) while a Rust plugin session is open: refused"
+        );
+        return;
+    }
+    fini_unchecked(stage_value, ret);
+}
+
+/// [`fini`] for the open session.
+pub(crate) fn fini_unchecked(stage_value: c_int, ret: c_int) {
     if let Err(refused) = reentry::check("cr_plugin_fini") {
         log::error!("{refused}");
         return;
