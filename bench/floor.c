@@ -13,7 +13,7 @@
 
 #include "floor.h"
 
-#define FLOOR_MAX 4096
+#define FLOOR_MAX 16384
 
 static void *handles[FLOOR_MAX];
 static int loaded;

@@ -7,9 +7,9 @@
  *
  * Usage:
  *   HOST startup DIR CYCLES       cr_plugin_init + cr_plugin_fini over DIR,
- *                                 CYCLES times; prints the first (cold) and
- *                                 the median of the others (warm), wall and
- *                                 process CPU time, in ns
+ *                                 CYCLES times; prints the first (cold) and,
+ *                                 with CYCLES > 1, the median of the others
+ *                                 (warm), wall and process CPU time, in ns
  *   HOST dispatch DIR ITERS BATCHES CHAIN
  *                                 ns per PAUSE_DEVICES call through CRIU's
  *                                 run_plugins() macro (and, with the library,
@@ -70,7 +70,7 @@ static void startup(int cycles)
 	double *cpu = calloc((size_t)cycles, sizeof(double));
 	int c;
 
-	if (!wall || !cpu || cycles < 2)
+	if (!wall || !cpu || cycles < 1)
 		die("startup: bad cycle count");
 	for (c = 0; c < cycles; c++) {
 		double t0 = now_ns(), c0 = cpu_ns();
@@ -82,8 +82,10 @@ static void startup(int cycles)
 	}
 	printf("cold_ns %.0f\n", wall[0]);
 	printf("cold_cpu_ns %.0f\n", cpu[0]);
-	printf("warm_ns %.0f\n", median(wall + 1, cycles - 1));
-	printf("warm_cpu_ns %.0f\n", median(cpu + 1, cycles - 1));
+	if (cycles > 1) {
+		printf("warm_ns %.0f\n", median(wall + 1, cycles - 1));
+		printf("warm_cpu_ns %.0f\n", median(cpu + 1, cycles - 1));
+	}
 	free(wall);
 	free(cpu);
 }

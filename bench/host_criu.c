@@ -2,7 +2,10 @@
  * What CRIU gives its plugin loader, as a benchmark host provides it: `opts`
  * (libdir at CRIU 4.1.1's offset), print_on_level() and log_get_loglevel()
  * (CRIU's default level, LOG_WARN, so debug lines return at once, as in CRIU
- * without -v4), get_service_fd() and check_inventory_plugins().
+ * without -v4), get_service_fd() and check_inventory_plugins(); and, so that
+ * the generated plugins with imports (bench/plugin_template.c, as CRIU's
+ * cuda_plugin) find every function they import, stubs of the other CRIU
+ * functions cuda_plugin imports. Nothing calls the stubs.
  *
  * Its own translation unit, like CRIU's log.c: run_plugins()' pr_debug is a
  * real call that returns at once, not something the compiler can inline away.
@@ -43,6 +46,53 @@ int get_service_fd(enum sfd_type type)
 }
 
 int check_inventory_plugins(void)
+{
+	return 0;
+}
+
+/* What cuda_plugin imports from CRIU besides the above; never called. */
+int add_inventory_plugin(const char *name);
+int check_and_remove_inventory_plugin(const char *name, int n);
+int close_fds(int minfd);
+int compel_wait_task(int pid, int ppid, void *a, void *b, void *c, void *d);
+void set_compel_interrupt_only_mode(void);
+int alarm_timeouted(void);
+
+int add_inventory_plugin(const char *name)
+{
+	(void)name;
+	return 0;
+}
+
+int check_and_remove_inventory_plugin(const char *name, int n)
+{
+	(void)name;
+	(void)n;
+	return 0;
+}
+
+int close_fds(int minfd)
+{
+	(void)minfd;
+	return 0;
+}
+
+int compel_wait_task(int pid, int ppid, void *a, void *b, void *c, void *d)
+{
+	(void)pid;
+	(void)ppid;
+	(void)a;
+	(void)b;
+	(void)c;
+	(void)d;
+	return 0;
+}
+
+void set_compel_interrupt_only_mode(void)
+{
+}
+
+int alarm_timeouted(void)
 {
 	return 0;
 }

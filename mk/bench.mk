@@ -1,7 +1,7 @@
 # make bench: the loader's cost against CRIU 4.1.1's own loader and the
 # dlopen floor. Builds everything in release mode, runs the
 # measurements side by side (interleaved, medians) and prints one table;
-# BENCHMARKS.md explains it and records one run. Takes a few minutes; nothing
+# BENCHMARKS.md explains it and records one run. Takes about ten minutes; nothing
 # in `make check` depends on it.
 #
 #   BENCH_REPS=N        repetitions of each timed measurement (default 15, >= 5)
@@ -9,11 +9,16 @@
 #   BENCH_BUILD_CRIU=1  build the two CRIU 4.1.1 trees the real-CRIU figure
 #                       needs (ctests/e2e/build-criu.sh) if `make e2e` has not
 #   BENCH_SKIP_CRIU=1   leave the real-CRIU figure out
+#   BENCH_SCALE=N,N     plugin counts of the scale figure (default 4096,10000;
+#                       empty: none; 10000 takes about a third of the run)
+#   BENCH_SCALE_REPS=N  repetitions of the scale figure (default 5)
 
 BENCH_REPS ?= 15
 BENCH_CRIU_REPS ?= 51
 BENCH_BUILD_CRIU ?= 0
 BENCH_SKIP_CRIU ?= 0
+BENCH_SCALE ?= 4096,10000
+BENCH_SCALE_REPS ?= 5
 PYTHON ?= python3
 
 .PHONY: bench bench-build bench-clean
@@ -28,7 +33,8 @@ bench-build: lib
 
 bench: bench-build
 	BENCH_BUILD_CRIU=$(BENCH_BUILD_CRIU) $(PYTHON) bench/run.py --reps $(BENCH_REPS) \
-		--criu-reps $(BENCH_CRIU_REPS) $(if $(filter 1,$(BENCH_SKIP_CRIU)),--skip-criu)
+		--criu-reps $(BENCH_CRIU_REPS) --scale '$(BENCH_SCALE)' \
+		--scale-reps $(BENCH_SCALE_REPS) $(if $(filter 1,$(BENCH_SKIP_CRIU)),--skip-criu)
 
 bench-clean:
 	$(MAKE) -C bench clean
