@@ -19,6 +19,16 @@
  *                                 the CPU away does not count)
  *   HOST mem DIR CALLS            heap use of init, fini and dispatch (needs
  *                                 LD_PRELOAD=malloc_count.so)
+ *   HOST probe DIR EXTRA REPS     for diagnosis: one init, then the user and
+ *                                 system CPU time it took, how the dynamic
+ *                                 linker's list of loaded objects lies in
+ *                                 memory (objects, 4 KiB pages their
+ *                                 struct link_map starts on, links that
+ *                                 point back, links as long as the one
+ *                                 before),
+ *                                 the heap (mallinfo2), and the ns one
+ *                                 dlopen(EXTRA) + dlclose costs with DIR's
+ *                                 plugins loaded (median of REPS); then fini
  *
  * Output: one "key value" line per figure.
  */
@@ -26,6 +36,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
+#include <malloc.h>
+#include <sys/resource.h>
 
 #ifdef FLOOR
 #include "floor.h"
@@ -242,6 +255,87 @@ static void mem(long calls)
 #endif
 }
 
+static double tv_ns(const struct timeval *tv)
+{
+	return (double)tv->tv_sec * 1e9 + (double)tv->tv_usec * 1e3;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void probe(const char *extra, int reps)
+{
+	struct rusage r0, r1;
+	struct link_map *m;
+	unsigned long *pages;
+	double *t;
+	long n = 0, distinct = 0, i;
+	int k;
+
+	if (reps < 1)
+		die("probe: bad repetition count");
+	getrusage(RUSAGE_SELF, &r0);
+	load();
+	getrusage(RUSAGE_SELF, &r1);
+	printf("init_user_ns %.0f\n", tv_ns(&r1.ru_utime) - tv_ns(&r0.ru_utime));
+	printf("init_sys_ns %.0f\n", tv_ns(&r1.ru_stime) - tv_ns(&r0.ru_stime));
+	printf("init_minflt %ld\n", r1.ru_minflt - r0.ru_minflt);
+	{
+		long back = 0, same = 0, prev = 0;
+
+		for (m = _r_debug.r_map; m; m = m->l_next) {
+			if (m->l_next) {
+				long d = (long)((char *)m->l_next - (char *)m);
+
+				back += d < 0;
+				same += d == prev;
+				prev = d;
+			}
+			n++;
+		}
+		/* How regular the list is in memory: links that point back, and
+		 * links as long as the one before (a constant stride). */
+		printf("link_map_backward_links %ld\n", back);
+		printf("link_map_same_stride_links %ld\n", same);
+		printf("link_map_last_stride %ld\n", prev);
+	}
+	pages = calloc((size_t)n, sizeof(*pages));
+	t = calloc((size_t)reps, sizeof(*t));
+	if (!pages || !t)
+		die("probe: out of memory");
+	for (i = 0, m = _r_debug.r_map; m; m = m->l_next)
+		pages[i++] = (unsigned long)m >> 12;
+	qsort(pages, (size_t)n, sizeof(*pages), cmp_ptr);
+	for (i = 0; i < n; i++)
+		distinct += !i || pages[i] != pages[i - 1];
+	printf("objects %ld\n", n);
+	printf("link_map_pages %ld\n", distinct);
+	{
+		struct mallinfo2 mi = mallinfo2();
+
+		printf("heap_bytes %zu\n", mi.arena);
+		printf("heap_free_chunks %zu\n", mi.ordblks);
+		printf("heap_free_bytes %zu\n", mi.fordblks);
+	}
+	for (k = 0; k < reps; k++) {
+		double t0 = cpu_ns();
+		void *h = dlopen(extra, RTLD_LAZY);
+
+		if (!h)
+			die("probe: cannot open EXTRA");
+		dlclose(h);
+		t[k] = cpu_ns() - t0;
+	}
+	printf("extra_open_close_ns %.0f\n", median(t, reps));
+	unload();
+	free(pages);
+	free(t);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -258,7 +352,9 @@ int main(int argc, char **argv)
 #endif
 	else if (!strcmp(argv[1], "mem") && argc == 4)
 		mem(atol(argv[3]));
+	else if (!strcmp(argv[1], "probe") && argc == 5)
+		probe(argv[3], atoi(argv[4]));
 	else
-		die("usage: HOST startup DIR CYCLES | dispatch DIR ITERS BATCHES CHAIN | mem DIR CALLS");
+		die("usage: HOST startup DIR CYCLES | dispatch DIR ITERS BATCHES CHAIN | mem DIR CALLS | probe DIR EXTRA REPS");
 	return 0;
 }

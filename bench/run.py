@@ -433,7 +433,7 @@ def verdict(ok):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "15")))
-    ap.add_argument("--criu-reps", type=int, default=int(os.environ.get("BENCH_CRIU_REPS", "51")))
+    ap.add_argument("--criu-reps", type=int, default=int(os.environ.get("BENCH_CRIU_REPS", "101")))
     ap.add_argument("--scale-reps", type=int,
                     default=int(os.environ.get("BENCH_SCALE_REPS", "5")))
     ap.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "4096,10000"),

@@ -5,7 +5,7 @@
 # in `make check` depends on it.
 #
 #   BENCH_REPS=N        repetitions of each timed measurement (default 15, >= 5)
-#   BENCH_CRIU_REPS=N   dump + restore pairs for the real-CRIU figure (default 51)
+#   BENCH_CRIU_REPS=N   dump + restore pairs for the real-CRIU figure (default 101)
 #   BENCH_BUILD_CRIU=1  build the two CRIU 4.1.1 trees the real-CRIU figure
 #                       needs (ctests/e2e/build-criu.sh) if `make e2e` has not
 #   BENCH_SKIP_CRIU=1   leave the real-CRIU figure out
@@ -14,7 +14,7 @@
 #   BENCH_SCALE_REPS=N  repetitions of the scale figure (default 5)
 
 BENCH_REPS ?= 15
-BENCH_CRIU_REPS ?= 51
+BENCH_CRIU_REPS ?= 101
 BENCH_BUILD_CRIU ?= 0
 BENCH_SKIP_CRIU ?= 0
 BENCH_SCALE ?= 4096,10000
