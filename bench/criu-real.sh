@@ -5,18 +5,19 @@
 # same process with the cuda and inventory plugins, CRIU 4.1.1 with its own C
 # loader against CRIU 4.1.1 linked with libcriu-plugin, alternating runs.
 #
-# Reuses the two CRIU builds of the end-to-end test (ctests/e2e/build-criu.sh,
-# run by `make e2e`): <cache>/criu-build-c and <cache>/criu-build-rust. With
-# BENCH_BUILD_CRIU=1 it builds the missing ones with that script first (a few
-# minutes each). Without them it prints "unavailable REASON" and exits 0: the
-# rest of `make bench` does not depend on it.
+# Reuses the two CRIU 4.1.1 builds of the end-to-end test
+# (ctests/e2e/build-criu.sh, run by `make e2e`): <cache>/criu-4.1.1/stock and
+# <cache>/criu-4.1.1/lib (the lib build links the library staged when it was
+# built). With BENCH_BUILD_CRIU=1 it runs that script for both first (a few
+# minutes each; it rebuilds the lib build when the library changed). Without
+# them it prints "unavailable REASON" and exits 0: the rest of `make bench`
+# does not depend on it.
 #
 # Output, one line per run: "c|rust DUMP_SECONDS RESTORE_SECONDS", after a
 # "plugins NAME..." line; or "unavailable REASON".
 #
 # Environment: E2E_CACHE (default <repo>/.cache), BENCH_CRIU_C and
-# BENCH_CRIU_RUST (a built criu-4.1.1 tree each, overriding the cache),
-# LIBCRIU_PLUGIN_DIR (for BENCH_BUILD_CRIU; default <repo>/build/lib).
+# BENCH_CRIU_RUST (a built criu-4.1.1 tree each, overriding the cache).
 set -uo pipefail
 
 REPS=${1:-9}
@@ -37,22 +38,23 @@ unavailable() {
 [ -x "$COUNTER" ] || unavailable "$COUNTER not built"
 
 if [ "${BENCH_BUILD_CRIU:-0}" = 1 ]; then
-	export LIBCRIU_PLUGIN_DIR=${LIBCRIU_PLUGIN_DIR:-$REPO/build/lib}
-	for l in c rust; do
-		"$REPO/ctests/e2e/build-criu.sh" "$l" "$CACHE/criu-build-$l" >&2 ||
-			unavailable "ctests/e2e/build-criu.sh $l failed"
+	export E2E_CACHE=$CACHE
+	for kind in stock lib; do
+		"$REPO/ctests/e2e/build-criu.sh" 4.1.1 "$kind" "$CACHE/criu-4.1.1/$kind" >&2 ||
+			unavailable "ctests/e2e/build-criu.sh 4.1.1 $kind failed"
 	done
 fi
 
-TREE_C=${BENCH_CRIU_C:-$CACHE/criu-build-c/criu-4.1.1}
-TREE_RUST=${BENCH_CRIU_RUST:-$CACHE/criu-build-rust/criu-4.1.1}
+TREE_C=${BENCH_CRIU_C:-$CACHE/criu-4.1.1/stock/criu-4.1.1}
+TREE_RUST=${BENCH_CRIU_RUST:-$CACHE/criu-4.1.1/lib/criu-4.1.1}
 declare -A CRIU=([c]=$TREE_C/criu/criu [rust]=$TREE_RUST/criu/criu)
 for l in c rust; do
 	[ -x "${CRIU[$l]}" ] ||
 		unavailable "no CRIU 4.1.1 build with the $l loader at ${CRIU[$l]} (make e2e, or make bench BENCH_BUILD_CRIU=1)"
 done
 nm "${CRIU[c]}" | grep -E ' T cr_plugin_init$' >/dev/null || unavailable "${CRIU[c]} does not contain CRIU's own loader"
-nm "${CRIU[rust]}" | grep -E ' U cr_plugin_init$' >/dev/null || unavailable "${CRIU[rust]} is not linked with libcriu-plugin"
+# The library's symbols are versioned: cr_plugin_init@LIBCRIU_PLUGIN_1.
+nm "${CRIU[rust]}" | grep -E ' U cr_plugin_init(@.*)?$' >/dev/null || unavailable "${CRIU[rust]} is not linked with libcriu-plugin"
 
 # The same plugin files for both: those built in the C tree (CRIU's header).
 rm -rf "$WORK"

@@ -6,8 +6,9 @@
 #
 #   BENCH_REPS=N        repetitions of each timed measurement (default 15, >= 5)
 #   BENCH_CRIU_REPS=N   dump + restore pairs for the real-CRIU figure (default 101)
-#   BENCH_BUILD_CRIU=1  build the two CRIU 4.1.1 trees the real-CRIU figure
-#                       needs (ctests/e2e/build-criu.sh) if `make e2e` has not
+#   BENCH_BUILD_CRIU=1  build (or bring up to date) the two CRIU 4.1.1 trees
+#                       the real-CRIU figure needs (ctests/e2e/build-criu.sh
+#                       4.1.1 stock|lib, as `make e2e` does)
 #   BENCH_SKIP_CRIU=1   leave the real-CRIU figure out
 #   BENCH_SCALE=N,N     plugin counts of the scale figure (default 4096,10000;
 #                       empty: none; 10000 takes about a third of the run)
@@ -23,10 +24,10 @@ PYTHON ?= python3
 
 .PHONY: bench bench-build bench-clean
 
-# CRIU's tarball (for criu/plugin.c, extracted into bench/build, never
+# CRIU 4.1.1's tarball (for criu/plugin.c, extracted into bench/build, never
 # committed) comes from the e2e test's fetch script.
 bench-build: lib
-	bash ctests/e2e/fetch-criu.sh
+	bash ctests/e2e/fetch-criu.sh 4.1.1
 	$(CARGO) build --release --example bench_dispatch
 	$(MAKE) -C bench LIBDIR=$(STAGE) INCLUDE=$(CURDIR)/include \
 		TARBALL=$(CURDIR)/.cache/criu_4.1.1.orig.tar.xz
