@@ -16,7 +16,8 @@ lazily bound imports through the PLT).
                 with where the library's instructions beyond the C loader go
   1c. scale     init + fini over 4,096 and 10,000 plugins
   2. dispatch   build/host-rust (macro, typed), build/host-c (macro),
-                target/release/examples/bench_dispatch (Rust API)
+                target/release/examples/bench_dispatch (Rust API: Session,
+                and the free functions)
   3. memory     the same under LD_PRELOAD=build/malloc_count.so (one run each:
                 counts do not depend on timing)
   4. real CRIU  bench/criu-real.sh
@@ -203,7 +204,8 @@ def scale(reps, sizes):
 
 def dispatch(reps):
     procs = ["rust", "c", "api"]
-    res = {(w, k): [] for w in ("macro_rust", "typed", "ref", "macro_c", "api") for k in CHAINS}
+    res = {(w, k): [] for w in ("macro_rust", "typed", "ref", "macro_c", "api", "session")
+           for k in CHAINS}
     for r in range(reps):
         for k in CHAINS:
             d = pdir("bare", k)
@@ -220,11 +222,13 @@ def dispatch(reps):
                 else:
                     vals = run([RUST_EX, "dispatch"] + args)
                     res[("api", k)].append(vals["rust_api_ns"])
+                    res[("session", k)].append(vals["rust_session_ns"])
     med = {key: statistics.median(v) for key, v in res.items()}
     labels = {
         "macro_rust": "run_plugins() macro, library's lists",
         "typed": "cr_plugin_run_pause_devices() (typed C)",
-        "api": "criu_plugin::api::pause_devices (Rust)",
+        "api": "api::pause_devices (Rust, locks)",
+        "session": "api::Session::pause_devices (Rust)",
         "macro_c": "run_plugins() macro, C loader's lists",
         "ref": "reference: the walk in C, out of line",
     }
@@ -236,14 +240,14 @@ def dispatch(reps):
           f"object\n   of its own like the library's typed function (what any out-of-line "
           f"call costs)\n")
     print(f"   {'way':<42}" + "".join(f"{'K=' + str(k):>9} {'/macro':>7}" for k in CHAINS))
-    for w in ("macro_rust", "typed", "api", "ref", "macro_c"):
+    for w in ("macro_rust", "typed", "session", "api", "ref", "macro_c"):
         row = f"   {labels[w]:<42}"
         for k in CHAINS:
             row += f"{med[(w, k)]:9.2f} {pratio(res[(w, k)], res[('macro_rust', k)]):7.3f}"
         print(row)
     ratios = {(w, k): (pratio(res[(w, k)], res[("macro_rust", k)]),
                        ci95(res[(w, k)], res[("macro_rust", k)]))
-              for w in ("typed", "api") for k in CHAINS}
+              for w in ("typed", "session", "api") for k in CHAINS}
     return med, ratios
 
 
@@ -299,7 +303,8 @@ def memory():
         r, c = m[("bare", "rust", n)], m[("bare", "c", n)]
         print(f"   N={n:<4} macro/library {r['macro_allocs_per_call']:.4f}   typed "
               f"{r['typed_allocs_per_call']:.4f}   macro/C loader {c['macro_allocs_per_call']:.4f}")
-    print(f"   Rust API (K=16): {api['rust_api_allocs_per_call']:.4f}")
+    print(f"   Rust API (K=16): free function {api['rust_api_allocs_per_call']:.4f}   Session "
+          f"{api['rust_session_allocs_per_call']:.4f}")
     return m, api, slopes
 
 
@@ -488,11 +493,14 @@ def main():
             f"wall {scgoals[(k, 'cold', n)][0]:.3f})" for n in sizes)
         print(f"   {verdict(worst <= GOAL_SCALE)} init + fini at scale, {k}, CPU time / C "
               f"loader: {detail} (goal <= {GOAL_SCALE})")
-    for w, goal, label in (("typed", GOAL_TYPED, "typed C call"), ("api", GOAL_API, "Rust API")):
+    for w, goal, label in (("typed", GOAL_TYPED, "typed C call"),
+                           ("session", GOAL_API, "Rust API (Session)")):
         r, (lo, hi) = dratios[(w, 1)]
+        extra = (f"; the free function, which locks: {dratios[('api', 1)][0]:.3f}"
+                 if w == "session" else "")
         print(f"   {verdict(r <= goal)} dispatch, {label} / run_plugins() macro at K=1: {r:.3f} "
               f"(95% {lo:.2f}..{hi:.2f}; K=4 {dratios[(w, 4)][0]:.3f}, K=16 "
-              f"{dratios[(w, 16)][0]:.3f}) (goal <= {goal})")
+              f"{dratios[(w, 16)][0]:.3f}{extra}) (goal <= {goal})")
     for k in SETS:
         sl = slopes[(k, "rust")]
         slc = slopes[(k, "c")]
@@ -511,7 +519,7 @@ def main():
           f"(goal 0)")
     per_call = max(max(mem[("bare", "rust", n)]["typed_allocs_per_call"],
                        mem[("bare", "rust", n)]["macro_allocs_per_call"]) for n in STARTUP_N)
-    per_call = max(per_call, api["rust_api_allocs_per_call"])
+    per_call = max(per_call, api["rust_api_allocs_per_call"], api["rust_session_allocs_per_call"])
     print(f"   {verdict(per_call == 0)} allocations per dispatch: {per_call:.4f} "
           f"(macro, typed, Rust API) (goal 0)")
     if criu is None:

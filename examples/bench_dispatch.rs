@@ -1,21 +1,24 @@
 //! Benchmark helper for `make bench` (bench/run.py): the cost of a hook call
-//! through the Rust API, `criu_plugin::api::pause_devices`.
+//! through the Rust API, both ways: the free function
+//! `criu_plugin::api::pause_devices` (it takes the registry's lock) and
+//! `Session::pause_devices` (no lock: the session keeps init and fini out).
 //!
 //! ```text
 //! bench_dispatch dispatch DIR ITERS BATCHES CHAIN
-//!     loads DIR (CHAIN plugins with PAUSE_DEVICES, bench/gen-plugins.sh),
-//!     makes the last one answer 0 and the others -ENOTSUP, and prints the
-//!     median over BATCHES batches of ITERS calls (process CPU time) as
-//!     "rust_api_ns NS"
+//!     opens a session on DIR (CHAIN plugins with PAUSE_DEVICES,
+//!     bench/gen-plugins.py), makes the last one answer 0 and the others
+//!     -ENOTSUP, and prints the median over BATCHES batches of ITERS calls
+//!     (process CPU time) of each way, the two alternating, as
+//!     "rust_api_ns NS" and "rust_session_ns NS"
 //! bench_dispatch mem DIR CALLS
-//!     prints "rust_api_allocs_per_call N" (needs LD_PRELOAD=malloc_count.so,
-//!     bench/malloc_count.c)
+//!     prints "rust_api_allocs_per_call N" and "rust_session_allocs_per_call
+//!     N" (needs LD_PRELOAD=malloc_count.so, bench/malloc_count.c)
 //! ```
 //!
 //! Run it with `cargo run --release --example bench_dispatch -- ...`.
 
 use criu_plugin::Hook;
-use criu_plugin::api::{self, Answer, Stage};
+use criu_plugin::api::{self, Answer, Session, Stage};
 use std::ffi::{CString, c_int, c_long, c_ulong};
 use std::hint::black_box;
 use std::os::unix::ffi::OsStrExt;
@@ -39,14 +42,13 @@ fn fail(msg: &str) -> ! {
     exit(1)
 }
 
-/// Loads `dir`, checks the PAUSE_DEVICES chain holds `chain` plugins (any,
-/// with 0) and makes its last plugin answer 0.
-fn load_and_arm(dir: &str, chain: Option<usize>) {
+/// Opens a session on `dir`, checks the PAUSE_DEVICES chain holds `chain`
+/// plugins (any, with None) and makes its last plugin answer 0.
+fn load_and_arm(dir: &str, chain: Option<usize>) -> Session {
     api::set_libdir(Some(Path::new(dir)));
-    if let Err(e) = api::init(Stage::Dump) {
-        fail(&format!("init failed: {e}"));
-    }
-    let on_chain: Vec<_> = api::plugins()
+    let session = Session::init(Stage::Dump).unwrap_or_else(|e| fail(&format!("init failed: {e}")));
+    let on_chain: Vec<_> = session
+        .plugins()
         .into_iter()
         .filter(|p| p.hooks.has(Hook::PauseDevices))
         .collect();
@@ -74,6 +76,7 @@ fn load_and_arm(dir: &str, chain: Option<usize>) {
         *answer = 0;
         libc::dlclose(h);
     }
+    session
 }
 
 /// CPU time the process has used, in ns (as bench/common.h's cpu_ns).
@@ -87,16 +90,36 @@ fn cpu_ns() -> f64 {
     ts.tv_sec as f64 * 1e9 + ts.tv_nsec as f64
 }
 
-/// `calls` calls; the sum of the answers (0 when every chain answered 0).
-fn calls(n: u64) -> i64 {
-    let mut sum = 0i64;
-    for i in 0..n {
-        sum += match api::pause_devices(black_box(i as i32)) {
-            Answer::Handled(rc) => i64::from(rc),
-            Answer::Declined => 1,
-        };
+fn sum(answer: Answer) -> i64 {
+    match answer {
+        Answer::Handled(rc) => i64::from(rc),
+        Answer::Declined => 1,
     }
-    sum
+}
+
+/// `n` calls of the free function; the sum of the answers (0 when every
+/// chain answered 0).
+fn calls(n: u64) -> i64 {
+    (0..n)
+        .map(|i| sum(api::pause_devices(black_box(i as i32))))
+        .sum()
+}
+
+/// `n` calls through the session; as [`calls`].
+fn session_calls(session: &Session, n: u64) -> i64 {
+    (0..n)
+        .map(|i| sum(session.pause_devices(black_box(i as i32))))
+        .sum()
+}
+
+fn median(mut ns: Vec<f64>) -> f64 {
+    ns.sort_by(f64::total_cmp);
+    let n = ns.len();
+    if n % 2 == 1 {
+        ns[n / 2]
+    } else {
+        (ns[n / 2 - 1] + ns[n / 2]) / 2.0
+    }
 }
 
 fn arg<T: std::str::FromStr>(args: &[String], i: usize) -> T {
@@ -111,25 +134,31 @@ fn main() {
         Some("dispatch") if args.len() == 6 => {
             let (iters, batches, chain): (u64, usize, usize) =
                 (arg(&args, 3), arg(&args, 4), arg(&args, 5));
-            load_and_arm(&args[2], Some(chain));
-            let mut ns: Vec<f64> = (0..batches.max(1))
-                .map(|_| {
+            let session = load_and_arm(&args[2], Some(chain));
+            let (mut free, mut held) = (Vec::new(), Vec::new());
+            for b in 0..batches.max(1) {
+                // Alternate which way goes first.
+                for way in [b % 2, 1 - b % 2] {
                     let t = cpu_ns();
-                    if calls(iters) != 0 {
+                    let s = if way == 0 {
+                        calls(iters)
+                    } else {
+                        session_calls(&session, iters)
+                    };
+                    if s != 0 {
                         fail("a chain answered something other than 0");
                     }
-                    (cpu_ns() - t) / iters as f64
-                })
-                .collect();
-            ns.sort_by(f64::total_cmp);
-            let n = ns.len();
-            let median = if n % 2 == 1 {
-                ns[n / 2]
-            } else {
-                (ns[n / 2 - 1] + ns[n / 2]) / 2.0
-            };
-            println!("rust_api_ns {median:.3}");
-            api::fini(Stage::Dump, 0);
+                    let ns = (cpu_ns() - t) / iters as f64;
+                    if way == 0 {
+                        free.push(ns)
+                    } else {
+                        held.push(ns)
+                    }
+                }
+            }
+            println!("rust_api_ns {:.3}", median(free));
+            println!("rust_session_ns {:.3}", median(held));
+            session.finish(0);
         }
         Some("mem") if args.len() == 4 => {
             let n: u64 = arg(&args, 3);
@@ -140,21 +169,25 @@ fn main() {
             }
             // SAFETY: bench/malloc_count.c's mc_snapshot has this signature.
             let snap = unsafe { std::mem::transmute::<*mut libc::c_void, McSnapshot>(sym) };
-            load_and_arm(&args[2], None);
-            let (mut a, mut b) = (McStats::default(), McStats::default());
-            // SAFETY: both point to live McStats.
-            unsafe { snap(&mut a) };
-            let sum = calls(n);
-            // SAFETY: as above.
-            unsafe { snap(&mut b) };
-            if sum != 0 {
-                fail("a chain answered something other than 0");
-            }
-            println!(
-                "rust_api_allocs_per_call {:.6}",
+            let session = load_and_arm(&args[2], None);
+            let per_call = |f: &dyn Fn() -> i64| {
+                let (mut a, mut b) = (McStats::default(), McStats::default());
+                // SAFETY: both point to live McStats.
+                unsafe { snap(&mut a) };
+                let s = f();
+                // SAFETY: as above.
+                unsafe { snap(&mut b) };
+                if s != 0 {
+                    fail("a chain answered something other than 0");
+                }
                 (b.allocs - a.allocs) as f64 / n as f64
+            };
+            println!("rust_api_allocs_per_call {:.6}", per_call(&|| calls(n)));
+            println!(
+                "rust_session_allocs_per_call {:.6}",
+                per_call(&|| session_calls(&session, n))
             );
-            api::fini(Stage::Dump, 0);
+            session.finish(0);
         }
         _ => fail("usage: bench_dispatch dispatch DIR ITERS BATCHES CHAIN | mem DIR CALLS"),
     }
