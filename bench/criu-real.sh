@@ -14,7 +14,7 @@
 # does not depend on it.
 #
 # Output, one line per run: "c|rust DUMP_SECONDS RESTORE_SECONDS", after a
-# "plugins NAME..." line; or "unavailable REASON".
+# "plugins NAME..." line and any "note TEXT" lines; or "unavailable REASON".
 #
 # Environment: E2E_CACHE (default <repo>/.cache), BENCH_CRIU_C and
 # BENCH_CRIU_RUST (a built criu-4.1.1 tree each, overriding the cache).
@@ -55,6 +55,13 @@ done
 nm "${CRIU[c]}" | grep -E ' T cr_plugin_init$' >/dev/null || unavailable "${CRIU[c]} does not contain CRIU's own loader"
 # The library's symbols are versioned: cr_plugin_init@LIBCRIU_PLUGIN_1.
 nm "${CRIU[rust]}" | grep -E ' U cr_plugin_init(@.*)?$' >/dev/null || unavailable "${CRIU[rust]} is not linked with libcriu-plugin"
+
+# The lib build runs the library staged when it was built: say so when that
+# is not the one `make lib` made last (BENCH_BUILD_CRIU=1 brings it up to date).
+loaded=$(ldd "${CRIU[rust]}" | awk '/libcriu-plugin/ { print $3 }')
+if [ -n "$loaded" ] && ! cmp -s "$loaded" "$REPO/build/lib/libcriu-plugin.so.1"; then
+	echo "note the CRIU with libcriu-plugin loads $loaded, not build/lib's library (make bench BENCH_BUILD_CRIU=1 rebuilds it)"
+fi
 
 # The same plugin files for both: those built in the C tree (CRIU's header).
 rm -rf "$WORK"

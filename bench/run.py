@@ -411,6 +411,8 @@ def real_criu(reps):
         if w[0] == "unavailable":
             print("   not run: " + line[len("unavailable "):])
             return None
+        if w[0] == "note":
+            print("   note: " + line[len("note "):])
         if w[0] in runs:
             runs[w[0]].append((float(w[1]), float(w[2])))
     print(f"   {'CRIU':<34} {'dump ms':>8} {'restore ms':>10} {'total ms':>9}")
