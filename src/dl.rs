@@ -117,7 +117,9 @@ impl Library {
         Library {
             // SAFETY: into_raw gave a non-NULL dlopen handle.
             handle: unsafe { NonNull::new_unchecked(handle) },
-            map: link_map_of(handle),
+            // Looked up again only if a symbol is asked for: a value made
+            // to be closed needs none.
+            map: std::ptr::null(),
         }
     }
 
@@ -132,7 +134,11 @@ impl Library {
     /// `cr_plugin_init` but links against this library must not have the
     /// loader's own `cr_plugin_init` mistaken for its init function.
     pub fn own_symbol_entry(&self, name: &CStr) -> Option<(Symbol, NonNull<c_void>)> {
-        // SAFETY: as in `dynamic`; l_addr is the object's load bias.
+        if self.map.is_null() {
+            return None;
+        }
+        // SAFETY: the link_map is the live object's (non-NULL, from dlinfo
+        // on our open handle); l_addr is its load bias.
         let bias = unsafe { (*self.map.cast::<LinkMap>()).l_addr };
         let sym = self.with_dynamic(|d| d.lookup(name))??;
         if !sym.is_defined() {
