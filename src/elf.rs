@@ -302,7 +302,7 @@ impl ElfFile {
     }
 
     /// Reads and parses the headers of `file` (of `size` bytes): one read of
-    /// at most [`HEADER_READ`] bytes.
+    /// at most `HEADER_READ` bytes.
     pub fn headers(file: &std::fs::File, size: u64) -> Result<ElfFile, ElfError> {
         let len = size.min(HEADER_READ as u64) as usize;
         let mut bytes = Vec::new();

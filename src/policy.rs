@@ -461,7 +461,7 @@ impl PathConcern {
     }
 }
 
-/// What the loader says of the path to `path`, if anything: [`check_path`]
+/// What the loader says of the path to `path`, if anything: the path
 /// walked from `/` as the loader walks it (`last_is_dir`: `path` is the
 /// plugin folder; else a plugin file that is a symbolic link), and the
 /// sentence it logs, a warning or, in strict mode, the reason of its
