@@ -148,12 +148,12 @@ pub fn plugins() -> Vec<PluginInfo> {
 /// unload a plugin in the middle of a hook call. From plugin code that the
 /// loader runs (this thread holds the registry already) the chains are
 /// stable and the call goes ahead without the lock.
-fn locked(call: impl FnOnce() -> c_int) -> Answer {
+fn locked<T>(call: impl FnOnce() -> T) -> T {
     if reentry::inside() {
-        return call().into();
+        return call();
     }
     let _guard = registry::read();
-    call().into()
+    call()
 }
 
 /// The plugins of one operation, loaded by [`Session::init`] and finalised
@@ -228,7 +228,7 @@ macro_rules! safe_hook {
         pub fn $name($($arg: $ty),*) -> Answer {
             // SAFETY: the arguments are plain values; the read guard keeps
             // the chains stable.
-            locked(|| unsafe { dispatch::$c($($arg),*) })
+            locked(|| unsafe { dispatch::$c($($arg),*) }).into()
         }
 
         impl Session {
@@ -266,33 +266,66 @@ safe_hook!(/// `DUMP_DEVICES_LATE(id)`.
 /// `RESTORE_EXT_FILE(id, &retry_needed)`: the answer and whether the
 /// plugin asked to be called again later.
 pub fn restore_ext_file(id: i32) -> (Answer, bool) {
-    let mut retry = false;
-    // SAFETY: `retry` outlives the call.
-    let answer = locked(|| unsafe { dispatch::cr_plugin_run_restore_ext_file(id, &mut retry) });
-    (answer, retry)
+    // SAFETY: the read guard keeps the chains stable.
+    locked(|| unsafe { raw::restore_ext_file(id) })
 }
 
 /// `HANDLE_DEVICE_VMA(fd, &stat)`.
 pub fn handle_device_vma(fd: i32, stat: &libc::stat) -> Answer {
-    // SAFETY: `stat` is a valid reference for the call.
-    locked(|| unsafe { dispatch::cr_plugin_run_handle_device_vma(fd, stat) })
+    // SAFETY: as above.
+    locked(|| unsafe { raw::handle_device_vma(fd, stat) })
 }
 
 /// `UPDATE_VMA_MAP(path, addr, old_pgoff, &new_pgoff, &plugin_fd)`: the
 /// answer, the new page offset and the descriptor the plugin gave.
 pub fn update_vma_map(path: &CStr, addr: u64, old_pgoff: u64) -> (Answer, u64, i32) {
-    let (mut new_pgoff, mut plugin_fd) = (old_pgoff, -1);
-    // SAFETY: `path` is a C string and the out-parameters outlive the call.
-    let answer = locked(|| unsafe {
-        dispatch::cr_plugin_run_update_vma_map(
-            path.as_ptr(),
-            addr,
-            old_pgoff,
-            &mut new_pgoff,
-            &mut plugin_fd,
-        )
-    });
-    (answer, new_pgoff, plugin_fd)
+    // SAFETY: as above.
+    locked(|| unsafe { raw::update_vma_map(path, addr, old_pgoff) })
+}
+
+/// The hook calls with out-parameters, shared by the free functions and
+/// [`Session`]; each caller keeps the chains stable.
+mod raw {
+    use super::{Answer, dispatch};
+    use std::ffi::CStr;
+
+    /// # Safety
+    /// No init or fini changes the chains during the call.
+    pub(super) unsafe fn restore_ext_file(id: i32) -> (Answer, bool) {
+        let mut retry = false;
+        // SAFETY: `retry` outlives the call; the caller keeps the chains.
+        let rc = unsafe { dispatch::cr_plugin_run_restore_ext_file(id, &mut retry) };
+        (rc.into(), retry)
+    }
+
+    /// # Safety
+    /// As [`restore_ext_file`].
+    pub(super) unsafe fn handle_device_vma(fd: i32, stat: &libc::stat) -> Answer {
+        // SAFETY: `stat` is valid for the call; the caller keeps the chains.
+        unsafe { dispatch::cr_plugin_run_handle_device_vma(fd, stat) }.into()
+    }
+
+    /// # Safety
+    /// As [`restore_ext_file`].
+    pub(super) unsafe fn update_vma_map(
+        path: &CStr,
+        addr: u64,
+        old_pgoff: u64,
+    ) -> (Answer, u64, i32) {
+        let (mut new_pgoff, mut plugin_fd) = (old_pgoff, -1);
+        // SAFETY: `path` is a C string and the out-parameters outlive the
+        // call; the caller keeps the chains.
+        let rc = unsafe {
+            dispatch::cr_plugin_run_update_vma_map(
+                path.as_ptr(),
+                addr,
+                old_pgoff,
+                &mut new_pgoff,
+                &mut plugin_fd,
+            )
+        };
+        (rc.into(), new_pgoff, plugin_fd)
+    }
 }
 
 /// `DUMP_EXT_MOUNT(mountpoint, id)`.
@@ -302,7 +335,7 @@ pub fn update_vma_map(path: &CStr, addr: u64, old_pgoff: u64) -> (Answer, u64, i
 /// buffer as large as CRIU's (PATH_MAX).
 pub unsafe fn dump_ext_mount(mountpoint: *mut c_char, id: i32) -> Answer {
     // SAFETY: caller's contract.
-    locked(|| unsafe { dispatch::cr_plugin_run_dump_ext_mount(mountpoint, id) })
+    locked(|| unsafe { dispatch::cr_plugin_run_dump_ext_mount(mountpoint, id) }).into()
 }
 
 /// `RESTORE_EXT_MOUNT(id, mountpoint, old_root, &is_file)`.
@@ -319,6 +352,7 @@ pub unsafe fn restore_ext_mount(
     locked(|| unsafe {
         dispatch::cr_plugin_run_restore_ext_mount(id, mountpoint, old_root, is_file)
     })
+    .into()
 }
 
 /// `DUMP_EXT_LINK(index, type, kind)`.
@@ -327,40 +361,27 @@ pub unsafe fn restore_ext_mount(
 /// As [`dump_ext_mount`], for `kind`.
 pub unsafe fn dump_ext_link(index: i32, type_: i32, kind: *mut c_char) -> Answer {
     // SAFETY: caller's contract.
-    locked(|| unsafe { dispatch::cr_plugin_run_dump_ext_link(index, type_, kind) })
+    locked(|| unsafe { dispatch::cr_plugin_run_dump_ext_link(index, type_, kind) }).into()
 }
 
 impl Session {
     /// `RESTORE_EXT_FILE(id, &retry_needed)`: the answer and whether the
     /// plugin asked to be called again later.
     pub fn restore_ext_file(&self, id: i32) -> (Answer, bool) {
-        let mut retry = false;
-        // SAFETY: `retry` outlives the call; the session keeps the chains.
-        let rc = unsafe { dispatch::cr_plugin_run_restore_ext_file(id, &mut retry) };
-        (rc.into(), retry)
+        // SAFETY: the session keeps the chains.
+        unsafe { raw::restore_ext_file(id) }
     }
 
     /// `HANDLE_DEVICE_VMA(fd, &stat)`.
     pub fn handle_device_vma(&self, fd: i32, stat: &libc::stat) -> Answer {
-        // SAFETY: `stat` is valid for the call; the session keeps the chains.
-        unsafe { dispatch::cr_plugin_run_handle_device_vma(fd, stat) }.into()
+        // SAFETY: the session keeps the chains.
+        unsafe { raw::handle_device_vma(fd, stat) }
     }
 
     /// `UPDATE_VMA_MAP(path, addr, old_pgoff, &new_pgoff, &plugin_fd)`: the
     /// answer, the new page offset and the descriptor the plugin gave.
     pub fn update_vma_map(&self, path: &CStr, addr: u64, old_pgoff: u64) -> (Answer, u64, i32) {
-        let (mut new_pgoff, mut plugin_fd) = (old_pgoff, -1);
-        // SAFETY: `path` is a C string and the out-parameters outlive the
-        // call; the session keeps the chains.
-        let rc = unsafe {
-            dispatch::cr_plugin_run_update_vma_map(
-                path.as_ptr(),
-                addr,
-                old_pgoff,
-                &mut new_pgoff,
-                &mut plugin_fd,
-            )
-        };
-        (rc.into(), new_pgoff, plugin_fd)
+        // SAFETY: the session keeps the chains.
+        unsafe { raw::update_vma_map(path, addr, old_pgoff) }
     }
 }

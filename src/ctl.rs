@@ -51,15 +51,14 @@ pub static mut cr_plugin_ctl: CrPluginCtl = CrPluginCtl {
     ],
 };
 
-/// How many hook chains the process's `cr_plugin_ctl` really has, at most
-/// this library's count. Set by [`measure_host_chains`].
-static HOST_CHAINS: AtomicUsize = AtomicUsize::new(CR_PLUGIN_HOOK__MAX);
-/// How many chains the process's copy has in all: more than this library's
-/// when CRIU was linked against a newer build. The dynamic linker copied
+/// How many chains the process's copy of `cr_plugin_ctl` has, set by
+/// [`measure_host_chains`]: fewer than this library's when CRIU was linked
+/// against an older build (chains past its end must never be touched), or
+/// more when it was linked against a newer build. The dynamic linker copied
 /// only this library's 15 into that copy and left the rest zero; they are
 /// made empty lists, so CRIU's `run_plugins` finds no plugin there instead
 /// of following a NULL pointer.
-static HOST_TOTAL: AtomicUsize = AtomicUsize::new(CR_PLUGIN_HOOK__MAX);
+static HOST_CHAINS: AtomicUsize = AtomicUsize::new(CR_PLUGIN_HOOK__MAX);
 
 /// Address of the `cr_plugin_ctl` the process uses.
 pub(crate) fn ctl() -> *mut CrPluginCtl {
@@ -82,10 +81,10 @@ pub(crate) unsafe fn chain(hook: usize) -> *mut ListHead {
     unsafe { (&raw mut (*ctl()).hook_chain).cast::<ListHead>().add(hook) }
 }
 
-/// The number of hook chains the host can walk.
+/// The number of this library's hook chains the host can walk.
 #[inline(always)]
 pub(crate) fn host_chains() -> usize {
-    HOST_CHAINS.load(Ordering::Relaxed)
+    HOST_CHAINS.load(Ordering::Relaxed).min(CR_PLUGIN_HOOK__MAX)
 }
 
 /// Measures the process's copy of `cr_plugin_ctl` and records how many
@@ -94,21 +93,22 @@ pub(crate) fn host_chains() -> usize {
 pub(crate) fn measure_host_chains() -> Option<usize> {
     let size = dl::symbol_size(ctl() as usize, c"cr_plugin_ctl")?;
     let chains = size.saturating_sub(size_of::<ListHead>()) / size_of::<ListHead>();
-    HOST_CHAINS.store(chains.min(CR_PLUGIN_HOOK__MAX), Ordering::Relaxed);
-    HOST_TOTAL.store(chains.max(CR_PLUGIN_HOOK__MAX), Ordering::Relaxed);
+    HOST_CHAINS.store(chains, Ordering::Relaxed);
     Some(size)
 }
 
 /// How many chains the host's copy has past this library's (see
-/// [`HOST_TOTAL`]).
+/// [`HOST_CHAINS`]).
 pub(crate) fn host_extra_chains() -> usize {
-    HOST_TOTAL.load(Ordering::Relaxed) - CR_PLUGIN_HOOK__MAX
+    HOST_CHAINS
+        .load(Ordering::Relaxed)
+        .saturating_sub(CR_PLUGIN_HOOK__MAX)
 }
 
 /// Makes the chains of the host's copy past this library's count empty
 /// lists (they are never linked to: no plugin can register those hooks here).
 pub(crate) fn init_extra_chains() {
-    let total = HOST_TOTAL.load(Ordering::Relaxed);
+    let total = HOST_CHAINS.load(Ordering::Relaxed);
     for i in CR_PLUGIN_HOOK__MAX..total {
         // SAFETY: the host's copy holds `total` chains (its size in the
         // executable's symbol table); a raw place projection past our own

@@ -107,33 +107,18 @@ pub(crate) fn is_candidate(name: &[u8]) -> bool {
     name.len() >= 3 && name.ends_with(b".so")
 }
 
-/// A path of at most `PATH_MAX` bytes with its NUL, on the stack.
-pub(crate) struct JoinedPath {
-    buf: [u8; libc::PATH_MAX as usize],
-    len: usize,
+/// Whether `dir/name` fits in `PATH_MAX` bytes with its NUL.
+pub(crate) fn fits_path_max(dir: &[u8], name: &[u8]) -> bool {
+    dir.len() + 1 + name.len() < libc::PATH_MAX as usize
 }
 
-impl JoinedPath {
-    /// `dir/name`, if it fits in `PATH_MAX` bytes with its NUL.
-    pub(crate) fn join(dir: &[u8], name: &[u8]) -> Option<JoinedPath> {
-        let len = dir.len().checked_add(1)?.checked_add(name.len())?;
-        if len >= libc::PATH_MAX as usize || dir.contains(&0) || name.contains(&0) {
-            return None;
-        }
-        let mut p = JoinedPath {
-            buf: [0; libc::PATH_MAX as usize],
-            len,
-        };
-        p.buf[..dir.len()].copy_from_slice(dir);
-        p.buf[dir.len()] = b'/';
-        p.buf[dir.len() + 1..len].copy_from_slice(name);
-        Some(p)
-    }
-
-    /// The path.
-    pub(crate) fn as_c_str(&self) -> &CStr {
-        CStr::from_bytes_with_nul(&self.buf[..=self.len]).unwrap_or(c"")
-    }
+/// `dir/name` as a C string (neither holds a NUL).
+fn joined(dir: &[u8], name: &[u8]) -> Option<CString> {
+    let mut path = Vec::with_capacity(dir.len() + 1 + name.len() + 1);
+    path.extend_from_slice(dir);
+    path.push(b'/');
+    path.extend_from_slice(name);
+    CString::new(path).ok()
 }
 
 /// What kind of file a `st_mode` says, in words, when it is not a regular
@@ -367,7 +352,7 @@ impl PluginDir {
             if !is_candidate(name) {
                 continue;
             }
-            if JoinedPath::join(self.path.to_bytes(), name).is_none() {
+            if !fits_path_max(self.path.to_bytes(), name) {
                 let mut copy = Vec::new();
                 copy.try_reserve_exact(name.len())
                     .map_err(OutOfMemory::from)?;
@@ -406,10 +391,9 @@ impl PluginDir {
         Ok(names
             .iter()
             .filter_map(|(name, _)| {
-                let path = JoinedPath::join(self.path.to_bytes(), name.to_bytes())?;
                 Some(Candidate {
                     name: name.to_owned(),
-                    path: path.as_c_str().to_owned(),
+                    path: joined(self.path.to_bytes(), name.to_bytes())?,
                 })
             })
             .collect())
@@ -455,23 +439,19 @@ mod tests {
     }
 
     #[test]
-    fn join_respects_path_max() {
+    fn paths_respect_path_max() {
         assert_eq!(
-            JoinedPath::join(b"/usr/lib/criu", b"x.so")
-                .unwrap()
-                .as_c_str(),
+            joined(b"/usr/lib/criu", b"x.so").unwrap().as_c_str(),
             c"/usr/lib/criu/x.so"
         );
+        // dir + '/' + name + NUL: PATH_MAX bytes fit, one more does not.
         let long = vec![b'a'; libc::PATH_MAX as usize - 5];
-        assert!(JoinedPath::join(&long, b"x.so").is_none());
+        assert!(!fits_path_max(&long, b"x.so"));
         let fits = vec![b'a'; libc::PATH_MAX as usize - 6];
+        assert!(fits_path_max(&fits, b"x.so"));
         assert_eq!(
-            JoinedPath::join(&fits, b"x.so")
-                .unwrap()
-                .as_c_str()
-                .to_bytes()
-                .len(),
-            libc::PATH_MAX as usize - 1
+            joined(&fits, b"x.so").unwrap().as_bytes_with_nul().len(),
+            libc::PATH_MAX as usize
         );
     }
 

@@ -9,6 +9,7 @@ use crate::dl::{self, Library};
 use crate::escape::Escaped;
 use std::ffi::{CStr, c_int};
 use std::fmt;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Environment variable that turns strict mode on (`1`) or off (`0`).
@@ -66,12 +67,9 @@ pub const SKIP_ENV: &str = "CRIU_PLUGIN_SKIP";
 /// The skip list set by the host (`cr_plugin_set_skip`); it overrides the
 /// environment.
 static SKIP_SETTING: std::sync::Mutex<Option<std::ffi::CString>> = std::sync::Mutex::new(None);
-/// Whether the host set one (even an empty one).
-static SKIP_SET: AtomicU8 = AtomicU8::new(UNSET);
 
 /// Sets the skip list from the host (`None`: defer to the environment again).
 pub(crate) fn set_skip(list: Option<std::ffi::CString>) {
-    SKIP_SET.store(if list.is_some() { ON } else { UNSET }, Ordering::Relaxed);
     *SKIP_SETTING.lock().unwrap_or_else(|e| e.into_inner()) = list;
 }
 
@@ -97,12 +95,14 @@ impl SkipList {
     /// secure-execution mode: the environment must not change what a
     /// privileged run loads). `None` when empty.
     pub(crate) fn current() -> Result<Option<SkipList>, crate::fallible::OutOfMemory> {
-        let (list, source) = if SKIP_SET.load(Ordering::Relaxed) == ON {
-            let held = SKIP_SETTING.lock().unwrap_or_else(|e| e.into_inner());
-            match held.as_deref() {
-                Some(l) => (crate::fallible::try_cstring(l)?, "cr_plugin_set_skip"),
-                None => return Ok(None),
-            }
+        let host_list = SKIP_SETTING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref()
+            .map(crate::fallible::try_cstring)
+            .transpose()?;
+        let (list, source) = if let Some(list) = host_list {
+            (list, "cr_plugin_set_skip")
         } else {
             match env_list() {
                 Ok(Some(value)) => (crate::fallible::try_cstring(value)?, SKIP_ENV),
@@ -472,18 +472,6 @@ pub fn path_concern(path: &CStr, last_is_dir: bool, euid: u32) -> Option<String>
         .map(|c| c.sentence(path, last_is_dir).to_string())
 }
 
-/// A descriptor closed when dropped.
-struct Fd(c_int);
-
-impl Drop for Fd {
-    fn drop(&mut self) {
-        if self.0 >= 0 {
-            // SAFETY: closing a descriptor this module opened and owns.
-            unsafe { libc::close(self.0) };
-        }
-    }
-}
-
 fn fstatat(dir: c_int, name: &CStr, flags: c_int) -> Option<libc::stat> {
     // SAFETY: stat is plain data; fstatat only writes it.
     unsafe {
@@ -492,11 +480,20 @@ fn fstatat(dir: c_int, name: &CStr, flags: c_int) -> Option<libc::stat> {
     }
 }
 
-fn open_dir(dir: c_int, name: &CStr) -> Option<Fd> {
-    let flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+/// `openat(dir, name, flags)`, owned.
+fn open_at(dir: c_int, name: &CStr, flags: c_int) -> Option<OwnedFd> {
     // SAFETY: openat with a C string; the result is checked.
-    let fd = unsafe { libc::openat(dir, name.as_ptr(), flags) };
-    (fd >= 0).then_some(Fd(fd))
+    let fd = unsafe { libc::openat(dir, name.as_ptr(), flags | libc::O_CLOEXEC) };
+    // SAFETY: a descriptor openat just returned is ours to own.
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+fn open_dir(dir: c_int, name: &CStr) -> Option<OwnedFd> {
+    open_at(
+        dir,
+        name,
+        libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+    )
 }
 
 /// Puts `bytes` and a `/` in front of `pending[*start..]`; false when they
@@ -561,7 +558,7 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
     let Some(mut dir) = open_dir(libc::AT_FDCWD, c"/") else {
         return Ok(());
     };
-    let Some(st) = fstatat(dir.0, c"", libc::AT_EMPTY_PATH) else {
+    let Some(st) = fstatat(dir.as_raw_fd(), c"", libc::AT_EMPTY_PATH) else {
         return Ok(());
     };
     if let Some(why) = judge(&st, rest_is_empty(&pending, start)) {
@@ -601,13 +598,10 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
             continue;
         }
         // The entry itself, not what a link points to: one open, one stat.
-        let flags = libc::O_PATH | libc::O_NOFOLLOW | libc::O_CLOEXEC;
-        // SAFETY: openat with a C string; the result is checked.
-        let fd = Fd(unsafe { libc::openat(dir.0, comp.as_ptr(), flags) });
-        if fd.0 < 0 {
+        let Some(fd) = open_at(dir.as_raw_fd(), comp, libc::O_PATH | libc::O_NOFOLLOW) else {
             return Ok(());
-        }
-        let Some(st) = fstatat(fd.0, c"", libc::AT_EMPTY_PATH) else {
+        };
+        let Some(st) = fstatat(fd.as_raw_fd(), c"", libc::AT_EMPTY_PATH) else {
             return Ok(());
         };
         match st.st_mode & libc::S_IFMT {
@@ -651,7 +645,12 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                 // an empty name reads the link itself, at most target.len()
                 // bytes.
                 let n = unsafe {
-                    libc::readlinkat(fd.0, c"".as_ptr(), target.as_mut_ptr().cast(), target.len())
+                    libc::readlinkat(
+                        fd.as_raw_fd(),
+                        c"".as_ptr(),
+                        target.as_mut_ptr().cast(),
+                        target.len(),
+                    )
                 };
                 if n <= 0 || n as usize >= target.len() {
                     return Ok(());

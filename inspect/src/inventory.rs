@@ -451,30 +451,10 @@ pub fn read(path: &Path) -> Result<Inventory, InventoryError> {
     parse(&bytes)
 }
 
-/// `O_NONBLOCK` of Linux, whose value depends on the architecture.
-#[cfg(any(
-    target_arch = "mips",
-    target_arch = "mips64",
-    target_arch = "mips32r6",
-    target_arch = "mips64r6"
-))]
-const O_NONBLOCK: i32 = 0o200;
-#[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
-const O_NONBLOCK: i32 = 0x4000;
-#[cfg(not(any(
-    target_arch = "mips",
-    target_arch = "mips64",
-    target_arch = "mips32r6",
-    target_arch = "mips64r6",
-    target_arch = "sparc",
-    target_arch = "sparc64"
-)))]
-const O_NONBLOCK: i32 = 0o4000;
-
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     OpenOptions::new()
         .read(true)
-        .custom_flags(O_NONBLOCK)
+        .custom_flags(libc::O_NONBLOCK)
         .open(path)
 }
 
