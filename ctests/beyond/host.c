@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "criu-plugin-host.h"
+#include "../criu_log.h"
 
 /* CRIU's struct cr_options, reduced to what the loader reads: libdir at 160,
  * in CRIU 4.2's 512 bytes (a layout the library knows). */
@@ -21,22 +22,6 @@ struct fake_cr_options {
 };
 _Static_assert(sizeof(struct fake_cr_options) == 512, "CRIU 4.2's size");
 struct fake_cr_options opts;
-
-unsigned int log_get_loglevel(void)
-{
-	return 4;
-}
-
-void print_on_level(unsigned int loglevel, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("[%u] ", loglevel);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
 
 static int builtin_init(int stage)
 {

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "criu-plugin-host.h"
+#include "../criu_log.h"
 
 /*
  * CRIU 4.1.1's struct cr_options is 504 bytes with char *libdir at 160: the
@@ -50,22 +51,6 @@ struct fake_cr_options {
 _Static_assert(sizeof(struct fake_cr_options) == 504, "CRIU 4.1.1's size");
 _Static_assert(offsetof(struct fake_cr_options, libdir) == 160, "libdir's offset");
 struct fake_cr_options opts;
-
-unsigned int log_get_loglevel(void)
-{
-	return 4;
-}
-
-void print_on_level(unsigned int loglevel, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("[%u] ", loglevel);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
 
 #ifdef CRIU_C_LOADER
 /* CRIU's service descriptors: CRIU's loader links against this; no images. */

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "criu-plugin-host.h"
+#include "../criu_log.h"
 
 #if defined(OPTS_NOSIZE)
 #define OPTS_BYTES 1024
@@ -42,22 +43,6 @@ unsigned char opts[OPTS_BYTES] __attribute__((aligned(64)));
 #else
 #define HAVE_OPTS 0
 #endif
-
-void print_on_level(unsigned int loglevel, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("[%u] ", loglevel);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-unsigned int log_get_loglevel(void)
-{
-	return 4;
-}
 
 static void print_layouts(void)
 {

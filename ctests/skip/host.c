@@ -14,22 +14,7 @@
 #include <string.h>
 
 #include "criu-plugin-host.h"
-
-unsigned int log_get_loglevel(void)
-{
-	return 4;
-}
-
-void print_on_level(unsigned int loglevel, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("[%u] ", loglevel);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
+#include "../criu_log.h"
 
 /* Like CRIU's: every plugin the images need must have loaded. */
 int check_inventory_plugins(void)
