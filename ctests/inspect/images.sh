@@ -14,24 +14,7 @@ umask 022
 rm -rf "$B" && mkdir -p "$B"
 unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
 . "$here/../checks.sh"
-status() {
-	if [ "$2" = "$3" ]; then ok "$1: exit status $3"; else ko "$1: exit status $3, expected $2"; fi
-}
-# check_json NAME FILE PYTHON: runs PYTHON with d = the parsed JSON.
-check_json() {
-	local name=$1 file=$2 code=$3 err
-	if err=$(python3 -c "
-import json, sys
-d = json.load(open(sys.argv[1]))
-$code
-" "$file" 2>&1); then
-		ok "$name"
-	else
-		ko "$name: $(echo "$err" | tail -1)" "$file"
-	fi
-}
-# empty NAME FILE: FILE is empty
-empty() { if [ -s "$2" ]; then ko "$1" "$2"; else ok "$1"; fi; }
+. "$here/lib.sh"
 gcc $CFLAGS -o "$B/mkinv" "$here/mkinv.c" || { echo "FAIL: building mkinv"; exit 1; }
 plugin() { # plugin OUT NAME
 	gcc $CFLAGS -shared -fPIC -DNAME="\"$2\"" "$here/desc.c" -o "$1" || { echo "FAIL: building $1"; exit 1; }
@@ -195,24 +178,7 @@ expect "--images with a FILE: said on stderr" "$B/usage.err" '^criu-plugin-inspe
 empty "--images with a FILE: nothing on stdout" "$B/usage.out"
 
 # 9. Every JSON field of --images is documented in --help.
-"$TOOL" --help >"$B/help.txt"
-for j in "$B/two.json" "$B/none.json" "$B/real1.json"; do
-	check_json "JSON fields of $(basename "$j") are all documented in --help" "$j" "
-import re
-help = open('$B/help.txt').read()
-section = help[help.index('\nJSON (--json)\n'):help.index('\nExit status\n')]
-documented = set(re.findall(r'\"([a-z_]+)\"', section))
-def keys(v):
-    if isinstance(v, dict):
-        for k, x in v.items():
-            yield k
-            yield from keys(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from keys(x)
-missing = sorted(set(keys(d)) - documented)
-assert not missing, missing"
-done
+json_documented "$B/two.json" "$B/none.json" "$B/real1.json"
 
 echo "inspect --images: $pass passed, $fail failed"
 [ $fail -eq 0 ]

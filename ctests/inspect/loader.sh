@@ -19,30 +19,10 @@ CFLAGS="-Wall -Wextra -Werror -I$INC"
 umask 022
 unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT CRIU_PLUGIN_SKIP
 . "$here/../checks.sh"
+. "$here/lib.sh"
 if [ "$(id -u)" != 0 ]; then
 	ko "loader.sh needs root (it gives folders to uid 65534)"
-	# 6. The JSON fields printed here (the skip list's among them) are all
-# documented in --help.
-"$TOOL" --help >"$B/help.txt"
-for j in "$B/skip-name.json" "$B/images-skip.json" "$B/owned-strict.json"; do
-	check_json "JSON fields of $(basename "$j") are all documented in --help" "$j" "
-import re
-help = open('$B/help.txt').read()
-section = help[help.index('\nJSON (--json)\n'):help.index('\nExit status\n')]
-documented = set(re.findall(r'\"([a-z_]+)\"', section))
-def keys(v):
-    if isinstance(v, dict):
-        for k, x in v.items():
-            yield k
-            yield from keys(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from keys(x)
-missing = sorted(set(keys(d)) - documented)
-assert not missing, missing"
-done
-
-echo "inspect vs loader: $pass passed, $fail failed"
+	echo "inspect vs loader: $pass passed, $fail failed"
 	exit 1
 fi
 # Everything lives under a fresh folder of /tmp (root's, 0755, under the
@@ -53,40 +33,6 @@ trap 'rm -rf "$T"' EXIT
 B=$T/build
 mkdir -p "$B"
 
-status() {
-	if [ "$2" = "$3" ]; then ok "$1: exit status $3"; else ko "$1: exit status $3, expected $2"; fi
-}
-# block OUT FILE: the text block of FILE (from "N. FILE" to the blank line);
-# FILE as the text writes it (escaped), taken as it is.
-block() {
-	F=$2 awk '$0 ~ "^[0-9]+\\. " && $2 == ENVIRON["F"] { on = 1 } on && /^$/ { exit } on' "$1"
-}
-# expect_block NAME OUT FILE PATTERN...: patterns match lines of FILE's block
-expect_block() {
-	local name=$1 out=$2 file=$3
-	shift 3
-	block "$out" "$file" >"$out.block"
-	if [ ! -s "$out.block" ]; then
-		ko "$name (no block for $file)" "$out"
-		return
-	fi
-	expect "$name" "$out.block" "$@"
-}
-# check_json NAME FILE PYTHON: runs PYTHON with d = the parsed JSON and P
-# its plugins by file name; a failed assertion fails the case.
-check_json() {
-	local name=$1 file=$2 code=$3 err
-	if err=$(python3 -c "
-import json, sys
-d = json.load(open(sys.argv[1]))
-P = {p['file']: p for p in d.get('plugins', [])}
-$code
-" "$file" 2>&1); then
-		ok "$name"
-	else
-		ko "$name: $(echo "$err" | tail -1)" "$file"
-	fi
-}
 # json_print FILE EXPR: prints EXPR (d = the parsed JSON, P its plugins)
 json_print() {
 	python3 -c "
@@ -416,24 +362,7 @@ expect_block "whole, it is left to dlopen (not truncated)" "$B/exec-whole.out" c
 
 # 6. The JSON fields printed here (the skip list's among them) are all
 # documented in --help.
-"$TOOL" --help >"$B/help.txt"
-for j in "$B/skip-name.json" "$B/images-skip.json" "$B/owned-strict.json"; do
-	check_json "JSON fields of $(basename "$j") are all documented in --help" "$j" "
-import re
-help = open('$B/help.txt').read()
-section = help[help.index('\nJSON (--json)\n'):help.index('\nExit status\n')]
-documented = set(re.findall(r'\"([a-z_]+)\"', section))
-def keys(v):
-    if isinstance(v, dict):
-        for k, x in v.items():
-            yield k
-            yield from keys(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from keys(x)
-missing = sorted(set(keys(d)) - documented)
-assert not missing, missing"
-done
+json_documented "$B/skip-name.json" "$B/images-skip.json" "$B/owned-strict.json"
 
 echo "inspect vs loader: $pass passed, $fail failed"
 [ $fail -eq 0 ]

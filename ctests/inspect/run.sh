@@ -13,40 +13,7 @@ umask 022
 rm -rf "$B" && mkdir -p "$B"
 unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
 . "$here/../checks.sh"
-# status NAME WANT GOT
-status() {
-	if [ "$2" = "$3" ]; then ok "$1: exit status $3"; else ko "$1: exit status $3, expected $2"; fi
-}
-# block OUT FILE: the text block of FILE (from "N. FILE" to the blank line)
-block() {
-	awk -v f="$2" '$0 ~ "^[0-9]+\\. " && $2 == f { on = 1 } on && /^$/ { exit } on' "$1"
-}
-# expect_block NAME OUT FILE PATTERN...: patterns match lines of FILE's block
-expect_block() {
-	local name=$1 out=$2 file=$3
-	shift 3
-	block "$out" "$file" >"$B/block.$file"
-	if [ ! -s "$B/block.$file" ]; then
-		ko "$name (no block for $file)" "$out"
-		return
-	fi
-	expect "$name" "$B/block.$file" "$@"
-}
-# check_json NAME FILE PYTHON: runs PYTHON with d = the parsed JSON; an
-# assertion that fails, or JSON that does not parse, fails the case.
-check_json() {
-	local name=$1 file=$2 code=$3 err
-	if err=$(python3 -c "
-import json, sys
-d = json.load(open(sys.argv[1]))
-P = {p['file']: p for p in d['plugins']}
-$code
-" "$file" 2>&1); then
-		ok "$name"
-	else
-		ko "$name: $(echo "$err" | tail -1)" "$file"
-	fi
-}
+. "$here/lib.sh"
 plugin() { # plugin OUT SOURCE [CFLAGS...]
 	local out=$1 src=$2
 	shift 2
@@ -472,25 +439,7 @@ if [ -w /dev/full ]; then
 fi
 
 # 13. Every JSON field the tool prints is documented in --help.
-"$TOOL" --help >"$B/help.txt"
-for j in "$B/mixed.json" "$B/hostile.json" "$B/file.json" "$B/missing.json"; do
-	check_json "JSON fields of $(basename "$j") are all documented in --help" "$j" "
-import re
-help = open('$B/help.txt').read()
-section = help[help.index('\nJSON (--json)\n'):help.index('\nExit status\n')]
-documented = set(re.findall(r'\"([a-z_]+)\"', section))
-def keys(v):
-    if isinstance(v, dict):
-        for k, x in v.items():
-            yield k
-            yield from keys(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from keys(x)
-missing = sorted(set(keys(d)) - documented)
-assert not missing, missing
-assert d['schema'] == 1"
-done
+json_documented --schema "$B/mixed.json" "$B/hostile.json" "$B/file.json" "$B/missing.json"
 
 echo "inspect: $pass passed, $fail failed"
 [ $fail -eq 0 ]
