@@ -163,48 +163,82 @@ impl std::fmt::Display for ElfError {
 
 impl std::error::Error for ElfError {}
 
-/// Where the loadable segments of the ELF file whose first bytes are `head`
-/// (of a file of `size` bytes) end in the file, read without allocating:
-/// the loader's check before `dlopen`. `Truncated` when the program headers
-/// themselves lie past the end.
-pub(crate) fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
+/// One program header.
+#[derive(Debug, Clone, Copy)]
+struct Phdr {
+    kind: u32,
+    offset: u64,
+    vaddr: u64,
+    filesz: u64,
+    memsz: u64,
+}
+
+/// The ELF header's word on the program headers, checked as every reader
+/// here needs it: a 64-bit little-endian object, 56-byte entries, all of
+/// them inside the file (`Truncated` otherwise). Returns `e_type` and the
+/// headers, each `Err` when it lies past what `head` holds.
+fn program_headers(
+    head: &[u8],
+    size: u64,
+) -> Result<(u16, impl Iterator<Item = Result<Phdr, ElfError>> + '_), ElfError> {
     if head.len() < 4 || &head[..4] != b"\x7fELF" {
         return Err(ElfError::NotElf);
     }
-    if head.len() < EHDR_SIZE || head[4] != 2 || head[5] != 1 {
+    if head.len() < EHDR_SIZE {
+        return Err(ElfError::Malformed("the ELF header is cut short"));
+    }
+    if head[4] != 2 || head[5] != 1 {
         return Err(ElfError::Unsupported("not a 64-bit little-endian object"));
     }
-    let bad = ElfError::Malformed("program headers out of range");
-    let phoff = u64_at(head, 0x20).ok_or(bad.clone())?;
-    let phentsize = u64::from(u16_at(head, 0x36).ok_or(bad.clone())?);
-    let phnum = u64::from(u16_at(head, 0x38).ok_or(bad.clone())?);
+    let bad = ElfError::Malformed;
+    let e_type = u16_at(head, 0x10).ok_or(bad("no e_type"))?;
+    let phoff = u64_at(head, 0x20).ok_or(bad("no e_phoff"))?;
+    let phentsize = u64::from(u16_at(head, 0x36).ok_or(bad("no e_phentsize"))?);
+    let phnum = u64::from(u16_at(head, 0x38).ok_or(bad("no e_phnum"))?);
     if phentsize != PHDR_SIZE {
-        return Err(ElfError::Malformed(
-            "program header entries are not 56 bytes",
-        ));
+        return Err(bad("program header entries are not 56 bytes"));
     }
     let ph_end = phnum
         .checked_mul(PHDR_SIZE)
         .and_then(|n| n.checked_add(phoff))
-        .ok_or(bad.clone())?;
+        .ok_or(bad("program headers out of range"))?;
     if ph_end > size {
         return Err(ElfError::Truncated {
             need: ph_end,
             have: size,
         });
     }
-    let mut end = 0u64;
-    for i in 0..phnum {
-        let at = usize::try_from(phoff + i * PHDR_SIZE).map_err(|_| bad.clone())?;
-        let kind =
-            u32_at(head, at).ok_or(ElfError::Malformed("program headers beyond what was read"))?;
-        if kind != PT_LOAD {
-            continue;
+    let headers = (0..phnum).map(move |i| {
+        let beyond = bad("program headers beyond what was read");
+        let at = usize::try_from(phoff + i * PHDR_SIZE).map_err(|_| beyond.clone())?;
+        let field = |off: usize| u64_at(head, at + off);
+        match (u32_at(head, at), field(8), field(16), field(32), field(40)) {
+            (Some(kind), Some(offset), Some(vaddr), Some(filesz), Some(memsz)) => Ok(Phdr {
+                kind,
+                offset,
+                vaddr,
+                filesz,
+                memsz,
+            }),
+            _ => Err(beyond),
         }
-        let (Some(offset), Some(filesz)) = (u64_at(head, at + 8), u64_at(head, at + 32)) else {
-            return Err(ElfError::Malformed("program headers beyond what was read"));
-        };
-        end = end.max(offset.checked_add(filesz).ok_or(bad.clone())?);
+    });
+    Ok((e_type, headers))
+}
+
+/// Where the loadable segments of the ELF file whose first bytes are `head`
+/// (of a file of `size` bytes) end in the file, read without allocating:
+/// the loader's check before `dlopen`. `Truncated` when the program headers
+/// themselves lie past the end.
+pub(crate) fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
+    let (_, headers) = program_headers(head, size)?;
+    let mut end = 0u64;
+    for ph in headers {
+        let ph = ph?;
+        if ph.kind == PT_LOAD {
+            let load_end = ph.offset.checked_add(ph.filesz);
+            end = end.max(load_end.ok_or(ElfError::Malformed("program headers out of range"))?);
+        }
     }
     Ok(end)
 }
@@ -225,68 +259,35 @@ impl ElfFile {
     /// Parses the headers from `bytes`, the first bytes of a file of `size`
     /// bytes.
     pub fn parse(bytes: Vec<u8>, size: u64) -> Result<ElfFile, ElfError> {
-        if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
-            return Err(ElfError::NotElf);
-        }
-        if bytes.len() < EHDR_SIZE {
-            return Err(ElfError::Malformed("the ELF header is cut short"));
-        }
-        if bytes[4] != 2 || bytes[5] != 1 {
-            return Err(ElfError::Unsupported("not a 64-bit little-endian object"));
-        }
         let bad = ElfError::Malformed;
-        let e_type = u16_at(&bytes, 0x10).ok_or(bad("no e_type"))?;
+        let (e_type, headers) = program_headers(&bytes, size)?;
         if e_type != 3 {
             return Err(ElfError::Unsupported("not a shared object (ET_DYN)"));
         }
-        let phoff = u64_at(&bytes, 0x20).ok_or(bad("no e_phoff"))?;
-        let phentsize = u64::from(u16_at(&bytes, 0x36).ok_or(bad("no e_phentsize"))?);
-        let phnum = u64::from(u16_at(&bytes, 0x38).ok_or(bad("no e_phnum"))?);
-        if phentsize != PHDR_SIZE {
-            return Err(bad("program header entries are not 56 bytes"));
-        }
-        let ph_end = phnum
-            .checked_mul(PHDR_SIZE)
-            .and_then(|n| n.checked_add(phoff))
-            .ok_or(bad("program headers out of range"))?;
-        if ph_end > size {
-            return Err(ElfError::Truncated {
-                need: ph_end,
-                have: size,
-            });
-        }
-        let ph = usize::try_from(phoff).map_err(|_| bad("program headers out of range"))?;
         let mut loads = Vec::new();
         let mut dynamic = None;
-        for i in 0..phnum as usize {
-            let at = ph + i * PHDR_SIZE as usize;
-            let field = |off: usize| u64_at(&bytes, at + off);
-            let kind = u32_at(&bytes, at).ok_or(bad("program headers beyond what was read"))?;
-            let (offset, vaddr, filesz, memsz) = match (field(8), field(16), field(32), field(40)) {
-                (Some(o), Some(v), Some(f), Some(m)) => (o, v, f, m),
-                _ => return Err(bad("program headers beyond what was read")),
-            };
-            match kind {
+        for ph in headers {
+            let ph = ph?;
+            match ph.kind {
                 PT_LOAD => {
-                    if memsz < filesz {
+                    if ph.memsz < ph.filesz {
                         return Err(bad(
                             "a loadable segment is smaller in memory than in the file",
                         ));
                     }
-                    offset
-                        .checked_add(filesz)
-                        .ok_or(bad("a loadable segment is out of range"))?;
-                    vaddr
-                        .checked_add(memsz)
-                        .ok_or(bad("a loadable segment is out of range"))?;
+                    if ph.offset.checked_add(ph.filesz).is_none()
+                        || ph.vaddr.checked_add(ph.memsz).is_none()
+                    {
+                        return Err(bad("a loadable segment is out of range"));
+                    }
                     loads.push(Load {
-                        offset,
-                        vaddr,
-                        filesz,
-                        memsz,
+                        offset: ph.offset,
+                        vaddr: ph.vaddr,
+                        filesz: ph.filesz,
+                        memsz: ph.memsz,
                     });
                 }
-                PT_DYNAMIC => dynamic = Some((vaddr, filesz)),
+                PT_DYNAMIC => dynamic = Some((ph.vaddr, ph.filesz)),
                 _ => {}
             }
         }
