@@ -78,7 +78,8 @@ pub use hooks::{Hook, HookSet};
 pub mod probe {
     pub use crate::descriptor::{
         BadSymbol, DESC_FIELDS, FileDescriptor, FilePlugin, LegacyParts, Refusal, Version,
-        check_numbers, check_symbol_kind, check_symbol_size, desc_bytes, filled_hooks, name_of,
+        check_numbers, check_symbol_kind, check_symbol_size, desc_bytes, filled_hooks,
+        name_in_file, name_of,
     };
     pub use crate::dl::{Library, global_symbol};
     pub use crate::elf::{Dynamic, ElfError, ElfFile, Image, Load, Rela, Symbol};

@@ -9,9 +9,9 @@
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage};
 use crate::descriptor::{self, LegacyParts};
 use crate::dl::Library;
-use crate::elf::{self, ElfError, ElfFile};
+use crate::elf::{self, ElfError};
 use crate::escape::Escaped;
-use crate::fallible::{OutOfMemory, try_box, try_cstring, try_format};
+use crate::fallible::{OutOfMemory, try_box, try_format};
 use crate::folder::{self, DirError, PluginDir};
 use crate::host::host;
 use crate::policy::SkipList;
@@ -454,15 +454,7 @@ fn skipped(skip: &mut SkipList, dir: &PluginDir, name: &CStr, path: &CStr, size:
     let Some(file) = dir.open_entry(name) else {
         return false;
     };
-    let Ok(elf) = ElfFile::read(&file, size, policy::SKIP_READ_LIMIT) else {
-        return false;
-    };
-    let plugin_name = match descriptor::FilePlugin::read(&elf) {
-        Some(descriptor::FilePlugin::Descriptor(d)) => d.name,
-        Some(descriptor::FilePlugin::Legacy { .. }) => try_cstring(path).ok(),
-        None => None,
-    };
-    let Some(plugin_name) = plugin_name else {
+    let Some(plugin_name) = descriptor::name_in_file(&file, size, path) else {
         return false;
     };
     if skip

@@ -255,11 +255,7 @@ pub fn name_for_skip(path: &CStr, size: u64) -> Option<Vec<u8>> {
         .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
         .open(OsStr::from_bytes(path.to_bytes()))
         .ok()?;
-    let elf = ElfFile::read(&file, size, probe::SKIP_READ_LIMIT).ok()?;
-    match probe::FilePlugin::read(&elf)? {
-        probe::FilePlugin::Descriptor(d) => d.name.map(CString::into_bytes),
-        probe::FilePlugin::Legacy { .. } => Some(path.to_bytes().to_vec()),
-    }
+    probe::name_in_file(&file, size, path).map(CString::into_bytes)
 }
 
 impl FileFacts {
