@@ -295,19 +295,12 @@ impl PluginDir {
         name: &CStr,
         buf: &'b mut [std::mem::MaybeUninit<u8>],
     ) -> &'b [u8] {
-        let flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY;
-        // SAFETY: openat on our directory descriptor with a C string.
-        let fd = unsafe { libc::openat(self.fd(), name.as_ptr(), flags) };
-        if fd < 0 {
+        use std::os::fd::AsRawFd;
+        let Some(file) = self.open_entry(name) else {
             return &[];
-        }
-        // SAFETY: pread writes at most buf.len() bytes into the buffer; the
-        // descriptor is ours and closed once, here.
-        let n = unsafe {
-            let n = libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), 0);
-            libc::close(fd);
-            n
         };
+        // SAFETY: pread writes at most buf.len() bytes into the buffer.
+        let n = unsafe { libc::pread(file.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
         let n = if n < 0 { 0 } else { n as usize };
         // SAFETY: pread initialised the first n bytes.
         unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) }
