@@ -42,6 +42,13 @@ CRIU_PLUGIN_CARGO_OUT = $(abspath $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),t
 # native-static-libs for a std staticlib on GNU/Linux, without -lc); also
 # the pkg-config file's Libs.private.
 CRIU_PLUGIN_LIBS_PRIVATE ?= -lgcc_s -lutil -lrt -lpthread -lm -ldl
+# The shared library takes the unwinder the Rust runtime refers to from
+# libgcc_eh.a (-static-libgcc; GCC's runtime library exception allows it),
+# so that it needs nothing but the C library and the dynamic linker: one
+# object fewer in every CRIU process, which each dlopen and dlclose of a
+# plugin walks, and no libgcc_s constructor (cpuid) at every exec. Nothing
+# unwinds through the library (panic = "abort").
+CRIU_PLUGIN_SO_LIBS ?= -static-libgcc -lutil -lrt -lpthread -lm -ldl
 CRIU_PLUGIN_MAP := $(CURDIR)/libcriu-plugin.map
 CRIU_PLUGIN_SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) \
 	-Wl,--version-script=$(CRIU_PLUGIN_MAP) -Wl,--no-undefined-version \
@@ -51,7 +58,7 @@ CRIU_PLUGIN_SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) \
 CRIU_PLUGIN_LINK_SO = out='$(CRIU_PLUGIN_CARGO_OUT)'; \
 	echo "  LINK    $$out/$(REALNAME) (libcriu_plugin.a, libcriu-plugin.map)"; \
 	$(CC) -o "$$out/$(REALNAME).tmp" -Wl,--whole-archive "$$out/libcriu_plugin.a" -Wl,--no-whole-archive \
-		$(CRIU_PLUGIN_SO_LDFLAGS) $(LDFLAGS) $(CRIU_PLUGIN_LIBS_PRIVATE) && \
+		$(CRIU_PLUGIN_SO_LDFLAGS) $(LDFLAGS) $(CRIU_PLUGIN_SO_LIBS) && \
 	mv -f "$$out/$(REALNAME).tmp" "$$out/$(REALNAME)"
 
 

@@ -13,7 +13,8 @@
 #     the map names exactly the header's exports;
 #   - functions are FUNC, cr_plugin_ctl is OBJECT;
 #   - soname libcriu-plugin.so.<major>, full RELRO (a GNU_RELRO segment and
-#     BIND_NOW), no RPATH or RUNPATH, no text relocations.
+#     BIND_NOW), no RPATH or RUNPATH, no text relocations;
+#   - it needs only the C library and the dynamic linker (DT_NEEDED).
 #
 # Prints each problem; on success one line saying what was checked. Exits 1
 # on any problem, 2 on a usage error.
@@ -115,10 +116,23 @@ grep -q "Library soname: \[libcriu-plugin.so.$MAJOR\]" <<<"$dyn" ||
 grep -Eq '\(FLAGS\).*BIND_NOW|\(FLAGS_1\).*NOW' <<<"$dyn" || problem "no BIND_NOW"
 if grep -Eq '\((RPATH|RUNPATH)\)' <<<"$dyn"; then problem "has a run path: $(grep -E 'RPATH|RUNPATH' <<<"$dyn")"; fi
 if grep -Eq '\(TEXTREL\)|TEXTREL' <<<"$dyn"; then problem "has text relocations"; fi
+# Needs the C library and the dynamic linker only (the unwinder is linked
+# in from libgcc_eh.a): no libgcc_s.so.1 in every CRIU process.
+needed=$(sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' <<<"$dyn" | sort | xargs)
+case " $needed " in
+*" libc.so."*) ;;
+*) problem "does not need the C library (NEEDED: $needed)" ;;
+esac
+for lib in $needed; do
+	case $lib in
+	libc.so.* | ld-linux*.so.* | ld64.so.* | ld-linux.so.*) ;;
+	*) problem "needs $lib (NEEDED: $needed): only the C library and the dynamic linker are expected" ;;
+	esac
+done
 readelf -lW "$LIB" 2>&1 | grep -q GNU_RELRO || problem "no GNU_RELRO segment"
 
 if [ "$problems" -gt 0 ]; then
 	echo "$LIB: $problems problems"
 	exit 1
 fi
-echo "$LIB: exactly the $(echo "$expected" | wc -l) exports of the C ABI, each in its node ($(echo "$map_nodes" | xargs)$([ "$node_syms" -gt 0 ] && echo " and $node_syms node symbol(s)")); soname libcriu-plugin.so.$MAJOR; RELRO, BIND_NOW; no run path"
+echo "$LIB: exactly the $(echo "$expected" | wc -l) exports of the C ABI, each in its node ($(echo "$map_nodes" | xargs)$([ "$node_syms" -gt 0 ] && echo " and $node_syms node symbol(s)")); soname libcriu-plugin.so.$MAJOR; RELRO, BIND_NOW; no run path; needs $needed"

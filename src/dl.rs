@@ -4,11 +4,12 @@
 //! All dynamic-linker calls of the crate go through here, so the unsafe code
 //! that touches handles sits in one place.
 
-use crate::elf::{Dynamic, MappedImage, Symbol};
+use crate::elf::{Dynamic, GnuLookup, MappedImage, Symbol, gnu_hash};
 use crate::escape::Escaped;
 use crate::fallible::LineBuf;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::NonNull;
+use std::sync::OnceLock;
 
 /// The public prefix of glibc's `struct link_map` (`<link.h>`).
 #[repr(C)]
@@ -16,23 +17,6 @@ struct LinkMap {
     l_addr: u64,
     l_name: *const c_char,
     l_ld: *const u8,
-}
-
-/// The tables of the live object `map`.
-///
-/// # Safety
-/// `map` is a live `struct link_map`, and stays live while the result is
-/// used (the result's lifetime is not tied to it: the caller keeps it so).
-unsafe fn tables(map: *const LinkMap) -> Option<(MappedImage, u64)> {
-    if map.is_null() {
-        return None;
-    }
-    // SAFETY: caller's contract: map is a live link_map.
-    let (bias, ld) = unsafe { ((*map).l_addr, (*map).l_ld as u64) };
-    // SAFETY: the dynamic linker mapped this object and relied on its
-    // dynamic section and tables to load it.
-    let image = unsafe { MappedImage::new(bias) };
-    Some((image, ld.wrapping_sub(bias)))
 }
 
 /// The last `dlerror()` text, copied into a fixed buffer (no allocation).
@@ -67,6 +51,10 @@ impl std::fmt::Display for DlError {
 pub struct Library {
     handle: NonNull<c_void>,
     map: *const c_void,
+    /// The object's memory and its dynamic section's address in it, from
+    /// the link_map (meaningless when `map` is NULL).
+    image: MappedImage,
+    ld: u64,
 }
 
 impl Library {
@@ -94,7 +82,25 @@ impl Library {
         let handle = unsafe { libc::dlopen(path.as_ptr(), flags) };
         let handle = NonNull::new(handle).ok_or_else(DlError::last)?;
         let map = link_map_of(handle.as_ptr());
-        Ok(Library { handle, map })
+        let (bias, ld) = if map.is_null() {
+            (0, 0)
+        } else {
+            // SAFETY: a live link_map (dlinfo on our open handle).
+            unsafe {
+                let map = &*map.cast::<LinkMap>();
+                (map.l_addr, (map.l_ld as u64).wrapping_sub(map.l_addr))
+            }
+        };
+        // SAFETY: the dynamic linker mapped this object and relied on its
+        // dynamic section and tables to load it; the image is only read
+        // through `&self`, while the handle keeps the object mapped.
+        let image = unsafe { MappedImage::new(bias) };
+        Ok(Library {
+            handle,
+            map,
+            image,
+            ld,
+        })
     }
 
     /// The raw handle, as stored in `plugin_desc_t.dlhandle`.
@@ -117,9 +123,11 @@ impl Library {
         Library {
             // SAFETY: into_raw gave a non-NULL dlopen handle.
             handle: unsafe { NonNull::new_unchecked(handle) },
-            // Looked up again only if a symbol is asked for: a value made
-            // to be closed needs none.
+            // A value made to be closed reads no table.
             map: std::ptr::null(),
+            // SAFETY: never read (`map` is NULL).
+            image: unsafe { MappedImage::new(0) },
+            ld: 0,
         }
     }
 
@@ -134,26 +142,36 @@ impl Library {
     /// `cr_plugin_init` but links against this library must not have the
     /// loader's own `cr_plugin_init` mistaken for its init function.
     pub fn own_symbol_entry(&self, name: &CStr) -> Option<(Symbol, NonNull<c_void>)> {
-        if self.map.is_null() {
-            return None;
-        }
-        // SAFETY: the link_map is the live object's (non-NULL, from dlinfo
-        // on our open handle); l_addr is its load bias.
-        let bias = unsafe { (*self.map.cast::<LinkMap>()).l_addr };
-        let sym = self.with_dynamic(|d| d.lookup(name))??;
+        self.own_entry_in(&self.dynamic()?, name)
+    }
+
+    /// [`Library::own_symbol_entry`] in the object's tables `dynamic`
+    /// (from [`Library::dynamic`]).
+    fn own_entry_in(
+        &self,
+        dynamic: &Dynamic<'_, MappedImage>,
+        name: &CStr,
+    ) -> Option<(Symbol, NonNull<c_void>)> {
+        let sym = dynamic.lookup(name)?;
         if !sym.is_defined() {
             return None;
         }
+        let bias = self.image.bias();
         let addr = NonNull::new(bias.wrapping_add(sym.value) as *mut c_void)?;
         Some((sym, addr))
     }
 
     /// The symbol `name` as `dlsym` on the handle finds it (in the object
     /// first, then in its dependencies), with its symbol table entry. The
-    /// object's own table is read first, so a symbol it defines is judged
-    /// before `dlsym` could run an indirect function's resolver.
-    pub(crate) fn symbol_entry(&self, name: &CStr) -> Option<(Symbol, NonNull<c_void>)> {
-        if let Some(own) = self.own_symbol_entry(name) {
+    /// object's own table (`dynamic`, from [`Library::dynamic`]) is read
+    /// first, so a symbol it defines is judged before `dlsym` could run an
+    /// indirect function's resolver.
+    pub(crate) fn symbol_entry(
+        &self,
+        dynamic: Option<&Dynamic<'_, MappedImage>>,
+        name: &CStr,
+    ) -> Option<(Symbol, NonNull<c_void>)> {
+        if let Some(own) = dynamic.and_then(|d| self.own_entry_in(d, name)) {
             return Some(own);
         }
         let addr = self.symbol(name)?;
@@ -171,16 +189,13 @@ impl Library {
         self.own_symbol_entry(name).map(|(_, addr)| addr)
     }
 
-    /// Runs `f` on the object's own dynamic tables.
-    fn with_dynamic<T>(&self, f: impl FnOnce(&Dynamic<'_, MappedImage>) -> T) -> Option<T> {
+    /// The object's own dynamic tables, read from its mapped dynamic
+    /// section (no I/O), once for as many lookups as the caller makes.
+    pub(crate) fn dynamic(&self) -> Option<Dynamic<'_, MappedImage>> {
         if self.map.is_null() {
             return None;
         }
-        // SAFETY: the link_map is the live object's; its tables stay mapped
-        // while the handle is open, which `&self` guarantees during `f`.
-        let (image, ld) = unsafe { tables(self.map.cast()) }?;
-        let dynamic = Dynamic::read(&image, ld, None)?;
-        Some(f(&dynamic))
+        Dynamic::read(&self.image, self.ld, None)
     }
 
     /// Calls `f` with each undefined, non-weak symbol the object binds
@@ -188,7 +203,9 @@ impl Library {
     /// ones `dlopen` did not already resolve, and a missing one would fail
     /// only when first called. Read from the object's mapped tables: no I/O.
     pub fn for_each_lazy_import(&self, mut f: impl FnMut(&CStr)) {
-        self.with_dynamic(|d| d.lazy_imports().for_each(&mut f));
+        if let Some(d) = self.dynamic() {
+            d.lazy_imports().for_each(&mut f);
+        }
     }
 }
 
@@ -305,10 +322,100 @@ pub(crate) fn symbol_size(addr: usize, name: &CStr) -> Option<usize> {
     (sym.is_defined() && sym.value.wrapping_add(bias) == addr as u64).then_some(sym.size as usize)
 }
 
+/// The GNU hash tables of the executable and of the C library, read once:
+/// two objects in the global scope of every dynamically linked program
+/// (so every plugin's lookups reach them), where nearly every import of a
+/// plugin is defined, and which stay loaded for the life of the process.
+static START_UP_TABLES: OnceLock<[Option<GnuLookup<MappedImage>>; 2]> = OnceLock::new();
+
+/// Whether the executable or the C library defines `name` as a lazily
+/// bound reference without a version would bind to it: when this says
+/// yes, the dynamic linker will find the symbol; when it says no, only a
+/// `dlsym` can tell. A few dozen instructions, no lock once the tables are
+/// read.
+pub(crate) fn defined_at_start_up(name: &CStr) -> bool {
+    let tables = START_UP_TABLES.get_or_init(start_up_tables);
+    let name = name.to_bytes();
+    let hash = gnu_hash(name);
+    tables.iter().flatten().any(|t| t.defines(name, hash))
+}
+
+fn start_up_tables() -> [Option<GnuLookup<MappedImage>>; 2] {
+    // A C library function nothing interposes (sanitizers interpose
+    // dl_iterate_phdr and the allocator), so the object holding its
+    // address is the C library.
+    #[cfg(target_env = "gnu")]
+    let in_c_library = libc::gnu_get_libc_version as *const c_void;
+    #[cfg(not(target_env = "gnu"))]
+    let in_c_library = libc::dl_iterate_phdr as *const c_void;
+    // The C library first: it defines most of what plugins import.
+    let c_library = object_containing(in_c_library);
+    let program = first_object();
+    [c_library, program].map(|object| {
+        let (bias, dyn_vaddr) = object?;
+        // SAFETY: both objects were loaded at start-up (the executable, and
+        // the C library it and this library need), so neither is ever
+        // unloaded: the tables stay mapped for the life of the process.
+        let (image, ld) = unsafe { tables_at(bias, dyn_vaddr) };
+        let lookup = Dynamic::read(&image, ld, None)?.gnu_lookup()?;
+        Some(lookup.with_image(image))
+    })
+}
+
+/// The load bias and dynamic section address of the first object
+/// `dl_iterate_phdr` reports: the executable.
+fn first_object() -> Option<(u64, u64)> {
+    unsafe extern "C" fn visit(
+        info: *mut libc::dl_phdr_info,
+        _: usize,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: dl_iterate_phdr passes a valid info for a live object and
+        // our own `data`; the program headers it points to are mapped.
+        unsafe {
+            let found = &mut *data.cast::<Option<(u64, u64)>>();
+            let info = &*info;
+            let phdrs = std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum));
+            let dynamic = phdrs.iter().find(|ph| ph.p_type == libc::PT_DYNAMIC);
+            *found = dynamic.map(|d| (info.dlpi_addr, d.p_vaddr));
+        }
+        1
+    }
+    let mut found: Option<(u64, u64)> = None;
+    // SAFETY: the callback matches dl_iterate_phdr's contract and only
+    // touches `found`, which outlives the call.
+    unsafe { libc::dl_iterate_phdr(Some(visit), (&raw mut found).cast()) };
+    found
+}
+
 /// Looks `name` up in the global scope (the executable and what it loaded
 /// at start-up, this library included): how the loader finds CRIU's own
 /// functions and data.
 pub fn global_symbol(name: &CStr) -> Option<NonNull<c_void>> {
     // SAFETY: RTLD_DEFAULT is a valid pseudo-handle; name is NUL-terminated.
     NonNull::new(unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick lookup in the executable and the C library finds the C
+    /// library's functions and what the executable exports, and nothing
+    /// that does not exist.
+    #[test]
+    fn start_up_tables_answer_for_the_c_library() {
+        for name in [
+            c"malloc",
+            c"memcpy",
+            c"dlopen",
+            c"strlen",
+            c"gnu_get_libc_version",
+        ] {
+            assert!(defined_at_start_up(name), "{name:?}");
+        }
+        for name in [c"no_such_function_anywhere", c"mallo", c""] {
+            assert!(!defined_at_start_up(name), "{name:?}");
+        }
+    }
 }

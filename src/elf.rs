@@ -27,6 +27,17 @@ const DT_STRSZ: u64 = 10;
 const DT_PLTREL: u64 = 20;
 const DT_JMPREL: u64 = 23;
 const DT_GNU_HASH: u64 = 0x6fff_fef5;
+const DT_VERSYM: u64 = 0x6fff_fff0;
+
+/// `st_shndx` of an absolute symbol.
+const SHN_ABS: u16 = 0xfff1;
+/// `st_info` binding: global.
+const STB_GLOBAL: u8 = 1;
+/// `st_info` binding: unique global (GNU).
+const STB_GNU_UNIQUE: u8 = 10;
+/// A version index with this bit set is hidden: only a reference naming
+/// that version binds to it.
+const VERSYM_HIDDEN: u16 = 0x8000;
 
 /// `st_info` binding: weak.
 pub(crate) const STB_WEAK: u8 = 2;
@@ -181,6 +192,29 @@ fn program_headers(
     head: &[u8],
     size: u64,
 ) -> Result<(u16, impl Iterator<Item = Result<Phdr, ElfError>> + '_), ElfError> {
+    let (e_type, phoff, phnum) = header_fields(head, size)?;
+    let bad = ElfError::Malformed;
+    let headers = (0..phnum).map(move |i| {
+        let beyond = bad("program headers beyond what was read");
+        let at = usize::try_from(phoff + i * PHDR_SIZE).map_err(|_| beyond.clone())?;
+        let field = |off: usize| u64_at(head, at + off);
+        match (u32_at(head, at), field(8), field(16), field(32), field(40)) {
+            (Some(kind), Some(offset), Some(vaddr), Some(filesz), Some(memsz)) => Ok(Phdr {
+                kind,
+                offset,
+                vaddr,
+                filesz,
+                memsz,
+            }),
+            _ => Err(beyond),
+        }
+    });
+    Ok((e_type, headers))
+}
+
+/// The ELF header's `e_type`, `e_phoff` and `e_phnum`, checked as
+/// [`program_headers`] says.
+fn header_fields(head: &[u8], size: u64) -> Result<(u16, u64, u64), ElfError> {
     if head.len() < 4 || &head[..4] != b"\x7fELF" {
         return Err(ElfError::NotElf);
     }
@@ -208,22 +242,7 @@ fn program_headers(
             have: size,
         });
     }
-    let headers = (0..phnum).map(move |i| {
-        let beyond = bad("program headers beyond what was read");
-        let at = usize::try_from(phoff + i * PHDR_SIZE).map_err(|_| beyond.clone())?;
-        let field = |off: usize| u64_at(head, at + off);
-        match (u32_at(head, at), field(8), field(16), field(32), field(40)) {
-            (Some(kind), Some(offset), Some(vaddr), Some(filesz), Some(memsz)) => Ok(Phdr {
-                kind,
-                offset,
-                vaddr,
-                filesz,
-                memsz,
-            }),
-            _ => Err(beyond),
-        }
-    });
-    Ok((e_type, headers))
+    Ok((e_type, phoff, phnum))
 }
 
 /// Where the loadable segments of the ELF file whose first bytes are `head`
@@ -231,12 +250,19 @@ fn program_headers(
 /// the loader's check before `dlopen`. `Truncated` when the program headers
 /// themselves lie past the end.
 pub(crate) fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
-    let (_, headers) = program_headers(head, size)?;
+    let (_, phoff, phnum) = header_fields(head, size)?;
+    // The whole table is in `head` (program_headers' check of each entry,
+    // made once).
+    let table = usize::try_from(phoff)
+        .ok()
+        .and_then(|at| head.get(at..at.checked_add(phnum as usize * PHDR_SIZE as usize)?))
+        .ok_or(ElfError::Malformed("program headers beyond what was read"))?;
     let mut end = 0u64;
-    for ph in headers {
-        let ph = ph?;
-        if ph.kind == PT_LOAD {
-            let load_end = ph.offset.checked_add(ph.filesz);
+    for ph in table.chunks_exact(PHDR_SIZE as usize) {
+        if u32_at(ph, 0) == Some(PT_LOAD) {
+            let load_end = u64_at(ph, 8)
+                .zip(u64_at(ph, 32))
+                .and_then(|(o, n)| o.checked_add(n));
             end = end.max(load_end.ok_or(ElfError::Malformed("program headers out of range"))?);
         }
     }
@@ -442,6 +468,11 @@ impl MappedImage {
     pub(crate) unsafe fn new(bias: u64) -> MappedImage {
         MappedImage { bias }
     }
+
+    /// Its load bias.
+    pub(crate) fn bias(&self) -> u64 {
+        self.bias
+    }
 }
 
 impl Image for MappedImage {
@@ -572,8 +603,10 @@ pub struct Dynamic<'i, I: Image + ?Sized> {
     jmprel: u64,
     pltrelsz: u64,
     pltrel: u64,
-    needed: [u64; 16],
-    needed_count: usize,
+    versym: u64,
+    /// Where the section is and how many entries were read (for `needed`).
+    at: u64,
+    entries: u64,
 }
 
 impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
@@ -592,20 +625,18 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
             jmprel: 0,
             pltrelsz: 0,
             pltrel: DT_RELA,
-            needed: [0; 16],
-            needed_count: 0,
+            versym: 0,
+            at: vaddr,
+            entries: 0,
         };
         let entries = len.map_or(MAX_DYNAMIC, |l| (l / DYN_SIZE).min(MAX_DYNAMIC));
         for i in 0..entries {
             let at = vaddr.checked_add(i * DYN_SIZE)?;
             let entry = image.bytes(at, DYN_SIZE)?;
             let (tag, value) = (u64_at(entry, 0)?, u64_at(entry, 8)?);
+            d.entries = i + 1;
             match tag {
                 DT_NULL => break,
-                DT_NEEDED if d.needed_count < d.needed.len() => {
-                    d.needed[d.needed_count] = value;
-                    d.needed_count += 1;
-                }
                 DT_SYMTAB => d.symtab = image.dyn_ptr(value),
                 DT_STRTAB => d.strtab = image.dyn_ptr(value),
                 DT_STRSZ => d.strsz = value,
@@ -616,6 +647,7 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
                 DT_JMPREL => d.jmprel = image.dyn_ptr(value),
                 DT_PLTRELSZ => d.pltrelsz = value,
                 DT_PLTREL => d.pltrel = value,
+                DT_VERSYM => d.versym = image.dyn_ptr(value),
                 _ => {}
             }
         }
@@ -704,9 +736,7 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
             if g.nbuckets == 0 {
                 return None;
             }
-            let hash = bytes.iter().fold(5381u32, |h, &b| {
-                h.wrapping_mul(33).wrapping_add(u32::from(b))
-            });
+            let hash = gnu_hash(bytes);
             let mut index = g.bucket(self.image, hash % g.nbuckets)?;
             if index < g.symoffset {
                 return None;
@@ -789,22 +819,60 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
             (size / RELA_SIZE).min(MAX_SYMBOLS)
         };
         (0..count).filter_map(move |i| {
-            let b = self
+            // r_info's symbol index, then the three fields of the symbol
+            // the test needs.
+            let info = self.image.u64_at(at.wrapping_add(i * RELA_SIZE + 8))?;
+            let index = u64::from((info >> 32) as u32);
+            let sym = self
                 .image
-                .bytes(at.checked_add(i * RELA_SIZE)?, RELA_SIZE)?;
-            let sym = self.symbol(Rela::parse(b)?.symbol)?;
-            if sym.is_defined() || sym.is_weak() || sym.name == 0 {
+                .bytes(self.symtab.wrapping_add(index * SYM_SIZE), SYM_SIZE)?;
+            let (name, bind, shndx) = (u32_at(sym, 0)?, sym[4] >> 4, u16_at(sym, 6)?);
+            if shndx != 0 || bind == STB_WEAK || name == 0 {
                 return None;
             }
-            self.name(&sym)
+            self.string(u64::from(name))
         })
     }
 
     /// The libraries it needs (`DT_NEEDED`), in order (at most 16).
     pub fn needed(&self) -> impl Iterator<Item = &'i CStr> + '_ {
-        self.needed[..self.needed_count]
-            .iter()
-            .filter_map(move |&off| self.string(off))
+        (0..self.entries)
+            .filter_map(move |i| {
+                let entry = self.image.bytes(self.at + i * DYN_SIZE, DYN_SIZE)?;
+                (u64_at(entry, 0)? == DT_NEEDED).then(|| u64_at(entry, 8))?
+            })
+            .take(16)
+            .filter_map(move |off| self.string(off))
+    }
+
+    /// The GNU hash table with what a quick lookup needs, when the object
+    /// has one.
+    pub(crate) fn gnu_lookup(&self) -> Option<GnuLookup<&'i I>> {
+        if self.gnu_hash == 0 {
+            return None;
+        }
+        let at = self.gnu_hash;
+        let nbuckets = self.image.u32_at(at)?;
+        let symoffset = self.image.u32_at(at.checked_add(4)?)?;
+        let bloom_words = self.image.u32_at(at.checked_add(8)?)?;
+        let shift = self.image.u32_at(at.checked_add(12)?)?;
+        let g = GnuHash::read(self.image, at)?;
+        // The dynamic linker masks the bloom word's index: the table is
+        // only usable with a power of two of words.
+        (nbuckets != 0 && bloom_words.is_power_of_two() && shift < 32).then_some(GnuLookup {
+            image: self.image,
+            bloom: at + 16,
+            bloom_mask: bloom_words - 1,
+            shift,
+            nbuckets,
+            symoffset,
+            buckets: g.buckets,
+            chains: g.chains,
+            symtab: self.symtab,
+            strtab: self.strtab,
+            strsz: self.strsz,
+            versym: self.versym,
+        })
     }
 
     /// The pointer the object holds at `vaddr` once loaded, as an address
@@ -840,6 +908,168 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
     /// The image these tables are read from.
     pub fn image(&self) -> &'i I {
         self.image
+    }
+}
+
+/// The GNU hash of a symbol name (the dynamic linker's `dl_new_hash`).
+pub(crate) fn gnu_hash(name: &[u8]) -> u32 {
+    let mut h = 5381u32;
+    for &b in name {
+        h = h.wrapping_mul(33).wrapping_add(u32::from(b));
+    }
+    h
+}
+
+/// An object's GNU hash table, bloom filter included, and the tables it
+/// indexes: answers whether the object defines a name the way the dynamic
+/// linker would bind a reference without a version to it, in a few dozen
+/// instructions (most names are turned away by the bloom filter).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GnuLookup<I> {
+    image: I,
+    bloom: u64,
+    bloom_mask: u32,
+    shift: u32,
+    nbuckets: u32,
+    symoffset: u32,
+    buckets: u64,
+    chains: u64,
+    symtab: u64,
+    strtab: u64,
+    strsz: u64,
+    versym: u64,
+}
+
+impl<I: Image> GnuLookup<I> {
+    /// The same tables read through another image of the same object (an
+    /// owned one, to keep them).
+    pub(crate) fn with_image<J: Image>(&self, image: J) -> GnuLookup<J> {
+        GnuLookup {
+            image,
+            bloom: self.bloom,
+            bloom_mask: self.bloom_mask,
+            shift: self.shift,
+            nbuckets: self.nbuckets,
+            symoffset: self.symoffset,
+            buckets: self.buckets,
+            chains: self.chains,
+            symtab: self.symtab,
+            strtab: self.strtab,
+            strsz: self.strsz,
+            versym: self.versym,
+        }
+    }
+
+    /// Whether the object defines `name` (whose [`gnu_hash`] is `hash`) as
+    /// something a reference without a version binds to: a global, weak or
+    /// unique symbol of a bindable type, with an address, in a version that
+    /// is not hidden. `false` when the tables cannot be read.
+    pub(crate) fn defines(&self, name: &[u8], hash: u32) -> bool {
+        self.find(name, hash).is_some()
+    }
+
+    fn find(&self, name: &[u8], hash: u32) -> Option<()> {
+        // The dynamic linker's own walk: the bloom filter's two bits, then
+        // the bucket's chain of hashes (the low bit ends it). Addresses
+        // wrap instead of failing: one that wraps reads nothing.
+        let word = u64::from((hash / 64) & self.bloom_mask);
+        let bits = self.image.u64_at(self.bloom.wrapping_add(word * 8))?;
+        let mask = (1u64 << (hash % 64)) | (1u64 << ((hash >> self.shift) % 64));
+        if bits & mask != mask {
+            return None;
+        }
+        let bucket = self
+            .buckets
+            .wrapping_add(u64::from(hash % self.nbuckets) * 4);
+        let mut index = self.image.u32_at(bucket)?;
+        if index < self.symoffset {
+            return None;
+        }
+        let mut chain = self
+            .chains
+            .wrapping_add(u64::from(index - self.symoffset) * 4);
+        for _ in 0..MAX_SYMBOLS {
+            let chained = self.image.u32_at(chain)?;
+            if (chained ^ hash) >> 1 == 0 && self.binds(index, name) {
+                return Some(());
+            }
+            if chained & 1 != 0 {
+                return None;
+            }
+            index = index.checked_add(1)?;
+            chain = chain.wrapping_add(4);
+        }
+        None
+    }
+
+    /// Whether symbol `index` is named `name` and bindable.
+    fn binds(&self, index: u32, name: &[u8]) -> bool {
+        let Some(at) = self
+            .symtab
+            .checked_add(u64::from(index) * SYM_SIZE)
+            .and_then(|at| self.image.bytes(at, SYM_SIZE))
+        else {
+            return false;
+        };
+        let (Some(st_name), Some(shndx), Some(value)) =
+            (u32_at(at, 0), u16_at(at, 6), u64_at(at, 8))
+        else {
+            return false;
+        };
+        let info = at[4];
+        let (bind, kind) = (info >> 4, info & 0xf);
+        let bindable_kind = matches!(
+            kind,
+            0 | STT_OBJECT | STT_FUNC | STT_COMMON | STT_TLS | STT_GNU_IFUNC
+        );
+        if shndx == 0
+            || !matches!(bind, STB_GLOBAL | STB_WEAK | STB_GNU_UNIQUE)
+            || !bindable_kind
+            || (value == 0 && shndx != SHN_ABS && kind != STT_TLS)
+        {
+            return false;
+        }
+        // The name and its NUL, inside the string table.
+        let len = name.len() as u64 + 1;
+        if self.strsz != 0
+            && u64::from(st_name)
+                .checked_add(len)
+                .is_none_or(|e| e > self.strsz)
+        {
+            return false;
+        }
+        let Some(text) = self
+            .strtab
+            .checked_add(u64::from(st_name))
+            .and_then(|at| self.image.bytes(at, len))
+        else {
+            return false;
+        };
+        if text[..name.len()] != *name || text[name.len()] != 0 {
+            return false;
+        }
+        if self.versym == 0 {
+            return true;
+        }
+        let version = self
+            .versym
+            .checked_add(u64::from(index) * 2)
+            .and_then(|at| self.image.bytes(at, 2))
+            .and_then(|b| u16_at(b, 0));
+        // 0 is a local symbol; a hidden version binds only when named.
+        version.is_some_and(|v| v != 0 && v & VERSYM_HIDDEN == 0)
+    }
+}
+
+impl<T: Image + ?Sized> Image for &T {
+    fn bytes(&self, vaddr: u64, len: u64) -> Option<&[u8]> {
+        (**self).bytes(vaddr, len)
+    }
+    fn dyn_ptr(&self, value: u64) -> u64 {
+        (**self).dyn_ptr(value)
+    }
+    fn c_str_at(&self, vaddr: u64, max: u64) -> Option<&CStr> {
+        (**self).c_str_at(vaddr, max)
     }
 }
 
@@ -895,6 +1125,11 @@ pub fn exercise(bytes: &[u8]) -> usize {
         seen += d.symbols().take(100_000).count();
         let _ = d.lookup(c"CR_PLUGIN_DESC");
         let _ = d.lookup(c"malloc");
+        if let Some(g) = d.gnu_lookup() {
+            for name in [&b"malloc"[..], b"CR_PLUGIN_DESC", b"memcpy", b""] {
+                seen += usize::from(g.defines(name, gnu_hash(name)));
+            }
+        }
         seen += d.lazy_imports().take(100_000).count();
         seen += d.needed().count();
         seen += d.relocations().take(1_000_000).count();
@@ -1018,6 +1253,46 @@ mod tests {
         }
         for cut in [0, 1, 4, 5, 63, 64, 65, 200, 4000] {
             exercise(&base[..cut]);
+        }
+    }
+
+    /// The bloom-filtered lookup says yes for exactly the names the symbol
+    /// table holds in a bindable form, and no for names it lacks.
+    #[test]
+    fn quick_lookup_agrees_with_the_table() {
+        let elf = ElfFile::open(std::path::Path::new(libc_path()), 64 << 20).unwrap();
+        let d = elf.dynamic().unwrap();
+        let g = d.gnu_lookup().expect("libc has a GNU hash table");
+        let mut expected = std::collections::HashMap::<Vec<u8>, bool>::new();
+        for i in 1..d.symbol_count().unwrap() {
+            let sym = d.symbol(i).unwrap();
+            let Some(name) = d.name(&sym) else { continue };
+            let version = (d.versym != 0)
+                .then(|| elf.u32_at(d.versym + u64::from(i) * 2).map(|v| v as u16))
+                .flatten();
+            let bindable = sym.is_defined()
+                && matches!(sym.info >> 4, STB_GLOBAL | STB_WEAK | STB_GNU_UNIQUE)
+                && matches!(
+                    sym.kind(),
+                    0 | STT_OBJECT | STT_FUNC | STT_COMMON | STT_TLS | STT_GNU_IFUNC
+                )
+                && (sym.value != 0 || sym.kind() == STT_TLS || sym.shndx == SHN_ABS)
+                && version.is_none_or(|v| v != 0 && v & VERSYM_HIDDEN == 0);
+            *expected.entry(name.to_bytes().to_vec()).or_default() |= bindable;
+        }
+        assert!(expected.len() > 1000);
+        assert!(expected[&b"malloc"[..]] && expected[&b"memcpy"[..]]);
+        for (name, bindable) in &expected {
+            assert_eq!(
+                g.defines(name, gnu_hash(name)),
+                *bindable,
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
+        for absent in [&b"no_such_function_anywhere"[..], b"mallo", b"mallocx", b""] {
+            assert!(!expected.contains_key(absent));
+            assert!(!g.defines(absent, gnu_hash(absent)));
         }
     }
 

@@ -64,6 +64,7 @@ mod host;
 mod list;
 mod loader;
 mod logging;
+mod name_index;
 mod policy;
 mod reentry;
 mod registry;

@@ -14,6 +14,7 @@ use crate::escape::Escaped;
 use crate::fallible::{OutOfMemory, try_box, try_format};
 use crate::folder::{self, DirError, PluginDir};
 use crate::host::host;
+use crate::name_index::NameIndex;
 use crate::policy::SkipList;
 use crate::reentry::{self, Running};
 use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
@@ -138,7 +139,7 @@ pub(crate) fn init_unchecked(stage_value: c_int) -> Result<(), InitError> {
 }
 
 fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
-    reg.by_name.clear();
+    reg.names.clear();
     let mut skip = SkipList::current()
         .map_err(|_| out_of_memory(format_args!("Unable to read the skip list")))?;
     let builtins = reg.builtins.len();
@@ -178,11 +179,8 @@ fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
 
 /// Room for `more` plugins, so that recording a loaded plugin never fails.
 fn reserve(reg: &mut Registry, more: usize) -> Result<(), InitError> {
-    let (a, b) = (reg.plugins.try_reserve(more), reg.by_name.try_reserve(more));
-    if a.is_err() || b.is_err() {
-        return Err(out_of_memory(format_args!("Unable to load {more} plugins")));
-    }
-    Ok(())
+    reg.reserve(more)
+        .map_err(|_| out_of_memory(format_args!("Unable to load {more} plugins")))
 }
 
 fn load_folder(
@@ -218,9 +216,9 @@ fn load_folder(
     for (name, kind) in names.iter() {
         full.truncate(dir_len + 1);
         full.extend_from_slice(name.to_bytes_with_nul());
-        let Ok(path) = CStr::from_bytes_with_nul(&full) else {
-            continue;
-        };
+        // SAFETY: the folder's path and the entry's name are C strings, so
+        // the only NUL is the name's terminator, at the end.
+        let path = unsafe { CStr::from_bytes_with_nul_unchecked(&full) };
         let entry = Entry {
             dir: &dir,
             name,
@@ -363,7 +361,10 @@ fn load_file(
     })
     .map_err(|e| fail(format_args!("Unable to load {}: {e}", shown())))?;
 
-    let (desc, synthesised) = match library.symbol_entry(c"CR_PLUGIN_DESC") {
+    // The plugin's dynamic section, read once for the descriptor's lookup
+    // and the import check.
+    let dynamic = library.dynamic();
+    let (desc, synthesised) = match library.symbol_entry(dynamic.as_ref(), c"CR_PLUGIN_DESC") {
         Some((sym, addr)) => {
             descriptor::check_symbol_kind(&sym).map_err(|e| refuse(format_args!("{e}")))?;
             let desc = addr.cast::<CrPluginDesc>().as_ptr();
@@ -406,6 +407,10 @@ fn load_file(
             ))
         }
     })?;
+    // Judged here, while the tables are at hand; said after the name check.
+    let imports_missing = dynamic
+        .as_ref()
+        .is_some_and(|d| policy::any_missing(&library, d));
     let origin = Origin::File(library);
     let plugin = Accepted {
         desc,
@@ -414,8 +419,8 @@ fn load_file(
         origin,
     };
     let name = plugin.name().unwrap_or(c"");
-    if let Ok(other) = reg.find(name) {
-        let first = reg.plugins[reg.by_name[other] as usize].path();
+    if let Some(other) = reg.find(name) {
+        let first = reg.plugins[other].path();
         let first: &dyn fmt::Display = match &first {
             Some(p) => &Escaped(p.to_bytes()),
             None => &"a built-in plugin",
@@ -426,12 +431,13 @@ fn load_file(
         )));
     }
     if let Origin::File(library) = &plugin.origin
-        && let Some(missing) = policy::missing_list(library)
+        && imports_missing
     {
         concern_or_refuse(
             format_args!(
-                "Plugin {} needs symbols that nothing in this process provides: {missing}",
-                shown()
+                "Plugin {} needs symbols that nothing in this process provides: {}",
+                shown(),
+                policy::MissingList(library)
             ),
             format_args!("Refusing plugin {}", shown()),
         )?;
@@ -506,7 +512,7 @@ fn load_builtin(
         origin: Origin::Builtin,
     };
     if let Some(name) = plugin.name()
-        && reg.find(name).is_ok()
+        && reg.find(name).is_some()
     {
         return Err(fail(format_args!(
             "Refusing built-in plugin \"{}\": the name is already taken",
@@ -558,19 +564,11 @@ fn start(reg: &mut Registry, stage_value: c_int, plugin: Accepted) -> Result<(),
             return Err(err);
         }
     }
-    let at = plugin.name().map(|n| reg.find(n).unwrap_or_else(|i| i));
-    let index = reg.plugins.len() as u32;
-    link(reg, stage_value, plugin, at, index)
+    link(reg, stage_value, plugin)
 }
 
 /// Records and chains an initialised plugin.
-fn link(
-    reg: &mut Registry,
-    stage_value: c_int,
-    plugin: Accepted,
-    at: Option<usize>,
-    index: u32,
-) -> Result<(), InitError> {
+fn link(reg: &mut Registry, stage_value: c_int, plugin: Accepted) -> Result<(), InitError> {
     let desc = plugin.desc;
     if plugin.synthesised.is_some() && reg.legacy.try_reserve(1).is_err() {
         return Err(unrecorded(plugin, desc, stage_value));
@@ -580,10 +578,7 @@ fn link(
     match unsafe { Loaded::link(plugin) } {
         Ok((loaded, synthesised)) => {
             // Every vector has room (reserve): these never allocate.
-            reg.plugins.push(loaded);
-            if let Some(at) = at {
-                reg.by_name.insert(at, index);
-            }
+            reg.push(loaded);
             if let Some(synthesised) = synthesised {
                 reg.legacy.push(synthesised);
             }
@@ -687,7 +682,7 @@ pub(crate) fn fini_unchecked(stage_value: c_int, ret: c_int) {
 
 fn fini_locked(reg: &mut Registry, stage_value: c_int, ret: c_int) {
     // Nothing the loader allocated stays after fini.
-    reg.by_name = Vec::new();
+    reg.names = NameIndex::new();
     for plugin in std::mem::take(&mut reg.plugins) {
         let who = plugin.name().map_or(std::ptr::null(), CStr::as_ptr);
         call_exit(plugin.desc(), who, stage_value, ret);

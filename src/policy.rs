@@ -6,6 +6,7 @@
 //! still loads. Nothing here allocates on the loader's paths.
 
 use crate::dl::{self, Library};
+use crate::elf::{Dynamic, MappedImage};
 use crate::escape::Escaped;
 use std::ffi::{CStr, c_int};
 use std::fmt;
@@ -326,47 +327,142 @@ pub fn untrusted_writer(uid: u32, mode: u32, euid: u32) -> Option<String> {
     untrusted(uid, mode, euid).map(|u| u.to_string())
 }
 
+/// Bytes on the stack, filled from the front (`len` of them) or from the
+/// back (from `start`), and never zeroed: the walk runs at every init, and
+/// clearing its 12 KiB of buffers each time is most of its cost.
+struct StackBytes<const N: usize> {
+    buf: [std::mem::MaybeUninit<u8>; N],
+}
+
+impl<const N: usize> StackBytes<N> {
+    fn new() -> Self {
+        StackBytes {
+            buf: [const { std::mem::MaybeUninit::uninit() }; N],
+        }
+    }
+
+    /// `buf[from..to]`, which the caller has written.
+    fn get(&self, from: usize, to: usize) -> &[u8] {
+        let part = &self.buf[from..to];
+        // SAFETY: callers only read what they wrote (PathText: the first
+        // `len` bytes; Pending: from `start` on); MaybeUninit<u8> has u8's
+        // layout.
+        unsafe { std::slice::from_raw_parts(part.as_ptr().cast(), part.len()) }
+    }
+
+    /// Writes `bytes` at `at`.
+    fn put(&mut self, at: usize, bytes: &[u8]) {
+        for (slot, &b) in self.buf[at..at + bytes.len()].iter_mut().zip(bytes) {
+            slot.write(b);
+        }
+    }
+}
+
 /// A path on the stack, for walking and for messages.
 struct PathText {
-    buf: [u8; libc::PATH_MAX as usize],
+    buf: StackBytes<{ libc::PATH_MAX as usize }>,
     len: usize,
 }
 
 impl PathText {
     fn root() -> PathText {
         let mut p = PathText {
-            buf: [0; libc::PATH_MAX as usize],
+            buf: StackBytes::new(),
             len: 1,
         };
-        p.buf[0] = b'/';
+        p.buf.put(0, b"/");
         p
     }
 
     fn bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
+        self.buf.get(0, self.len)
     }
 
     /// Appends a component; false when it does not fit.
     fn push(&mut self, name: &[u8]) -> bool {
         let sep = usize::from(self.len > 1);
-        if self.len + sep + name.len() >= self.buf.len() {
+        if self.len + sep + name.len() >= libc::PATH_MAX as usize {
             return false;
         }
         if sep == 1 {
-            self.buf[self.len] = b'/';
+            self.buf.put(self.len, b"/");
         }
-        self.buf[self.len + sep..self.len + sep + name.len()].copy_from_slice(name);
+        self.buf.put(self.len + sep, name);
         self.len += sep + name.len();
         true
     }
 
     fn pop(&mut self) {
-        while self.len > 1 && self.buf[self.len - 1] != b'/' {
-            self.len -= 1;
+        let bytes = self.bytes();
+        let mut len = bytes.len();
+        while len > 1 && bytes[len - 1] != b'/' {
+            len -= 1;
         }
-        if self.len > 1 {
-            self.len -= 1;
+        if len > 1 {
+            len -= 1;
         }
+        self.len = len;
+    }
+}
+
+/// The components still to walk: written from the back, as symbolic
+/// links' targets are put in front of what is left.
+struct Pending {
+    buf: StackBytes<{ 2 * libc::PATH_MAX as usize }>,
+    start: usize,
+}
+
+impl Pending {
+    const SIZE: usize = 2 * libc::PATH_MAX as usize;
+
+    fn new() -> Pending {
+        Pending {
+            buf: StackBytes::new(),
+            start: Pending::SIZE,
+        }
+    }
+
+    fn rest(&self) -> &[u8] {
+        self.buf.get(self.start, Pending::SIZE)
+    }
+
+    /// Puts `bytes` and a `/` in front of what is left; false when they do
+    /// not fit.
+    fn put_front(&mut self, bytes: &[u8]) -> bool {
+        if bytes.len() + 1 > self.start {
+            return false;
+        }
+        self.start -= 1;
+        self.buf.put(self.start, b"/");
+        self.start -= bytes.len();
+        self.buf.put(self.start, bytes);
+        true
+    }
+
+    /// Takes the next component (shorter than `name`) off the front,
+    /// slashes before it skipped: `None` when nothing is left, `Some(None)`
+    /// when it is too long.
+    fn next_component<'n>(&mut self, name: &'n mut [u8; 256]) -> Option<Option<&'n CStr>> {
+        let rest = self.rest();
+        let skip = rest.iter().take_while(|&&b| b == b'/').count();
+        let rest = &rest[skip..];
+        if rest.is_empty() {
+            self.start = Pending::SIZE;
+            return None;
+        }
+        let len = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
+        if len >= name.len() {
+            return Some(None);
+        }
+        name[..len].copy_from_slice(&rest[..len]);
+        name[len] = 0;
+        self.start += skip + len;
+        Some(CStr::from_bytes_with_nul(&name[..=len]).ok())
+    }
+
+    /// Whether only slashes are left.
+    fn is_empty(&self) -> bool {
+        self.rest().iter().all(|&b| b == b'/')
     }
 }
 
@@ -496,19 +592,6 @@ fn open_dir(dir: c_int, name: &CStr) -> Option<OwnedFd> {
     )
 }
 
-/// Puts `bytes` and a `/` in front of `pending[*start..]`; false when they
-/// do not fit.
-fn put_front(pending: &mut [u8], start: &mut usize, bytes: &[u8]) -> bool {
-    if bytes.len() + 1 > *start {
-        return false;
-    }
-    *start -= 1;
-    pending[*start] = b'/';
-    *start -= bytes.len();
-    pending[*start..*start + bytes.len()].copy_from_slice(bytes);
-    true
-}
-
 /// At most this many symbolic links are followed on one path (the kernel's
 /// own limit).
 const MAX_LINKS: u32 = 40;
@@ -527,8 +610,7 @@ const MAX_LINKS: u32 = 40;
 pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<(), PathConcern> {
     // The components still to walk, in a buffer that symbolic links'
     // targets are put in front of.
-    let mut pending = [0u8; 2 * libc::PATH_MAX as usize];
-    let mut start = pending.len();
+    let mut pending = Pending::new();
     let mut at = PathText::root();
     let p = path.to_bytes();
     if !p.starts_with(b"/") {
@@ -538,14 +620,12 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
             return Ok(());
         }
         let cwd = CStr::from_bytes_until_nul(&cwd).map_or(&b""[..], CStr::to_bytes);
-        if !put_front(&mut pending, &mut start, p) || !put_front(&mut pending, &mut start, cwd) {
+        if !pending.put_front(p) || !pending.put_front(cwd) {
             return Ok(());
         }
-    } else if !put_front(&mut pending, &mut start, p) {
+    } else if !pending.put_front(p) {
         return Ok(());
     }
-    // Whether only slashes are left: the component just taken is the last.
-    let rest_is_empty = |pending: &[u8], start: usize| pending[start..].iter().all(|&b| b == b'/');
     // Every folder is judged once, when it is entered: by the rule for the
     // last one when nothing follows, else by the rule for one on the way.
     let judge = |st: &libc::stat, last: bool| {
@@ -561,8 +641,8 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
     let Some(st) = fstatat(dir.as_raw_fd(), c"", libc::AT_EMPTY_PATH) else {
         return Ok(());
     };
-    if let Some(why) = judge(&st, rest_is_empty(&pending, start)) {
-        let last = rest_is_empty(&pending, start) && last_is_dir;
+    if let Some(why) = judge(&st, pending.is_empty()) {
+        let last = pending.is_empty() && last_is_dir;
         return Err(PathConcern {
             kind: "folder",
             at,
@@ -573,27 +653,13 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
     let mut links = 0;
     let mut name = [0u8; 256];
     loop {
-        while start < pending.len() && pending[start] == b'/' {
-            start += 1;
-        }
-        if start == pending.len() {
-            return Ok(());
-        }
-        let end = pending[start..]
-            .iter()
-            .position(|&b| b == b'/')
-            .map_or(pending.len(), |i| start + i);
-        let comp_len = end - start;
-        if comp_len >= name.len() {
-            return Ok(());
-        }
-        name[..comp_len].copy_from_slice(&pending[start..end]);
-        name[comp_len] = 0;
-        start = end;
-        let last = rest_is_empty(&pending, start);
-        let Ok(comp) = CStr::from_bytes_with_nul(&name[..=comp_len]) else {
-            return Ok(());
+        let comp = match pending.next_component(&mut name) {
+            None => return Ok(()),
+            // Too long to be a name, or not one: opening it fails later.
+            Some(None) => return Ok(()),
+            Some(Some(comp)) => comp,
         };
+        let last = pending.is_empty();
         if comp.to_bytes() == b"." {
             continue;
         }
@@ -656,7 +722,7 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                     return Ok(());
                 }
                 let target = &target[..n as usize];
-                if !put_front(&mut pending, &mut start, target) {
+                if !pending.put_front(target) {
                     return Ok(());
                 }
                 if target.starts_with(b"/") {
@@ -684,45 +750,62 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
     }
 }
 
-/// Calls `f` with each function the plugin binds lazily that neither its
-/// own dependencies nor the process's global scope provide.
-fn for_each_missing(library: &Library, mut f: impl FnMut(&CStr)) {
-    library.for_each_lazy_import(|name| {
-        // The global scope first: it holds the C library and CRIU, where
-        // nearly every import is, and a lookup that fails costs glibc an
+/// Calls `f` with each function the plugin binds lazily (read from its
+/// tables `dynamic`) that neither its own dependencies nor the process's
+/// global scope provide.
+fn for_each_missing(
+    library: &Library,
+    dynamic: &Dynamic<'_, MappedImage>,
+    mut f: impl FnMut(&CStr),
+) {
+    for name in dynamic.lazy_imports() {
+        // The executable and the C library first, through their own hash
+        // tables: nearly every import is there, and a dlsym costs about
+        // ten times as much. Then the global scope as a whole, then the
+        // plugin's own dependencies: a dlsym that fails costs glibc an
         // error message (and allocations) that one that succeeds does not.
-        if dl::global_symbol(name).is_none() && library.symbol(name).is_none() {
+        if !dl::defined_at_start_up(name)
+            && dl::global_symbol(name).is_none()
+            && library.symbol(name).is_none()
+        {
             f(name);
         }
-    });
+    }
 }
 
 /// The functions the plugin binds lazily that neither its own dependencies
 /// nor the process's global scope provide.
 pub fn missing_symbols(library: &Library) -> Vec<String> {
     let mut missing = Vec::new();
-    for_each_missing(library, |name| {
-        missing.push(name.to_string_lossy().into_owned())
-    });
+    if let Some(dynamic) = library.dynamic() {
+        for_each_missing(library, &dynamic, |name| {
+            missing.push(name.to_string_lossy().into_owned())
+        });
+    }
     missing
 }
 
-/// The plugin's unresolvable symbols, for a message: `None` when there are
-/// none. Displays as a comma-separated list.
-pub(crate) fn missing_list(library: &Library) -> Option<MissingList<'_>> {
+/// Whether the plugin binds lazily (read from its tables `dynamic`) a
+/// function that neither its own dependencies nor the process's global
+/// scope provide.
+pub(crate) fn any_missing(library: &Library, dynamic: &Dynamic<'_, MappedImage>) -> bool {
     let mut any = false;
-    for_each_missing(library, |_| any = true);
-    any.then_some(MissingList(library))
+    for_each_missing(library, dynamic, |_| any = true);
+    any
 }
 
-/// See [`missing_list`].
-pub(crate) struct MissingList<'a>(&'a Library);
+/// The plugin's unresolvable symbols, for a message. Displays as a
+/// comma-separated list.
+pub(crate) struct MissingList<'a>(pub(crate) &'a Library);
 
 impl fmt::Display for MissingList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(dynamic) = self.0.dynamic() else {
+            return Ok(());
+        };
         let mut first = true;
         let mut result = Ok(());
-        for_each_missing(self.0, |name| {
+        for_each_missing(self.0, &dynamic, |name| {
             if result.is_ok() {
                 let sep = if first { "" } else { ", " };
                 result = write!(f, "{sep}{}", Escaped(name.to_bytes()));

@@ -17,6 +17,7 @@ use crate::dl::{self, Library};
 use crate::fallible::{OutOfMemory, try_box};
 use crate::hooks::HookSet;
 use crate::list;
+use crate::name_index::NameIndex;
 use std::ffi::{CStr, c_void};
 use std::ptr::{NonNull, null_mut};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -245,8 +246,8 @@ impl Drop for Loaded {
 pub(crate) struct Registry {
     /// Loaded plugins in load order (the order of `cr_plugin_ctl.head`).
     pub(crate) plugins: Vec<Loaded>,
-    /// Indices into `plugins` sorted by name, for duplicate detection.
-    pub(crate) by_name: Vec<u32>,
+    /// The names of `plugins`, for duplicate detection.
+    pub(crate) names: NameIndex,
     /// The descriptors synthesised for the legacy plugins among `plugins`,
     /// freed after those plugins are unloaded.
     pub(crate) legacy: Vec<SynthesisedDesc>,
@@ -262,15 +263,33 @@ impl Registry {
         self.legacy.iter().any(|d| std::ptr::eq(d.0.as_ptr(), desc))
     }
 
-    /// Where the loaded plugin named `name` is in `by_name`, or where it
-    /// would go.
-    pub(crate) fn find(&self, name: &CStr) -> Result<usize, usize> {
-        self.by_name.binary_search_by(|&i| {
-            self.plugins[i as usize]
-                .name()
-                .map_or(&b""[..], CStr::to_bytes)
-                .cmp(name.to_bytes())
-        })
+    /// The index in `plugins` of the loaded plugin named `name`.
+    pub(crate) fn find(&self, name: &CStr) -> Option<usize> {
+        let plugins = &self.plugins;
+        let name_of = |i: u32| plugins.get(i as usize)?.name().map(CStr::to_bytes);
+        self.names
+            .find(name.to_bytes(), name_of)
+            .map(|i| i as usize)
+    }
+
+    /// Room for `more` plugins, so that recording one never allocates.
+    pub(crate) fn reserve(&mut self, more: usize) -> Result<(), OutOfMemory> {
+        self.plugins.try_reserve(more)?;
+        let held = self.plugins.len();
+        let total = held.checked_add(more).ok_or(OutOfMemory)?;
+        let plugins = &self.plugins;
+        let name_of = |i: u32| plugins.get(i as usize)?.name().map(CStr::to_bytes);
+        self.names.reserve(total, held as u32, name_of)
+    }
+
+    /// Records a loaded plugin (its name, if it has one), in the room
+    /// [`Registry::reserve`] made.
+    pub(crate) fn push(&mut self, plugin: Loaded) {
+        let index = self.plugins.len() as u32;
+        if let Some(name) = plugin.name() {
+            self.names.insert(name.to_bytes(), index);
+        }
+        self.plugins.push(plugin);
     }
 }
 
@@ -285,7 +304,7 @@ unsafe impl Sync for BuiltinDesc {}
 
 static REGISTRY: RwLock<Registry> = RwLock::new(Registry {
     plugins: Vec::new(),
-    by_name: Vec::new(),
+    names: NameIndex::new(),
     legacy: Vec::new(),
     builtins: Vec::new(),
 });

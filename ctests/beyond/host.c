@@ -23,6 +23,13 @@ struct fake_cr_options {
 _Static_assert(sizeof(struct fake_cr_options) == 512, "CRIU 4.2's size");
 struct fake_cr_options opts;
 
+/* A function of the executable's own (linked -rdynamic, as CRIU is) that a
+ * test plugin imports. */
+int beyond_host_function(int x)
+{
+	return x;
+}
+
 static int builtin_init(int stage)
 {
 	printf("builtin init %d\n", stage);

@@ -65,6 +65,17 @@ expect "strict mode (C call) refuses a plugin with missing symbols" "$B/missing-
 CRIU_PLUGIN_STRICT=0 "$B/host" >"$B/missing-off.out" 2>&1
 expect "CRIU_PLUGIN_STRICT=0 keeps warnings" "$B/missing-off.out" '^init=0$'
 rm -f "$B/plugins/m.so"
+# Imports found in the executable, the C library, the loader library and the
+# plugin's own dependency are not reported; the one nothing has is.
+gcc $CFLAGS -shared -fPIC "$here/dep.c" -o "$B/libdep.so" || exit 1
+gcc $CFLAGS -shared -fPIC -DNAME='"needs-from-everywhere"' -DNEEDS_MISSING -DNEEDS_FROM_EVERYWHERE \
+	"$here/plugin.c" -o "$B/plugins/e.so" -L"$B" -ldep -Wl,-rpath,"$B" || exit 1
+readelf -d "$B/plugins/e.so" | grep -q 'NEEDED.*\[libdep.so\]' || { echo "e.so does not need libdep.so"; exit 1; }
+"$B/host" >"$B/everywhere.out" 2>&1
+expect "only the import nothing provides is reported, wherever the others are" "$B/everywhere.out" \
+	'^\[2\] Warn  \([^)]*\): Plugin .*/e.so needs symbols that nothing in this process provides: criu_function_nobody_has$' \
+	'^loaded needs-from-everywhere dlopen$' '^init=0$'
+rm -f "$B/plugins/e.so"
 
 # 4. Trust: files or folders others can write, or foreign owners.
 chmod 666 "$B/plugins/a.so"

@@ -441,7 +441,7 @@ relink_rejected() {
 	rm -f "$so"
 	"$CC" -shared -o "$so" -Wl,--whole-archive "$CARGO_OUT/libcriu_plugin.a" -Wl,--no-whole-archive \
 		-Wl,-soname,"$SONAME" -Wl,--version-script="$1" -Wl,-z,relro,-z,now -Wl,--gc-sections \
-		-lgcc_s -lutil -lrt -lpthread -lm -ldl || return 1
+		${RELINK_LIBS:--static-libgcc} -lutil -lrt -lpthread -lm -ldl || return 1
 	rejected "$so" "$2"
 }
 # rejected LIB WORDS: check-library.sh fails on LIB, saying WORDS.
@@ -464,7 +464,9 @@ fi
 check "[V] the relink below, with the map itself, passes" \
 	bash -c "'$CC' -shared -o '$WORK/V/good.so' -Wl,--whole-archive '$CARGO_OUT/libcriu_plugin.a' -Wl,--no-whole-archive \
 		-Wl,-soname,'$SONAME' -Wl,--version-script='$MAP' -Wl,-z,relro,-z,now -Wl,--gc-sections \
-		-lgcc_s -lutil -lrt -lpthread -lm -ldl && '$CHECK_LIB' '$WORK/V/good.so'"
+		-static-libgcc -lutil -lrt -lpthread -lm -ldl && '$CHECK_LIB' '$WORK/V/good.so'"
+needs_gcc_s_rejected() { RELINK_LIBS=-lgcc_s relink_rejected "$MAP" "needs libgcc_s.so.1"; }
+check "[V] a link that needs libgcc_s.so.1 (its unwinder not linked in) is rejected" needs_gcc_s_rejected
 sed 's/^\tlocal:$/\t\trust_eh_personality;\n\tlocal:/' "$MAP" >"$WORK/V/extra.map"
 check "[V] a link exporting one symbol more (rust_eh_personality) is rejected" \
 	relink_rejected "$WORK/V/extra.map" "exported but not in the C ABI: rust_eh_personality"
