@@ -731,6 +731,9 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
     /// as the dynamic linker does.
     pub fn lookup(&self, name: &CStr) -> Option<Symbol> {
         let bytes = name.to_bytes();
+        if let Some(g) = self.gnu_lookup() {
+            return self.symbol(g.index_of(bytes, gnu_hash(bytes))?);
+        }
         if self.gnu_hash != 0 {
             let g = GnuHash::read(self.image, self.gnu_hash)?;
             if g.nbuckets == 0 {
@@ -965,10 +968,23 @@ impl<I: Image> GnuLookup<I> {
     /// unique symbol of a bindable type, with an address, in a version that
     /// is not hidden. `false` when the tables cannot be read.
     pub(crate) fn defines(&self, name: &[u8], hash: u32) -> bool {
-        self.find(name, hash).is_some()
+        self.find(hash, |index| self.binds(index, name)).is_some()
     }
 
-    fn find(&self, name: &[u8], hash: u32) -> Option<()> {
+    /// The index of the first symbol named `name` (whose [`gnu_hash`] is
+    /// `hash`), whatever it is.
+    fn index_of(&self, name: &[u8], hash: u32) -> Option<u32> {
+        self.find(hash, |index| {
+            self.symtab
+                .checked_add(u64::from(index) * SYM_SIZE)
+                .and_then(|at| self.image.bytes(at, SYM_SIZE))
+                .and_then(|sym| u32_at(sym, 0))
+                .is_some_and(|st_name| self.name_is(st_name, name))
+        })
+    }
+
+    /// The first symbol whose hash is `hash` and that `accept` takes.
+    fn find(&self, hash: u32, accept: impl Fn(u32) -> bool) -> Option<u32> {
         // The dynamic linker's own walk: the bloom filter's two bits, then
         // the bucket's chain of hashes (the low bit ends it). Addresses
         // wrap instead of failing: one that wraps reads nothing.
@@ -990,8 +1006,8 @@ impl<I: Image> GnuLookup<I> {
             .wrapping_add(u64::from(index - self.symoffset) * 4);
         for _ in 0..MAX_SYMBOLS {
             let chained = self.image.u32_at(chain)?;
-            if (chained ^ hash) >> 1 == 0 && self.binds(index, name) {
-                return Some(());
+            if (chained ^ hash) >> 1 == 0 && accept(index) {
+                return Some(index);
             }
             if chained & 1 != 0 {
                 return None;
@@ -1000,6 +1016,23 @@ impl<I: Image> GnuLookup<I> {
             chain = chain.wrapping_add(4);
         }
         None
+    }
+
+    /// Whether the string at `st_name` is `name`: its bytes and a NUL,
+    /// inside the string table (no scan for the string's end).
+    fn name_is(&self, st_name: u32, name: &[u8]) -> bool {
+        let len = name.len() as u64 + 1;
+        if self.strsz != 0
+            && u64::from(st_name)
+                .checked_add(len)
+                .is_none_or(|e| e > self.strsz)
+        {
+            return false;
+        }
+        self.strtab
+            .checked_add(u64::from(st_name))
+            .and_then(|at| self.image.bytes(at, len))
+            .is_some_and(|text| text[..name.len()] == *name && text[name.len()] == 0)
     }
 
     /// Whether symbol `index` is named `name` and bindable.
@@ -1029,23 +1062,7 @@ impl<I: Image> GnuLookup<I> {
         {
             return false;
         }
-        // The name and its NUL, inside the string table.
-        let len = name.len() as u64 + 1;
-        if self.strsz != 0
-            && u64::from(st_name)
-                .checked_add(len)
-                .is_none_or(|e| e > self.strsz)
-        {
-            return false;
-        }
-        let Some(text) = self
-            .strtab
-            .checked_add(u64::from(st_name))
-            .and_then(|at| self.image.bytes(at, len))
-        else {
-            return false;
-        };
-        if text[..name.len()] != *name || text[name.len()] != 0 {
+        if !self.name_is(st_name, name) {
             return false;
         }
         if self.versym == 0 {

@@ -535,10 +535,12 @@ fn start(reg: &mut Registry, stage_value: c_int, plugin: Accepted) -> Result<(),
         "Plugin \"{}\" (version {version} hooks {max_hooks})",
         Escaped(name)
     );
-    for hook in plugin.hooks.hooks() {
-        // SAFETY: `hooks` only holds slots below max_hooks.
-        let f = unsafe { (*desc).hooks[hook.index()] };
-        log::debug!("\t{:4} -> {:p}", hook.index(), f);
+    if log::log_enabled!(log::Level::Debug) {
+        for hook in plugin.hooks.hooks() {
+            // SAFETY: `hooks` only holds slots below max_hooks.
+            let f = unsafe { (*desc).hooks[hook.index()] };
+            log::debug!("\t{:4} -> {:p}", hook.index(), f);
+        }
     }
     if let Some(init_fn) = init_fn {
         let running = Running {
