@@ -10,7 +10,6 @@ use crate::elf::{Dynamic, MappedImage};
 use crate::escape::Escaped;
 use std::ffi::{CStr, c_int};
 use std::fmt;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Environment variable that turns strict mode on (`1`) or off (`0`).
@@ -378,6 +377,15 @@ impl PathText {
         self.buf.get(0, self.len)
     }
 
+    /// The path as a C string (a NUL written after it: `push` keeps room).
+    fn c_str(&mut self) -> &CStr {
+        self.buf.put(self.len, b"\0");
+        let bytes = self.buf.get(0, self.len + 1);
+        // Components never hold a NUL (they come from C strings, and the
+        // kernel stores none in a link's target).
+        CStr::from_bytes_until_nul(bytes).unwrap_or(c"")
+    }
+
     /// Appends a component; false when it does not fit.
     fn push(&mut self, name: &[u8]) -> bool {
         let sep = usize::from(self.len > 1);
@@ -576,22 +584,6 @@ fn fstatat(dir: c_int, name: &CStr, flags: c_int) -> Option<libc::stat> {
     }
 }
 
-/// `openat(dir, name, flags)`, owned.
-fn open_at(dir: c_int, name: &CStr, flags: c_int) -> Option<OwnedFd> {
-    // SAFETY: openat with a C string; the result is checked.
-    let fd = unsafe { libc::openat(dir, name.as_ptr(), flags | libc::O_CLOEXEC) };
-    // SAFETY: a descriptor openat just returned is ours to own.
-    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
-}
-
-fn open_dir(dir: c_int, name: &CStr) -> Option<OwnedFd> {
-    open_at(
-        dir,
-        name,
-        libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW,
-    )
-}
-
 /// At most this many symbolic links are followed on one path (the kernel's
 /// own limit).
 const MAX_LINKS: u32 = 40;
@@ -635,10 +627,12 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
             untrusted_ancestor(st.st_uid, st.st_mode, euid)
         }
     };
-    let Some(mut dir) = open_dir(libc::AT_FDCWD, c"/") else {
-        return Ok(());
-    };
-    let Some(st) = fstatat(dir.as_raw_fd(), c"", libc::AT_EMPTY_PATH) else {
+    // One stat per component, of the path walked so far (which holds no
+    // symbolic link: those are replaced by their targets), not following
+    // the last link. Judging by path is as safe as judging open folders:
+    // only a folder's owner (root or `euid`, or nobody else once the walk
+    // has judged it) can change what its entries are.
+    let Some(st) = fstatat(libc::AT_FDCWD, c"/", libc::AT_SYMLINK_NOFOLLOW) else {
         return Ok(());
     };
     if let Some(why) = judge(&st, pending.is_empty()) {
@@ -660,23 +654,20 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
             Some(Some(comp)) => comp,
         };
         let last = pending.is_empty();
-        if comp.to_bytes() == b"." {
-            continue;
+        match comp.to_bytes() {
+            b"." => continue,
+            b".." => at.pop(),
+            comp => {
+                if !at.push(comp) {
+                    return Ok(());
+                }
+            }
         }
-        // The entry itself, not what a link points to: one open, one stat.
-        let Some(fd) = open_at(dir.as_raw_fd(), comp, libc::O_PATH | libc::O_NOFOLLOW) else {
-            return Ok(());
-        };
-        let Some(st) = fstatat(fd.as_raw_fd(), c"", libc::AT_EMPTY_PATH) else {
+        let Some(st) = fstatat(libc::AT_FDCWD, at.c_str(), libc::AT_SYMLINK_NOFOLLOW) else {
             return Ok(());
         };
         match st.st_mode & libc::S_IFMT {
             libc::S_IFDIR => {
-                if comp.to_bytes() == b".." {
-                    at.pop();
-                } else if !at.push(comp.to_bytes()) {
-                    return Ok(());
-                }
                 if let Some(why) = judge(&st, last) {
                     let last = last && last_is_dir;
                     return Err(PathConcern {
@@ -686,7 +677,6 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                         last,
                     });
                 }
-                dir = fd;
             }
             libc::S_IFLNK => {
                 if st.st_uid != 0 && st.st_uid != euid {
@@ -694,7 +684,6 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                         uid: st.st_uid,
                         euid,
                     };
-                    at.push(comp.to_bytes());
                     return Err(PathConcern {
                         kind: "symbolic link",
                         at,
@@ -707,13 +696,13 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                     return Ok(());
                 }
                 let mut target = [0u8; libc::PATH_MAX as usize];
-                // SAFETY: readlinkat of an O_PATH descriptor of the link with
-                // an empty name reads the link itself, at most target.len()
-                // bytes.
+                // SAFETY: readlinkat of a path names the link itself (the
+                // last component is not followed) and writes at most
+                // target.len() bytes.
                 let n = unsafe {
                     libc::readlinkat(
-                        fd.as_raw_fd(),
-                        c"".as_ptr(),
+                        libc::AT_FDCWD,
+                        at.c_str().as_ptr(),
                         target.as_mut_ptr().cast(),
                         target.len(),
                     )
@@ -725,17 +714,14 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
                 if !pending.put_front(target) {
                     return Ok(());
                 }
+                // The link is not a folder on the way: its target is.
+                at.pop();
                 if target.starts_with(b"/") {
-                    let Some(root) = open_dir(libc::AT_FDCWD, c"/") else {
-                        return Ok(());
-                    };
-                    dir = root;
                     at = PathText::root();
                 }
             }
             _ if last && !last_is_dir => {
                 if let Some(why) = untrusted(st.st_uid, st.st_mode, euid) {
-                    at.push(comp.to_bytes());
                     return Err(PathConcern {
                         kind: "file",
                         at,
