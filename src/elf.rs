@@ -731,9 +731,6 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
     /// as the dynamic linker does.
     pub fn lookup(&self, name: &CStr) -> Option<Symbol> {
         let bytes = name.to_bytes();
-        if let Some(g) = self.gnu_lookup() {
-            return self.symbol(g.index_of(bytes, gnu_hash(bytes))?);
-        }
         if self.gnu_hash != 0 {
             let g = GnuHash::read(self.image, self.gnu_hash)?;
             if g.nbuckets == 0 {
@@ -969,18 +966,6 @@ impl<I: Image> GnuLookup<I> {
     /// is not hidden. `false` when the tables cannot be read.
     pub(crate) fn defines(&self, name: &[u8], hash: u32) -> bool {
         self.find(hash, |index| self.binds(index, name)).is_some()
-    }
-
-    /// The index of the first symbol named `name` (whose [`gnu_hash`] is
-    /// `hash`), whatever it is.
-    fn index_of(&self, name: &[u8], hash: u32) -> Option<u32> {
-        self.find(hash, |index| {
-            self.symtab
-                .checked_add(u64::from(index) * SYM_SIZE)
-                .and_then(|at| self.image.bytes(at, SYM_SIZE))
-                .and_then(|sym| u32_at(sym, 0))
-                .is_some_and(|st_name| self.name_is(st_name, name))
-        })
     }
 
     /// The first symbol whose hash is `hash` and that `accept` takes.

@@ -21,9 +21,10 @@
 //! | `folder` | which folder, which files, which order |
 //! | `policy` | trust, missing symbols, strict mode |
 //! | `descriptor` | descriptor checks (symbol, numbers, hooks), legacy plugins |
-//! | `dl` | the dynamic linker, wrapped |
+//! | `dl` | the dynamic linker, wrapped; the start-up objects' symbol tables |
 //! | `elf` | the one reader of dynamic sections and symbol tables |
 //! | `registry` | the records of loaded plugins, and their lock |
+//! | `name_index` | the loaded plugins' names, for the duplicate check |
 //! | `ctl` | the exported `cr_plugin_ctl` and the size of the host's copy |
 //! | `list` | CRIU's intrusive list |
 //! | `reentry` | calls into the loader from plugin code it runs, refused |
