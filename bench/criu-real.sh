@@ -1,7 +1,7 @@
 #!/bin/bash
 # criu-real.sh REPS
 #
-# Item 4 of the benchmarks: wall time of `criu dump` + `criu restore` of the
+# Item 4 of the benchmarks: wall and CPU time of `criu dump` + `criu restore` of the
 # same process with the cuda and inventory plugins, CRIU 4.1.1 with its own C
 # loader against CRIU 4.1.1 linked with libcriu-plugin, alternating runs.
 #
@@ -13,7 +13,9 @@
 # them it prints "unavailable REASON" and exits 0: the rest of `make bench`
 # does not depend on it.
 #
-# Output, one line per run: "c|rust DUMP_SECONDS RESTORE_SECONDS", after a
+# Output, one line per run: "c|rust DUMP_SECONDS RESTORE_SECONDS DUMP_CPU_MS
+# RESTORE_CPU_MS" (CPU: perf stat's task-clock of the command and the children
+# it waits for; "-" where perf cannot count), after a
 # "plugins NAME..." line and any "note TEXT" lines; or "unavailable REASON".
 #
 # Environment: E2E_CACHE (default <repo>/.cache), BENCH_CRIU_C and
@@ -74,6 +76,32 @@ done
 MOCK=$TREE_C/test/cuda-checkpoint
 [ -x "$MOCK/cuda-checkpoint" ] || unavailable "mocked cuda-checkpoint missing in $MOCK"
 
+# CPU time of each command with everything it waits for (perf stat's
+# task-clock, which counts children): less disturbed by a busy machine than
+# wall time. Left out (wall time only) where perf cannot count.
+PERF=
+if perf stat -x, -e task-clock -o /dev/null -- true >/dev/null 2>&1; then
+	PERF=perf
+fi
+# timed OUT CMD...: runs CMD; its CPU milliseconds go to OUT (when perf can).
+timed() {
+	local out=$1
+	shift
+	if [ -n "$PERF" ]; then
+		perf stat -x, -e task-clock -o "$out" -- "$@"
+	else
+		"$@"
+	fi
+}
+# cpu_ms OUT: what timed wrote ("-" without perf).
+cpu_ms() {
+	if [ -n "$PERF" ] && [ -s "$1" ]; then
+		awk -F, '$3 ~ /^task-clock/ { print $1; found = 1 } END { if (!found) print "-" }' "$1"
+	else
+		echo -
+	fi
+}
+
 PIDS=()
 cleanup() {
 	local p
@@ -100,13 +128,13 @@ cycle() {
 	[ -n "$wl" ] || return 1
 	PIDS+=("$wl")
 	t0=$EPOCHREALTIME
-	PATH="$MOCK:$PATH" CRIU_FAULT=138 "${CRIU[$l]}" dump -t "$wl" -D "$d/img" -o dump.log "$v" \
+	PATH="$MOCK:$PATH" CRIU_FAULT=138 timed "$d/dump.cpu" "${CRIU[$l]}" dump -t "$wl" -D "$d/img" -o dump.log "$v" \
 		--libdir "$WORK/plugins"
 	rc=$?
 	t1=$EPOCHREALTIME
 	wait "$u" 2>/dev/null
 	[ "$rc" = 0 ] || { echo "criu-real: $l dump failed ($d/img/dump.log)" >&2; return 1; }
-	PATH="$MOCK:$PATH" CRIU_FAULT=138 "${CRIU[$l]}" restore -d -D "$d/img" -o restore.log "$v" \
+	PATH="$MOCK:$PATH" CRIU_FAULT=138 timed "$d/restore.cpu" "${CRIU[$l]}" restore -d -D "$d/img" -o restore.log "$v" \
 		--libdir "$WORK/plugins" --pidfile "$d/restored.pid"
 	rc=$?
 	t2=$EPOCHREALTIME
@@ -123,6 +151,8 @@ cycle() {
 	[ "$rc" = 0 ] || { echo "criu-real: $l restore failed ($d/img/restore.log)" >&2; return 1; }
 	DUMP_S=$(echo "$t1 - $t0" | bc -l)
 	RESTORE_S=$(echo "$t2 - $t1" | bc -l)
+	DUMP_CPU=$(cpu_ms "$d/dump.cpu")
+	RESTORE_CPU=$(cpu_ms "$d/restore.cpu")
 }
 
 # One untimed run each at -v4: both load the three plugins and run them.
@@ -143,6 +173,6 @@ for r in $(seq "$REPS"); do
 	if [ $((r % 2)) = 1 ]; then order="c rust"; else order="rust c"; fi
 	for l in $order; do
 		cycle "$l" "$WORK/run-$l" || unavailable "run $r of the $l CRIU failed"
-		echo "$l $DUMP_S $RESTORE_S"
+		echo "$l $DUMP_S $RESTORE_S $DUMP_CPU $RESTORE_CPU"
 	done
 done
