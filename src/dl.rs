@@ -4,7 +4,7 @@
 //! All dynamic-linker calls of the crate go through here, so the unsafe code
 //! that touches handles sits in one place.
 
-use crate::elf::{Dynamic, GnuLookup, MappedImage, Symbol, gnu_hash};
+use crate::elf::{Dynamic, GnuLookup, MappedImage, Segments, Symbol, gnu_hash};
 use crate::escape::Escaped;
 use crate::fallible::LineBuf;
 use std::ffi::{CStr, c_char, c_int, c_void};
@@ -55,6 +55,10 @@ pub struct Library {
     /// the link_map (meaningless when `map` is NULL).
     image: MappedImage,
     ld: u64,
+    /// The readable segments of the file opened, when the loader read its
+    /// program headers: reads that follow indices the dynamic linker never
+    /// followed stay inside them.
+    segments: Option<Segments>,
 }
 
 impl Library {
@@ -100,7 +104,28 @@ impl Library {
             map,
             image,
             ld,
+            segments: None,
         })
+    }
+
+    /// Reads that follow the object's lazily bound symbol indices stay
+    /// inside `segments` from now on (its readable loadable segments, from
+    /// the program headers of the file that was opened): an index or name
+    /// offset that points elsewhere reads nothing, where the dynamic
+    /// linker, which does not follow it before the first call, would not
+    /// have noticed. When the object's dynamic section is not inside them
+    /// (the file changed since they were read), none is read.
+    pub(crate) fn bound_reads(&mut self, segments: Segments) {
+        self.segments = Some(if segments.holds_address(self.ld) {
+            segments
+        } else {
+            Segments::NONE
+        });
+    }
+
+    /// The segments [`Library::bound_reads`] gave.
+    pub(crate) fn segments(&self) -> Option<&Segments> {
+        self.segments.as_ref()
     }
 
     /// The raw handle, as stored in `plugin_desc_t.dlhandle`.
@@ -128,6 +153,7 @@ impl Library {
             // SAFETY: never read (`map` is NULL).
             image: unsafe { MappedImage::new(0) },
             ld: 0,
+            segments: None,
         }
     }
 
@@ -204,7 +230,7 @@ impl Library {
     /// only when first called. Read from the object's mapped tables: no I/O.
     pub fn for_each_lazy_import(&self, mut f: impl FnMut(&CStr)) {
         if let Some(d) = self.dynamic() {
-            d.lazy_imports().for_each(&mut f);
+            d.lazy_imports(self.segments()).for_each(&mut f);
         }
     }
 }

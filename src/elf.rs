@@ -250,6 +250,57 @@ fn header_fields(head: &[u8], size: u64) -> Result<(u16, u64, u64), ElfError> {
 /// the loader's check before `dlopen`. `Truncated` when the program headers
 /// themselves lie past the end.
 pub(crate) fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
+    load_layout(head, size).map(|(end, _)| end)
+}
+
+/// The readable loadable segments of an object, by virtual address (no
+/// load bias): the only memory a read of the mapped object may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segments {
+    /// `[start, end)` of each; objects whose segments lie past 4 GiB get
+    /// none (their reads are refused).
+    ranges: [(u32, u32); Segments::MAX],
+    count: u8,
+}
+
+impl Segments {
+    const MAX: usize = 6;
+
+    /// None: every read is refused.
+    pub(crate) const NONE: Segments = Segments {
+        ranges: [(0, 0); Segments::MAX],
+        count: 0,
+    };
+
+    /// Whether `[vaddr, vaddr + len)` lies inside one of them.
+    fn holds(&self, vaddr: u64, len: u64) -> bool {
+        let Some(end) = vaddr.checked_add(len) else {
+            return false;
+        };
+        self.ranges[..usize::from(self.count)]
+            .iter()
+            .any(|&(lo, hi)| vaddr >= u64::from(lo) && end <= u64::from(hi))
+    }
+
+    /// Whether `vaddr` lies inside one of them.
+    pub(crate) fn holds_address(&self, vaddr: u64) -> bool {
+        self.end_of(vaddr).is_some()
+    }
+
+    /// The end of the segment holding `vaddr`.
+    fn end_of(&self, vaddr: u64) -> Option<u64> {
+        self.ranges[..usize::from(self.count)]
+            .iter()
+            .find(|&&(lo, hi)| vaddr >= u64::from(lo) && vaddr < u64::from(hi))
+            .map(|&(_, hi)| u64::from(hi))
+    }
+}
+
+/// [`loadable_end`], and the readable segments (`PT_LOAD` with `PF_R`,
+/// adjacent ones merged; `Segments::NONE` when there are more than it
+/// holds), from the same reading of the program headers.
+pub(crate) fn load_layout(head: &[u8], size: u64) -> Result<(u64, Segments), ElfError> {
+    const PF_R: u32 = 4;
     let (_, phoff, phnum) = header_fields(head, size)?;
     // The whole table is in `head` (program_headers' check of each entry,
     // made once).
@@ -258,15 +309,37 @@ pub(crate) fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
         .and_then(|at| head.get(at..at.checked_add(phnum as usize * PHDR_SIZE as usize)?))
         .ok_or(ElfError::Malformed("program headers beyond what was read"))?;
     let mut end = 0u64;
+    let mut segments = Segments::NONE;
+    let mut overflow = false;
     for ph in table.chunks_exact(PHDR_SIZE as usize) {
         if u32_at(ph, 0) == Some(PT_LOAD) {
             let load_end = u64_at(ph, 8)
                 .zip(u64_at(ph, 32))
                 .and_then(|(o, n)| o.checked_add(n));
             end = end.max(load_end.ok_or(ElfError::Malformed("program headers out of range"))?);
+            let readable = u32_at(ph, 4).is_some_and(|flags| flags & PF_R != 0);
+            let range = u64_at(ph, 16).zip(u64_at(ph, 40)).and_then(|(v, n)| {
+                let lo = u32::try_from(v).ok()?;
+                Some((lo, u32::try_from(v.checked_add(n)?).ok()?))
+            });
+            match (readable, range) {
+                (false, _) => {}
+                (true, None) => overflow = true,
+                (true, Some((lo, hi))) => {
+                    let n = usize::from(segments.count);
+                    if n > 0 && segments.ranges[n - 1].1 == lo {
+                        segments.ranges[n - 1].1 = hi;
+                    } else if n < Segments::MAX {
+                        segments.ranges[n] = (lo, hi);
+                        segments.count += 1;
+                    } else {
+                        overflow = true;
+                    }
+                }
+            }
         }
     }
-    Ok(end)
+    Ok((end, if overflow { Segments::NONE } else { segments }))
 }
 
 /// A plugin file's ELF and program headers, with as much of its content as
@@ -806,8 +879,11 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
 
     /// The undefined, non-weak symbols the object binds lazily (its PLT
     /// relocations): with `RTLD_LAZY` the only ones `dlopen` leaves
-    /// unresolved.
-    pub fn lazy_imports(&self) -> impl Iterator<Item = &'i CStr> + '_ {
+    /// unresolved. The dynamic linker follows none of their symbol indices
+    /// before the first call, so with `within` (the object's readable
+    /// segments) a symbol entry or name outside them is not read: such an
+    /// import is left out.
+    pub fn lazy_imports<'s>(&'s self, within: Option<&'s Segments>) -> LazyImports<'i, 's, I> {
         let (at, size) = if self.pltrel == DT_RELA {
             (self.jmprel, self.pltrelsz)
         } else {
@@ -818,20 +894,47 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
         } else {
             (size / RELA_SIZE).min(MAX_SYMBOLS)
         };
-        (0..count).filter_map(move |i| {
-            // r_info's symbol index, then the three fields of the symbol
-            // the test needs.
-            let info = self.image.u64_at(at.wrapping_add(i * RELA_SIZE + 8))?;
-            let index = u64::from((info >> 32) as u32);
-            let sym = self
-                .image
-                .bytes(self.symtab.wrapping_add(index * SYM_SIZE), SYM_SIZE)?;
-            let (name, bind, shndx) = (u32_at(sym, 0)?, sym[4] >> 4, u16_at(sym, 6)?);
-            if shndx != 0 || bind == STB_WEAK || name == 0 {
-                return None;
-            }
-            self.string(u64::from(name))
-        })
+        LazyImports {
+            dynamic: self,
+            within,
+            at,
+            next: 0,
+            count,
+        }
+    }
+
+    /// The lazily bound import of PLT relocation `i`, if it is one (see
+    /// [`Dynamic::lazy_imports`]).
+    #[inline]
+    fn lazy_import(&self, at: u64, i: u64, within: Option<&Segments>) -> Option<&'i CStr> {
+        // r_info's symbol index, then the three fields of the symbol the
+        // test needs.
+        let info = self.image.u64_at(at.wrapping_add(i * RELA_SIZE + 8))?;
+        let index = u64::from((info >> 32) as u32);
+        let entry = self.symtab.wrapping_add(index * SYM_SIZE);
+        if within.is_some_and(|w| !w.holds(entry, SYM_SIZE)) {
+            return None;
+        }
+        let sym = self.image.bytes(entry, SYM_SIZE)?;
+        let (name, bind, shndx) = (u32_at(sym, 0)?, sym[4] >> 4, u16_at(sym, 6)?);
+        if shndx != 0 || bind == STB_WEAK || name == 0 {
+            return None;
+        }
+        let Some(within) = within else {
+            return self.string(u64::from(name));
+        };
+        // The name must end inside the segment it starts in.
+        let start = self.strtab.checked_add(u64::from(name))?;
+        let room = within.end_of(start)?.checked_sub(start)?.min(MAX_NAME);
+        let bytes = self.image.bytes(start, room)?;
+        // SAFETY: strnlen reads at most bytes.len() bytes, all in the slice.
+        let len = unsafe { libc::strnlen(bytes.as_ptr().cast(), bytes.len()) };
+        if len >= bytes.len() {
+            return None;
+        }
+        // SAFETY: bytes[len] is the first NUL (strnlen), so the slice is
+        // a C string without an interior NUL.
+        Some(unsafe { CStr::from_bytes_with_nul_unchecked(&bytes[..=len]) })
     }
 
     /// The libraries it needs (`DT_NEEDED`), in order (at most 16).
@@ -908,6 +1011,31 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
     /// The image these tables are read from.
     pub fn image(&self) -> &'i I {
         self.image
+    }
+}
+
+/// See [`Dynamic::lazy_imports`].
+pub struct LazyImports<'i, 's, I: Image + ?Sized> {
+    dynamic: &'s Dynamic<'i, I>,
+    within: Option<&'s Segments>,
+    at: u64,
+    next: u64,
+    count: u64,
+}
+
+impl<'i, I: Image + ?Sized> Iterator for LazyImports<'i, '_, I> {
+    type Item = &'i CStr;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'i CStr> {
+        while self.next < self.count {
+            let i = self.next;
+            self.next += 1;
+            if let Some(name) = self.dynamic.lazy_import(self.at, i, self.within) {
+                return Some(name);
+            }
+        }
+        None
     }
 }
 
@@ -1132,7 +1260,7 @@ pub fn exercise(bytes: &[u8]) -> usize {
                 seen += usize::from(g.defines(name, gnu_hash(name)));
             }
         }
-        seen += d.lazy_imports().take(100_000).count();
+        seen += d.lazy_imports(None).take(100_000).count();
         seen += d.needed().count();
         seen += d.relocations().take(1_000_000).count();
         let _ = d.pointer_at(0x4000);
@@ -1296,6 +1424,30 @@ mod tests {
             assert!(!expected.contains_key(absent));
             assert!(!g.defines(absent, gnu_hash(absent)));
         }
+    }
+
+    /// The readable segments come from the program headers: every PT_LOAD
+    /// with PF_R, and reads are bounded by them.
+    #[test]
+    fn readable_segments_of_the_c_library() {
+        let bytes = std::fs::read(libc_path()).unwrap();
+        let elf = ElfFile::parse(bytes.clone(), bytes.len() as u64).unwrap();
+        let (end, segments) = load_layout(&bytes[..HEADER_READ], bytes.len() as u64).unwrap();
+        assert_eq!(end, elf.loadable_end());
+        assert!(segments.count >= 2);
+        let d = elf.dynamic().unwrap();
+        assert!(segments.holds_address(d.symtab) && segments.holds_address(d.strtab));
+        let (lo, hi) = segments.ranges[usize::from(segments.count) - 1];
+        assert!(segments.holds(u64::from(lo), u64::from(hi - lo)));
+        assert!(!segments.holds(u64::from(hi), 1));
+        assert!(!segments.holds(u64::from(hi) - 1, 2));
+        assert!(!segments.holds(u64::MAX, 2));
+        // Every import libc binds lazily is inside, so none is left out.
+        assert_eq!(
+            d.lazy_imports(Some(&segments)).count(),
+            d.lazy_imports(None).count()
+        );
+        assert_eq!(d.lazy_imports(Some(&Segments::NONE)).count(), 0);
     }
 
     #[test]

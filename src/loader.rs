@@ -9,7 +9,7 @@
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc, stage};
 use crate::descriptor::{self, LegacyParts};
 use crate::dl::Library;
-use crate::elf::{self, ElfError};
+use crate::elf::{self, ElfError, Segments};
 use crate::escape::Escaped;
 use crate::fallible::{OutOfMemory, try_box, try_format};
 use crate::folder::{self, DirError, PluginDir};
@@ -317,6 +317,9 @@ fn load_file(
     } = entry;
     let shown = || Escaped(path.to_bytes());
     let refuse = |why: fmt::Arguments<'_>| fail(format_args!("Refusing plugin {}: {why}", shown()));
+    // The readable segments of the file, from its program headers: reads of
+    // its tables once loaded stay inside them.
+    let mut segments = Segments::NONE;
     // What dlopen would map: the entry, symbolic links followed.
     if let Some(st) = dir.stat(name) {
         if let Some(kind) = folder::not_regular(st.st_mode) {
@@ -347,7 +350,8 @@ fn load_file(
                 format_args!("Refusing plugin {}", shown()),
             )?;
         }
-        check_complete(dir, name, st.st_size as u64).map_err(|e| refuse(format_args!("{e}")))?;
+        segments = check_complete(dir, name, st.st_size as u64)
+            .map_err(|e| refuse(format_args!("{e}")))?;
     }
 
     let constructors = Running {
@@ -356,10 +360,11 @@ fn load_file(
     };
     // SAFETY: running the plugin's constructors is the loader's purpose; the
     // checks above decided whether this file may run.
-    let library = reentry::running(constructors, || unsafe {
+    let mut library = reentry::running(constructors, || unsafe {
         Library::try_open(path, libc::RTLD_LAZY)
     })
     .map_err(|e| fail(format_args!("Unable to load {}: {e}", shown())))?;
+    library.bound_reads(segments);
 
     // The plugin's dynamic section, read once for the descriptor's lookup
     // and the import check.
@@ -480,18 +485,20 @@ fn skipped(skip: &mut SkipList, dir: &PluginDir, name: &CStr, path: &CStr, size:
 
 /// Refuses a file whose loadable segments reach past its end: mapping it
 /// would kill the process with SIGBUS when a page past the end is touched.
-/// One open, one read of the headers, one close.
-fn check_complete(dir: &PluginDir, name: &CStr, size: u64) -> Result<(), ElfError> {
+/// One open, one read of the headers, one close. Gives the readable
+/// segments the headers describe (none when they cannot be read).
+fn check_complete(dir: &PluginDir, name: &CStr, size: u64) -> Result<Segments, ElfError> {
     let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); elf::HEADER_READ];
     let head = dir.read_head(name, &mut buf);
-    match elf::loadable_end(head, size) {
-        Ok(end) if end > size => Err(ElfError::Truncated {
+    match elf::load_layout(head, size) {
+        Ok((end, _)) if end > size => Err(ElfError::Truncated {
             need: end,
             have: size,
         }),
+        Ok((_, segments)) => Ok(segments),
         Err(e @ ElfError::Truncated { .. }) => Err(e),
         // Not ELF, or headers this check cannot read: dlopen judges.
-        _ => Ok(()),
+        _ => Ok(Segments::NONE),
     }
 }
 

@@ -744,7 +744,7 @@ fn for_each_missing(
     dynamic: &Dynamic<'_, MappedImage>,
     mut f: impl FnMut(&CStr),
 ) {
-    for name in dynamic.lazy_imports() {
+    for name in dynamic.lazy_imports(library.segments()) {
         // The executable and the C library first, through their own hash
         // tables: nearly every import is there, and a dlsym costs about
         // ten times as much. Then the global scope as a whole, then the

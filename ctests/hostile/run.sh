@@ -97,6 +97,7 @@ fi
 build "$B/failmalloc.so" -shared -fPIC "$here/failmalloc.c" -ldl
 build "$B/attacker" "$here/attacker.c"
 build "$B/mksock" "$here/mksock.c"
+build "$B/pltpatch" "$here/pltpatch.c"
 plugin "$B/so/good.so" '"good"'
 plugin "$B/so/fa.so" '"fa"'
 plugin "$B/so/fb.so" '"fb"'
@@ -449,6 +450,18 @@ section_lying() {
 	expect "an honest 112-byte descriptor (CRIU 3.17's header, max_hooks 10) loads" "$B/out/short10.out" \
 		'^short init 0$' '^init=0$' '^loaded short$' '^pause=-95$' '^short exit 0 0$'
 	reject "an honest 112-byte descriptor: nothing past its end is read" "$B/out/short10.out" 'POISON|^\[1\]'
+	bad "a PLT relocation (of a function nothing calls) naming a symbol far outside the symbol table"
+	mkdir -p "$T/badplt"
+	build "$T/badplt/badplt.so" -shared -fPIC "$here/unused_import.c"
+	if "$B/pltpatch" "$T/badplt/badplt.so" atoi 0x7ffffff0 >"$B/out/pltpatch.out" 2>&1; then
+		hrun "$B/out/badplt.out" CRIU_LIBS_DIR="$T/badplt" --
+		exited "a bogus PLT symbol index" "$B/out/badplt.out"
+		expect "a bogus PLT symbol index: the plugin loads and runs, as with CRIU's loader (the import is never bound)" \
+			"$B/out/badplt.out" '^unused-import init 0$' '^init=0$' '^unused-import exit 0 0$'
+		reject "a bogus PLT symbol index: no error" "$B/out/badplt.out" '^\[1\]'
+	else
+		ko "pltpatch could not patch the plugin" "$B/out/pltpatch.out"
+	fi
 }
 
 ########################################################################
