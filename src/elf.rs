@@ -934,7 +934,7 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
         }
         // SAFETY: bytes[len] is the first NUL (strnlen), so the slice is
         // a C string without an interior NUL.
-        Some(unsafe { CStr::from_bytes_with_nul_unchecked(&bytes[..=len]) })
+        Some(unsafe { CStr::from_bytes_with_nul_unchecked(&bytes[..len + 1]) })
     }
 
     /// The libraries it needs (`DT_NEEDED`), in order (at most 16).

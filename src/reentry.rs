@@ -9,10 +9,11 @@
 use crate::escape::Escaped;
 use std::ffi::{CStr, c_char};
 use std::fmt;
-use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-/// The thread running `cr_plugin_init` or `cr_plugin_fini` (0: none).
-static OWNER: AtomicI32 = AtomicI32::new(0);
+/// The thread running `cr_plugin_init` or `cr_plugin_fini`, as
+/// [`thread_mark`] names it (0: none).
+static OWNER: AtomicUsize = AtomicUsize::new(0);
 /// What code the owner is running, when it runs someone else's.
 static RUNNING: AtomicPtr<Running> = AtomicPtr::new(std::ptr::null_mut());
 
@@ -26,17 +27,26 @@ pub(crate) struct Running {
     pub(crate) what: &'static str,
 }
 
-fn tid() -> i32 {
-    // SAFETY: gettid has no preconditions.
-    unsafe { libc::gettid() }
+thread_local! {
+    static MARK: u8 = const { 0 };
+}
+
+/// The calling thread, as the address of its own copy of a thread-local
+/// byte: distinct among live threads, never 0, and no system call
+/// (`gettid` is one, two per init + fini). A thread that ends while it owns
+/// the loader cannot (the owner is reset when init or fini returns), so a
+/// later thread given the same address is never mistaken for it.
+fn thread_mark() -> usize {
+    MARK.with(|m| std::ptr::from_ref(m) as usize)
 }
 
 /// Whether the calling thread is inside `cr_plugin_init` or `cr_plugin_fini`.
-/// One load when neither runs (the hook path), `gettid` only when one does.
+/// One load when neither runs (the hook path), a thread-local address only
+/// when one does.
 #[inline]
 pub(crate) fn inside() -> bool {
     let owner = OWNER.load(Ordering::Acquire);
-    owner != 0 && owner == tid()
+    owner != 0 && owner == thread_mark()
 }
 
 /// Marks the calling thread as the loader's until the guard drops. Call with
@@ -45,7 +55,7 @@ pub(crate) struct Busy;
 
 impl Busy {
     pub(crate) fn start() -> Busy {
-        OWNER.store(tid(), Ordering::Release);
+        OWNER.store(thread_mark(), Ordering::Release);
         Busy
     }
 }
