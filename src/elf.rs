@@ -1261,6 +1261,9 @@ pub fn exercise(bytes: &[u8]) -> usize {
             }
         }
         seen += d.lazy_imports(None).take(100_000).count();
+        if let Ok((_, segments)) = load_layout(&bytes[..bytes.len().min(HEADER_READ)], size) {
+            seen += d.lazy_imports(Some(&segments)).take(100_000).count();
+        }
         seen += d.needed().count();
         seen += d.relocations().take(1_000_000).count();
         let _ = d.pointer_at(0x4000);
