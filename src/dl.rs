@@ -351,10 +351,12 @@ pub(crate) fn symbol_size(addr: usize, name: &CStr) -> Option<usize> {
 /// The GNU hash tables of the executable and of the C library, read once:
 /// two objects in the global scope of every dynamically linked program
 /// (so every plugin's lookups reach them), where nearly every import of a
-/// plugin is defined, and which stay loaded for the life of the process.
-static START_UP_TABLES: OnceLock<[Option<GnuLookup<MappedImage>>; 2]> = OnceLock::new();
+/// plugin is defined, and which stay loaded for the life of the process;
+/// and this library's own, when the global scope holds it (CRIU's
+/// `criu_get_image_dir` is here when CRIU links the library).
+static START_UP_TABLES: OnceLock<[Option<GnuLookup<MappedImage>>; 3]> = OnceLock::new();
 
-/// Whether the executable or the C library defines `name` as a lazily
+/// Whether the executable, the C library or this library defines `name` as a lazily
 /// bound reference without a version would bind to it: when this says
 /// yes, the dynamic linker will find the symbol; when it says no, only a
 /// `dlsym` can tell. A few dozen instructions, no lock once the tables are
@@ -366,7 +368,7 @@ pub(crate) fn defined_at_start_up(name: &CStr) -> bool {
     tables.iter().flatten().any(|t| t.defines(name, hash))
 }
 
-fn start_up_tables() -> [Option<GnuLookup<MappedImage>>; 2] {
+fn start_up_tables() -> [Option<GnuLookup<MappedImage>>; 3] {
     // A C library function nothing interposes (sanitizers interpose
     // dl_iterate_phdr and the allocator), so the object holding its
     // address is the C library.
@@ -377,11 +379,20 @@ fn start_up_tables() -> [Option<GnuLookup<MappedImage>>; 2] {
     // The C library first: it defines most of what plugins import.
     let c_library = object_containing(in_c_library);
     let program = first_object();
-    [c_library, program].map(|object| {
+    // This library, when its exports are in the global scope (the object
+    // dlsym finds one of them in is this one) and it is not the executable
+    // itself (linked statically).
+    let this_library = object_containing(start_up_tables as *const c_void);
+    let exported = global_symbol(c"criu_get_image_dir")
+        .and_then(|f| object_containing(f.as_ptr()))
+        .is_some_and(|found| Some(found) == this_library);
+    let this_library = this_library.filter(|_| exported && this_library != program);
+    [c_library, program, this_library].map(|object| {
         let (bias, dyn_vaddr) = object?;
-        // SAFETY: both objects were loaded at start-up (the executable, and
-        // the C library it and this library need), so neither is ever
-        // unloaded: the tables stay mapped for the life of the process.
+        // SAFETY: the executable and the C library were loaded at start-up
+        // (the C library is needed by the executable and by this library),
+        // so neither is ever unloaded; this library's table is read only by
+        // this library's code, so it is mapped whenever it is read.
         let (image, ld) = unsafe { tables_at(bias, dyn_vaddr) };
         let lookup = Dynamic::read(&image, ld, None)?.gnu_lookup()?;
         Some(lookup.with_image(image))

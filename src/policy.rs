@@ -745,14 +745,16 @@ fn for_each_missing(
     mut f: impl FnMut(&CStr),
 ) {
     for name in dynamic.lazy_imports(library.segments()) {
-        // The executable and the C library first, through their own hash
-        // tables: nearly every import is there, and a dlsym costs about
-        // ten times as much. Then the global scope as a whole, then the
-        // plugin's own dependencies: a dlsym that fails costs glibc an
-        // error message (and allocations) that one that succeeds does not.
+        // The executable, the C library and this library first, through
+        // their own hash tables: nearly every import is there, and a dlsym
+        // costs about ten times as much. Then the plugin's own
+        // dependencies (what is left is mostly theirs, as a GPU plugin's
+        // driver library), then the global scope as a whole: a dlsym that
+        // fails costs glibc an error message (and allocations) that one
+        // that succeeds does not.
         if !dl::defined_at_start_up(name)
-            && dl::global_symbol(name).is_none()
             && library.symbol(name).is_none()
+            && dl::global_symbol(name).is_none()
         {
             f(name);
         }
