@@ -55,10 +55,6 @@ pub struct Library {
     /// the link_map (meaningless when `map` is NULL).
     image: MappedImage,
     ld: u64,
-    /// The readable segments of the file opened, when the loader read its
-    /// program headers: reads that follow indices the dynamic linker never
-    /// followed stay inside them.
-    segments: Option<Segments>,
 }
 
 impl Library {
@@ -104,28 +100,22 @@ impl Library {
             map,
             image,
             ld,
-            segments: None,
         })
     }
 
-    /// Reads that follow the object's lazily bound symbol indices stay
-    /// inside `segments` from now on (its readable loadable segments, from
-    /// the program headers of the file that was opened): an index or name
-    /// offset that points elsewhere reads nothing, where the dynamic
-    /// linker, which does not follow it before the first call, would not
-    /// have noticed. When the object's dynamic section is not inside them
-    /// (the file changed since they were read), none is read.
-    pub(crate) fn bound_reads(&mut self, segments: Segments) {
-        self.segments = Some(if segments.holds_address(self.ld) {
+    /// `segments` (the readable loadable segments from the program headers
+    /// of the file that was opened), when they describe the object that was
+    /// loaded: its dynamic section lies inside them. Reads that follow the
+    /// object's lazily bound symbol indices stay inside them, where the
+    /// dynamic linker, which does not follow those before the first call,
+    /// would not have noticed an index that points elsewhere. `NONE` (read
+    /// nothing) when they do not describe it (the file changed since).
+    pub(crate) fn checked_segments(&self, segments: Segments) -> Segments {
+        if !self.map.is_null() && segments.holds_address(self.ld) {
             segments
         } else {
             Segments::NONE
-        });
-    }
-
-    /// The segments [`Library::bound_reads`] gave.
-    pub(crate) fn segments(&self) -> Option<&Segments> {
-        self.segments.as_ref()
+        }
     }
 
     /// The raw handle, as stored in `plugin_desc_t.dlhandle`.
@@ -153,7 +143,6 @@ impl Library {
             // SAFETY: never read (`map` is NULL).
             image: unsafe { MappedImage::new(0) },
             ld: 0,
-            segments: None,
         }
     }
 
@@ -230,7 +219,7 @@ impl Library {
     /// only when first called. Read from the object's mapped tables: no I/O.
     pub fn for_each_lazy_import(&self, mut f: impl FnMut(&CStr)) {
         if let Some(d) = self.dynamic() {
-            d.lazy_imports(self.segments()).for_each(&mut f);
+            d.lazy_imports(None).for_each(&mut f);
         }
     }
 }

@@ -360,11 +360,11 @@ fn load_file(
     };
     // SAFETY: running the plugin's constructors is the loader's purpose; the
     // checks above decided whether this file may run.
-    let mut library = reentry::running(constructors, || unsafe {
+    let library = reentry::running(constructors, || unsafe {
         Library::try_open(path, libc::RTLD_LAZY)
     })
     .map_err(|e| fail(format_args!("Unable to load {}: {e}", shown())))?;
-    library.bound_reads(segments);
+    let segments = library.checked_segments(segments);
 
     // The plugin's dynamic section, read once for the descriptor's lookup
     // and the import check.
@@ -415,7 +415,7 @@ fn load_file(
     // Judged here, while the tables are at hand; said after the name check.
     let imports_missing = dynamic
         .as_ref()
-        .is_some_and(|d| policy::any_missing(&library, d));
+        .is_some_and(|d| policy::any_missing(&library, d, Some(&segments)));
     let origin = Origin::File(library);
     let plugin = Accepted {
         desc,
@@ -442,7 +442,7 @@ fn load_file(
             format_args!(
                 "Plugin {} needs symbols that nothing in this process provides: {}",
                 shown(),
-                policy::MissingList(library)
+                policy::MissingList(library, Some(&segments))
             ),
             format_args!("Refusing plugin {}", shown()),
         )?;

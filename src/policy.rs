@@ -6,7 +6,7 @@
 //! still loads. Nothing here allocates on the loader's paths.
 
 use crate::dl::{self, Library};
-use crate::elf::{Dynamic, MappedImage};
+use crate::elf::{Dynamic, MappedImage, Segments};
 use crate::escape::Escaped;
 use std::ffi::{CStr, c_int};
 use std::fmt;
@@ -737,14 +737,16 @@ pub(crate) fn check_path(path: &CStr, last_is_dir: bool, euid: u32) -> Result<()
 }
 
 /// Calls `f` with each function the plugin binds lazily (read from its
-/// tables `dynamic`) that neither its own dependencies nor the process's
-/// global scope provide.
+/// tables `dynamic`, inside `within` when given: see
+/// [`Dynamic::lazy_imports`]) that neither its own dependencies nor the
+/// process's global scope provide.
 fn for_each_missing(
     library: &Library,
     dynamic: &Dynamic<'_, MappedImage>,
+    within: Option<&Segments>,
     mut f: impl FnMut(&CStr),
 ) {
-    for name in dynamic.lazy_imports(library.segments()) {
+    for name in dynamic.lazy_imports(within) {
         // The executable, the C library and this library first, through
         // their own hash tables: nearly every import is there, and a dlsym
         // costs about ten times as much. Then the plugin's own
@@ -766,25 +768,29 @@ fn for_each_missing(
 pub fn missing_symbols(library: &Library) -> Vec<String> {
     let mut missing = Vec::new();
     if let Some(dynamic) = library.dynamic() {
-        for_each_missing(library, &dynamic, |name| {
+        for_each_missing(library, &dynamic, None, |name| {
             missing.push(name.to_string_lossy().into_owned())
         });
     }
     missing
 }
 
-/// Whether the plugin binds lazily (read from its tables `dynamic`) a
-/// function that neither its own dependencies nor the process's global
-/// scope provide.
-pub(crate) fn any_missing(library: &Library, dynamic: &Dynamic<'_, MappedImage>) -> bool {
+/// Whether the plugin binds lazily (read from its tables `dynamic`, inside
+/// `within`) a function that neither its own dependencies nor the
+/// process's global scope provide.
+pub(crate) fn any_missing(
+    library: &Library,
+    dynamic: &Dynamic<'_, MappedImage>,
+    within: Option<&Segments>,
+) -> bool {
     let mut any = false;
-    for_each_missing(library, dynamic, |_| any = true);
+    for_each_missing(library, dynamic, within, |_| any = true);
     any
 }
 
-/// The plugin's unresolvable symbols, for a message. Displays as a
-/// comma-separated list.
-pub(crate) struct MissingList<'a>(pub(crate) &'a Library);
+/// The plugin's unresolvable symbols (read inside the segments, when
+/// given), for a message. Displays as a comma-separated list.
+pub(crate) struct MissingList<'a>(pub(crate) &'a Library, pub(crate) Option<&'a Segments>);
 
 impl fmt::Display for MissingList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -793,7 +799,7 @@ impl fmt::Display for MissingList<'_> {
         };
         let mut first = true;
         let mut result = Ok(());
-        for_each_missing(self.0, &dynamic, |name| {
+        for_each_missing(self.0, &dynamic, self.1, |name| {
             if result.is_ok() {
                 let sep = if first { "" } else { ", " };
                 result = write!(f, "{sep}{}", Escaped(name.to_bytes()));
