@@ -764,15 +764,47 @@ fn for_each_missing(
 }
 
 /// The functions the plugin binds lazily that neither its own dependencies
-/// nor the process's global scope provide.
+/// nor the process's global scope provide, read as the loader reads them:
+/// inside the readable segments of the file it was opened from.
 pub fn missing_symbols(library: &Library) -> Vec<String> {
     let mut missing = Vec::new();
     if let Some(dynamic) = library.dynamic() {
-        for_each_missing(library, &dynamic, None, |name| {
+        let segments = file_segments(library);
+        for_each_missing(library, &dynamic, Some(&segments), |name| {
             missing.push(name.to_string_lossy().into_owned())
         });
     }
     missing
+}
+
+/// The readable segments the program headers of `library`'s file give, as
+/// the loader reads them before `dlopen` (none when the file cannot be read
+/// or does not describe the loaded object).
+fn file_segments(library: &Library) -> crate::elf::Segments {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::FileExt;
+    // SAFETY: the library is open for as long as `library` is borrowed.
+    let Some(path) = (unsafe { dl::object_path(library.as_ptr()) }) else {
+        return Segments::NONE;
+    };
+    let Ok(file) = std::fs::File::open(std::ffi::OsStr::from_bytes(path.to_bytes())) else {
+        return Segments::NONE;
+    };
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut head = vec![0u8; crate::elf::HEADER_READ];
+    let mut got = 0;
+    while got < head.len() {
+        match file.read_at(&mut head[got..], got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Segments::NONE,
+        }
+    }
+    match crate::elf::load_layout(&head[..got], size) {
+        Ok((_, segments)) => library.checked_segments(segments),
+        Err(_) => Segments::NONE,
+    }
 }
 
 /// Whether the plugin binds lazily (read from its tables `dynamic`, inside
