@@ -266,17 +266,15 @@ pub(crate) unsafe fn object_path<'a>(handle: *mut c_void) -> Option<&'a CStr> {
     }
 }
 
-/// The load bias and the dynamic section's address (in the object's own
-/// address space) of the loaded object whose segments hold `addr`. Found
-/// with `dl_iterate_phdr` from the program headers alone: unlike `dladdr`,
-/// it never scans a symbol table for the nearest name (the executable of a
-/// CRIU linked `-rdynamic` exports thousands).
-fn object_containing(addr: *const c_void) -> Option<(u64, u64)> {
-    struct Search {
-        addr: u64,
-        found: Option<(u64, u64)>,
+/// Calls `f` with the load bias and program headers of each loaded object,
+/// in the dynamic linker's order (the executable first), until it returns
+/// `Some`: what it returned.
+fn find_object<T>(mut f: impl FnMut(u64, &[libc::Elf64_Phdr]) -> Option<T>) -> Option<T> {
+    struct Search<'f, T> {
+        f: &'f mut dyn FnMut(u64, &[libc::Elf64_Phdr]) -> Option<T>,
+        found: Option<T>,
     }
-    unsafe extern "C" fn visit(
+    unsafe extern "C" fn visit<T>(
         info: *mut libc::dl_phdr_info,
         _: usize,
         data: *mut c_void,
@@ -284,31 +282,46 @@ fn object_containing(addr: *const c_void) -> Option<(u64, u64)> {
         // SAFETY: dl_iterate_phdr passes a valid info for a live object and
         // our own `data`; the program headers it points to are mapped.
         unsafe {
-            let search = &mut *data.cast::<Search>();
+            let search = &mut *data.cast::<Search<'_, T>>();
             let info = &*info;
             let phdrs = std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum));
-            let bias = info.dlpi_addr;
-            let inside = phdrs.iter().any(|ph| {
-                ph.p_type == libc::PT_LOAD
-                    && search.addr >= bias.wrapping_add(ph.p_vaddr)
-                    && search.addr - bias.wrapping_add(ph.p_vaddr) < ph.p_memsz
-            });
-            if !inside {
-                return 0;
-            }
-            let dynamic = phdrs.iter().find(|ph| ph.p_type == libc::PT_DYNAMIC);
-            search.found = dynamic.map(|d| (bias, d.p_vaddr));
-            1
+            search.found = (search.f)(info.dlpi_addr, phdrs);
+            c_int::from(search.found.is_some())
         }
     }
     let mut search = Search {
-        addr: addr as u64,
+        f: &mut f,
         found: None,
     };
     // SAFETY: the callback matches dl_iterate_phdr's contract and only
     // touches `search`, which outlives the call.
-    unsafe { libc::dl_iterate_phdr(Some(visit), (&raw mut search).cast()) };
+    unsafe { libc::dl_iterate_phdr(Some(visit::<T>), (&raw mut search).cast()) };
     search.found
+}
+
+/// The load bias and the dynamic section's address of an object, from its
+/// program headers.
+fn dynamic_of(bias: u64, phdrs: &[libc::Elf64_Phdr]) -> Option<(u64, u64)> {
+    let dynamic = phdrs.iter().find(|ph| ph.p_type == libc::PT_DYNAMIC)?;
+    Some((bias, dynamic.p_vaddr))
+}
+
+/// The load bias and the dynamic section's address (in the object's own
+/// address space) of the loaded object whose segments hold `addr`. Found
+/// with `dl_iterate_phdr` from the program headers alone: unlike `dladdr`,
+/// it never scans a symbol table for the nearest name (the executable of a
+/// CRIU linked `-rdynamic` exports thousands).
+fn object_containing(addr: *const c_void) -> Option<(u64, u64)> {
+    let addr = addr as u64;
+    find_object(|bias, phdrs| {
+        let inside = phdrs.iter().any(|ph| {
+            let start = bias.wrapping_add(ph.p_vaddr);
+            ph.p_type == libc::PT_LOAD && addr >= start && addr - start < ph.p_memsz
+        });
+        // An object without a dynamic section ends the search too.
+        inside.then(|| dynamic_of(bias, phdrs))
+    })
+    .flatten()
 }
 
 /// The tables of the loaded object with load bias `bias` whose dynamic
@@ -391,27 +404,7 @@ fn start_up_tables() -> [Option<GnuLookup<MappedImage>>; 3] {
 /// The load bias and dynamic section address of the first object
 /// `dl_iterate_phdr` reports: the executable.
 fn first_object() -> Option<(u64, u64)> {
-    unsafe extern "C" fn visit(
-        info: *mut libc::dl_phdr_info,
-        _: usize,
-        data: *mut c_void,
-    ) -> c_int {
-        // SAFETY: dl_iterate_phdr passes a valid info for a live object and
-        // our own `data`; the program headers it points to are mapped.
-        unsafe {
-            let found = &mut *data.cast::<Option<(u64, u64)>>();
-            let info = &*info;
-            let phdrs = std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum));
-            let dynamic = phdrs.iter().find(|ph| ph.p_type == libc::PT_DYNAMIC);
-            *found = dynamic.map(|d| (info.dlpi_addr, d.p_vaddr));
-        }
-        1
-    }
-    let mut found: Option<(u64, u64)> = None;
-    // SAFETY: the callback matches dl_iterate_phdr's contract and only
-    // touches `found`, which outlives the call.
-    unsafe { libc::dl_iterate_phdr(Some(visit), (&raw mut found).cast()) };
-    found
+    find_object(|bias, phdrs| Some(dynamic_of(bias, phdrs))).flatten()
 }
 
 /// Looks `name` up in the global scope (the executable and what it loaded
