@@ -396,8 +396,7 @@ fn start_up_tables() -> [Option<GnuLookup<MappedImage>>; 3] {
         // so neither is ever unloaded; this library's table is read only by
         // this library's code, so it is mapped whenever it is read.
         let (image, ld) = unsafe { tables_at(bias, dyn_vaddr) };
-        let lookup = Dynamic::read(&image, ld, None)?.gnu_lookup()?;
-        Some(lookup.with_image(image))
+        Dynamic::read(&image, ld, None)?.gnu_lookup_in(image)
     })
 }
 

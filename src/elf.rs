@@ -808,28 +808,12 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
         let bytes = name.to_bytes();
         if self.gnu_hash != 0 {
             let g = GnuHash::read(self.image, self.gnu_hash)?;
-            if g.nbuckets == 0 {
-                return None;
-            }
-            let hash = gnu_hash(bytes);
-            let mut index = g.bucket(self.image, hash % g.nbuckets)?;
-            if index < g.symoffset {
-                return None;
-            }
-            for _ in 0..MAX_SYMBOLS {
-                let chained = g.chain(self.image, index)?;
-                if chained | 1 == hash | 1 {
-                    let sym = self.symbol(index)?;
-                    if self.name(&sym).is_some_and(|n| n == name) {
-                        return Some(sym);
-                    }
-                }
-                if chained & 1 != 0 {
-                    return None;
-                }
-                index = index.checked_add(1)?;
-            }
-            return None;
+            let named = |index| {
+                self.symbol(index)
+                    .and_then(|sym| self.name(&sym))
+                    .is_some_and(|n| n == name)
+            };
+            return self.symbol(g.find(self.image, gnu_hash(bytes), named)?);
         }
         if self.hash != 0 {
             let nbucket = self.image.u32_at(self.hash)?;
@@ -953,26 +937,27 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
     /// The GNU hash table with what a quick lookup needs, when the object
     /// has one.
     pub(crate) fn gnu_lookup(&self) -> Option<GnuLookup<&'i I>> {
+        self.gnu_lookup_in(self.image)
+    }
+
+    /// [`Dynamic::gnu_lookup`], reading through `image`: another image of
+    /// the same object (an owned one, to keep the lookup).
+    pub(crate) fn gnu_lookup_in<J: Image>(&self, image: J) -> Option<GnuLookup<J>> {
         if self.gnu_hash == 0 {
             return None;
         }
         let at = self.gnu_hash;
-        let nbuckets = self.image.u32_at(at)?;
-        let symoffset = self.image.u32_at(at.checked_add(4)?)?;
         let bloom_words = self.image.u32_at(at.checked_add(8)?)?;
         let shift = self.image.u32_at(at.checked_add(12)?)?;
-        let g = GnuHash::read(self.image, at)?;
+        let table = GnuHash::read(self.image, at)?;
         // The dynamic linker masks the bloom word's index: the table is
         // only usable with a power of two of words.
-        (nbuckets != 0 && bloom_words.is_power_of_two() && shift < 32).then_some(GnuLookup {
-            image: self.image,
+        (bloom_words.is_power_of_two() && shift < 32).then_some(GnuLookup {
+            image,
             bloom: at + 16,
             bloom_mask: bloom_words - 1,
             shift,
-            nbuckets,
-            symoffset,
-            buckets: g.buckets,
-            chains: g.chains,
+            table,
             symtab: self.symtab,
             strtab: self.strtab,
             strsz: self.strsz,
@@ -1060,10 +1045,7 @@ pub(crate) struct GnuLookup<I> {
     bloom: u64,
     bloom_mask: u32,
     shift: u32,
-    nbuckets: u32,
-    symoffset: u32,
-    buckets: u64,
-    chains: u64,
+    table: GnuHash,
     symtab: u64,
     strtab: u64,
     strsz: u64,
@@ -1071,25 +1053,6 @@ pub(crate) struct GnuLookup<I> {
 }
 
 impl<I: Image> GnuLookup<I> {
-    /// The same tables read through another image of the same object (an
-    /// owned one, to keep them).
-    pub(crate) fn with_image<J: Image>(&self, image: J) -> GnuLookup<J> {
-        GnuLookup {
-            image,
-            bloom: self.bloom,
-            bloom_mask: self.bloom_mask,
-            shift: self.shift,
-            nbuckets: self.nbuckets,
-            symoffset: self.symoffset,
-            buckets: self.buckets,
-            chains: self.chains,
-            symtab: self.symtab,
-            strtab: self.strtab,
-            strsz: self.strsz,
-            versym: self.versym,
-        }
-    }
-
     /// Whether the object defines `name` (whose [`gnu_hash`] is `hash`) as
     /// something a reference without a version binds to: a global, weak or
     /// unique symbol of a bindable type, with an address, in a version that
@@ -1098,39 +1061,16 @@ impl<I: Image> GnuLookup<I> {
         self.find(hash, |index| self.binds(index, name)).is_some()
     }
 
-    /// The first symbol whose hash is `hash` and that `accept` takes.
+    /// The first symbol whose hash is `hash` and that `accept` takes: the
+    /// dynamic linker's own walk, the bloom filter's two bits first.
     fn find(&self, hash: u32, accept: impl Fn(u32) -> bool) -> Option<u32> {
-        // The dynamic linker's own walk: the bloom filter's two bits, then
-        // the bucket's chain of hashes (the low bit ends it). Addresses
-        // wrap instead of failing: one that wraps reads nothing.
         let word = u64::from((hash / 64) & self.bloom_mask);
-        let bits = self.image.u64_at(self.bloom.wrapping_add(word * 8))?;
+        let bits = self.image.u64_at(self.bloom.checked_add(word * 8)?)?;
         let mask = (1u64 << (hash % 64)) | (1u64 << ((hash >> self.shift) % 64));
         if bits & mask != mask {
             return None;
         }
-        let bucket = self
-            .buckets
-            .wrapping_add(u64::from(hash % self.nbuckets) * 4);
-        let mut index = self.image.u32_at(bucket)?;
-        if index < self.symoffset {
-            return None;
-        }
-        let mut chain = self
-            .chains
-            .wrapping_add(u64::from(index - self.symoffset) * 4);
-        for _ in 0..MAX_SYMBOLS {
-            let chained = self.image.u32_at(chain)?;
-            if (chained ^ hash) >> 1 == 0 && accept(index) {
-                return Some(index);
-            }
-            if chained & 1 != 0 {
-                return None;
-            }
-            index = index.checked_add(1)?;
-            chain = chain.wrapping_add(4);
-        }
-        None
+        self.table.find(&self.image, hash, accept)
     }
 
     /// Whether the string at `st_name` is `name`: its bytes and a NUL,
@@ -1206,6 +1146,7 @@ impl<T: Image + ?Sized> Image for &T {
 }
 
 /// The header of a GNU hash table.
+#[derive(Debug, Clone, Copy)]
 struct GnuHash {
     nbuckets: u32,
     symoffset: u32,
@@ -1237,6 +1178,39 @@ impl GnuHash {
     fn chain<I: Image + ?Sized>(&self, image: &I, index: u32) -> Option<u32> {
         let i = index.checked_sub(self.symoffset)?;
         image.u32_at(self.chains.checked_add(u64::from(i) * 4)?)
+    }
+
+    /// The first symbol of `hash`'s bucket whose chained hash matches and
+    /// that `accept` takes (the chain's low bit ends it).
+    fn find<I: Image + ?Sized>(
+        &self,
+        image: &I,
+        hash: u32,
+        accept: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        if self.nbuckets == 0 {
+            return None;
+        }
+        let mut index = self.bucket(image, hash % self.nbuckets)?;
+        if index < self.symoffset {
+            return None;
+        }
+        // Addresses wrap instead of failing: one that wraps reads nothing.
+        let mut chain = self
+            .chains
+            .wrapping_add(u64::from(index - self.symoffset) * 4);
+        for _ in 0..MAX_SYMBOLS {
+            let chained = image.u32_at(chain)?;
+            if (chained ^ hash) >> 1 == 0 && accept(index) {
+                return Some(index);
+            }
+            if chained & 1 != 0 {
+                return None;
+            }
+            index = index.checked_add(1)?;
+            chain = chain.wrapping_add(4);
+        }
+        None
     }
 }
 
