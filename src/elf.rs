@@ -417,6 +417,13 @@ impl ElfFile {
         ElfFile::parse(bytes, size)
     }
 
+    /// The readable segments its program headers give (see
+    /// [`load_layout`]; none when they cannot be read).
+    pub(crate) fn readable_segments(&self) -> Segments {
+        let head = &self.bytes[..self.bytes.len().min(HEADER_READ)];
+        load_layout(head, self.size).map_or(Segments::NONE, |(_, segments)| segments)
+    }
+
     /// Reads `file` (of `size` bytes) whole, if it is at most `limit` bytes,
     /// and parses it; a larger file is refused without reading more than its
     /// headers.

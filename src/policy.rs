@@ -780,9 +780,8 @@ pub fn missing_symbols(library: &Library) -> Vec<String> {
 /// The readable segments the program headers of `library`'s file give, as
 /// the loader reads them before `dlopen` (none when the file cannot be read
 /// or does not describe the loaded object).
-fn file_segments(library: &Library) -> crate::elf::Segments {
+fn file_segments(library: &Library) -> Segments {
     use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::FileExt;
     // SAFETY: the library is open for as long as `library` is borrowed.
     let Some(path) = (unsafe { dl::object_path(library.as_ptr()) }) else {
         return Segments::NONE;
@@ -791,18 +790,8 @@ fn file_segments(library: &Library) -> crate::elf::Segments {
         return Segments::NONE;
     };
     let size = file.metadata().map_or(0, |m| m.len());
-    let mut head = vec![0u8; crate::elf::HEADER_READ];
-    let mut got = 0;
-    while got < head.len() {
-        match file.read_at(&mut head[got..], got as u64) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return Segments::NONE,
-        }
-    }
-    match crate::elf::load_layout(&head[..got], size) {
-        Ok((_, segments)) => library.checked_segments(segments),
+    match crate::elf::ElfFile::headers(&file, size) {
+        Ok(headers) => library.checked_segments(headers.readable_segments()),
         Err(_) => Segments::NONE,
     }
 }
