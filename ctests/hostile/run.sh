@@ -97,7 +97,7 @@ fi
 build "$B/failmalloc.so" -shared -fPIC "$here/failmalloc.c" -ldl
 build "$B/attacker" "$here/attacker.c"
 build "$B/mksock" "$here/mksock.c"
-build "$B/pltpatch" "$here/pltpatch.c"
+build "$B/elfpatch" "$here/elfpatch.c"
 plugin "$B/so/good.so" '"good"'
 plugin "$B/so/fa.so" '"fa"'
 plugin "$B/so/fb.so" '"fb"'
@@ -453,14 +453,14 @@ section_lying() {
 	bad "a PLT relocation (of a function nothing calls) naming a symbol far outside the symbol table"
 	mkdir -p "$T/badplt"
 	build "$T/badplt/badplt.so" -shared -fPIC "$here/unused_import.c"
-	if "$B/pltpatch" "$T/badplt/badplt.so" atoi 0x7ffffff0 >"$B/out/pltpatch.out" 2>&1; then
+	if "$B/elfpatch" "$T/badplt/badplt.so" --plt atoi 0x7ffffff0 >"$B/out/elfpatch.out" 2>&1; then
 		hrun "$B/out/badplt.out" CRIU_LIBS_DIR="$T/badplt" --
 		exited "a bogus PLT symbol index" "$B/out/badplt.out"
 		expect "a bogus PLT symbol index: the plugin loads and runs, as with CRIU's loader (the import is never bound)" \
 			"$B/out/badplt.out" '^unused-import init 0$' '^init=0$' '^unused-import exit 0 0$'
 		reject "a bogus PLT symbol index: no error" "$B/out/badplt.out" '^\[1\]'
 	else
-		ko "pltpatch could not patch the plugin" "$B/out/pltpatch.out"
+		ko "elfpatch could not patch the plugin" "$B/out/elfpatch.out"
 	fi
 }
 

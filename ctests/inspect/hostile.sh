@@ -225,17 +225,16 @@ fi
 # loader would, and its child does not crash reading it.
 inputs=$((inputs + 1))
 echo "input $inputs: a plugin whose unused import's PLT relocation names symbol 0x7ffffff0"
-build "$B/pltpatch" "$SRC/pltpatch.c"
 mkdir -p "$T/badplt"
 build "$T/badplt/badplt.so" -shared -fPIC "$SRC/unused_import.c"
-if "$B/pltpatch" "$T/badplt/badplt.so" atoi 0x7ffffff0 >"$B/pltpatch.out" 2>&1; then
+if "$B/elfpatch" "$T/badplt/badplt.so" --plt atoi 0x7ffffff0 >"$B/elfpatch-plt.out" 2>&1; then
 	inspect "$B/badplt.out" "$T/badplt"
 	exit_one "the bogus PLT symbol index" "$B/badplt.out" 0
 	verdict "the bogus PLT symbol index: loads, as with the loader" "$B/badplt.out" badplt.so \
 		'^   status +loads$' '^   name +unused-import$'
 	notin "the bogus PLT symbol index: no crash reported" "$B/badplt.out" badplt.so 'crashed|signal'
 else
-	ko "pltpatch could not patch the plugin" "$B/pltpatch.out"
+	ko "elfpatch could not patch the plugin" "$B/elfpatch-plt.out"
 fi
 
 echo "inspect-hostile: tried $inputs distinct bad inputs"
