@@ -439,6 +439,16 @@ step2() {
 	else
 		bad "ldd: criu does not resolve libcriu-plugin.so.1 to $pclibdir ($(ldd "$criu" | grep libcriu-plugin))"
 	fi
+	# contrib/criu's patch puts -lc before the library: the dynamic linker
+	# searches criu's DT_NEEDED in order, so lookups that end in libc do not
+	# pass the loader's table.
+	local needed
+	needed=" $(readelf -dW "$criu" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | xargs) "
+	if [[ $needed == *" libc.so.6 "*" libcriu-plugin.so.1 "* ]]; then
+		ok "criu needs libc.so.6 before libcriu-plugin.so.1"
+	else
+		bad "criu's NEEDED list does not put libc.so.6 before libcriu-plugin.so.1:$needed"
+	fi
 
 	# the same patched tree, without the library (built in a copy: criu/criu
 	# and criu/built-in.o removed, make criu run again)
