@@ -342,18 +342,25 @@ need() {
 	return 1
 }
 
+# fetched_and_built KIND DIR: fetches CRIU $REL's source and builds it as
+# KIND (stock or lib) into DIR; says why and fails when either step does.
+fetched_and_built() {
+	if ! timeout 600 "$HERE/fetch-criu.sh" "$REL"; then
+		loud "CRIU $REL's source could not be fetched: the end-to-end test CANNOT RUN and FAILS"
+		bad "no CRIU $REL source"
+		return 1
+	fi
+	if ! timeout 1800 "$HERE/build-criu.sh" "$REL" "$1" "$2"; then
+		bad "build-criu.sh $REL $1 failed or timed out after 30 min (log $2/build.log)"
+		return 1
+	fi
+}
+
 # ---- step 1: the stock build ------------------------------------------------------
 step1() {
 	begin 1
 	BUILT[$REL/stock]=no
-	if ! timeout 600 "$HERE/fetch-criu.sh" "$REL"; then
-		loud "CRIU $REL's source could not be fetched: the end-to-end test CANNOT RUN and FAILS"
-		bad "no CRIU $REL source"
-		end
-		return
-	fi
-	if ! timeout 1800 "$HERE/build-criu.sh" "$REL" stock "$STOCK"; then
-		bad "build-criu.sh $REL stock failed or timed out after 30 min (log $STOCK/build.log)"
+	if ! fetched_and_built stock "$STOCK"; then
 		end
 		return
 	fi
@@ -390,14 +397,7 @@ step2() {
 		end
 		return
 	fi
-	if ! timeout 600 "$HERE/fetch-criu.sh" "$REL"; then
-		loud "CRIU $REL's source could not be fetched: the end-to-end test CANNOT RUN and FAILS"
-		bad "no CRIU $REL source"
-		end
-		return
-	fi
-	if ! timeout 1800 "$HERE/build-criu.sh" "$REL" lib "$LIB"; then
-		bad "build-criu.sh $REL lib failed or timed out after 30 min (log $LIB/build.log)"
+	if ! fetched_and_built lib "$LIB"; then
 		end
 		return
 	fi
