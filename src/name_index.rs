@@ -65,8 +65,7 @@ impl NameIndex {
         let mut slots = Vec::new();
         slots.try_reserve_exact(want)?;
         slots.resize(want, 0);
-        let old = std::mem::replace(&mut self.slots, slots);
-        drop(old);
+        self.slots = slots;
         for index in 0..held {
             if let Some(name) = name_of(index) {
                 self.insert(name, index);

@@ -266,9 +266,8 @@ impl Registry {
     /// The index in `plugins` of the loaded plugin named `name`.
     pub(crate) fn find(&self, name: &CStr) -> Option<usize> {
         let plugins = &self.plugins;
-        let name_of = |i: u32| plugins.get(i as usize)?.name().map(CStr::to_bytes);
         self.names
-            .find(name.to_bytes(), name_of)
+            .find(name.to_bytes(), |i| name_at(plugins, i))
             .map(|i| i as usize)
     }
 
@@ -278,8 +277,8 @@ impl Registry {
         let held = self.plugins.len();
         let total = held.checked_add(more).ok_or(OutOfMemory)?;
         let plugins = &self.plugins;
-        let name_of = |i: u32| plugins.get(i as usize)?.name().map(CStr::to_bytes);
-        self.names.reserve(total, held as u32, name_of)
+        self.names
+            .reserve(total, held as u32, |i| name_at(plugins, i))
     }
 
     /// Records a loaded plugin (its name, if it has one), in the room
@@ -291,6 +290,11 @@ impl Registry {
         }
         self.plugins.push(plugin);
     }
+}
+
+/// The name of `plugins[index]`, as the name index reads it.
+fn name_at(plugins: &[Loaded], index: u32) -> Option<&[u8]> {
+    plugins.get(index as usize)?.name().map(CStr::to_bytes)
 }
 
 /// A descriptor registered by the host; the host keeps it alive.
