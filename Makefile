@@ -22,6 +22,10 @@ ifeq ($(VERSION),)
 $(error no version = "..." line in Cargo.toml)
 endif
 CARGO     ?= cargo
+# The shipped library and tool are built with panic = "abort" (no landing
+# pads); Cargo.toml's profiles keep unwinding so that tests and every other
+# target build together (README.md, "Cargo profiles").
+CARGO_RELEASE = CARGO_PROFILE_RELEASE_PANIC=abort $(CARGO) build --release
 BUILD     := $(CURDIR)/build
 STAGE     := $(BUILD)/lib
 SONAME    := libcriu-plugin.so.$(SOVERSION)
@@ -78,7 +82,7 @@ setup: deps all
 # The release library, linked with its symbol versions, staged with its
 # soname links under build/lib.
 lib:
-	$(CARGO) build --release
+	$(CARGO_RELEASE)
 	@$(CRIU_PLUGIN_LINK_SO)
 	mkdir -p $(STAGE)
 	cp -f $(CRIU_PLUGIN_CARGO_OUT)/$(REALNAME) $(STAGE)/$(REALNAME)
@@ -86,16 +90,26 @@ lib:
 	ln -sf $(SONAME) $(STAGE)/libcriu-plugin.so
 	cp -f $(CRIU_PLUGIN_CARGO_OUT)/libcriu_plugin.a $(STAGE)/libcriu-plugin.a
 
-# Rewrite the generated headers in include/ after changing the Rust ABI.
+# The generated sources (include/*.h, libcriu-plugin.map) are checked in;
+# the build never writes them. After changing the Rust ABI, `make headers`
+# rewrites them with the developer tool tools/headers (its own workspace,
+# cbindgen pinned); `make check-headers` fails when they are stale.
+HEADERS_TOOL = $(CARGO) run --quiet --manifest-path tools/headers/Cargo.toml --locked --
 headers:
-	CRIU_PLUGIN_WRITE_HEADERS=1 $(CARGO) build
+	$(HEADERS_TOOL) $(CURDIR)
 
-check: check-rust check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
+.PHONY: check-headers
+check-headers:
+	$(HEADERS_TOOL) --check $(CURDIR)
 
+check: check-rust check-headers check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
+
+# The everyday cargo commands, in debug and in release, warnings denied
+# (a collision of output files is a warning too).
 check-rust:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
+	cd tools/headers && $(CARGO) fmt --check
+	bash ctests/cargo-everyday.sh $(CARGO)
 
 check-c: lib
 	$(MAKE) -C ctests check LIBDIR=$(STAGE)

@@ -28,7 +28,7 @@ PYTHON ?= python3
 # committed) comes from the e2e test's fetch script.
 bench-build: lib
 	bash ctests/e2e/fetch-criu.sh 4.1.1
-	$(CARGO) build --release --example bench_dispatch
+	$(CARGO_RELEASE) --example bench_dispatch
 	$(MAKE) -C bench LIBDIR=$(STAGE) INCLUDE=$(CURDIR)/include \
 		TARBALL=$(CURDIR)/.cache/criu_4.1.1.orig.tar.xz
 

@@ -10,7 +10,7 @@ INSPECT := $(CURDIR)/target/release/criu-plugin-inspect
 
 # The tool alone (target/release/criu-plugin-inspect).
 inspect:
-	$(CARGO) build --release -p criu-plugin-inspect
+	$(CARGO_RELEASE) -p criu-plugin-inspect
 
 check-inspect: inspect lib
 	bash ctests/inspect/run.sh $(INSPECT)

@@ -89,7 +89,7 @@ CRIU_PLUGIN_INSTALLED = \
 	show-install-dirs
 
 install-build:
-	$(CARGO) build --release --workspace
+	$(CARGO_RELEASE) --workspace
 	@$(CRIU_PLUGIN_LINK_SO)
 
 # Shell helpers of the install recipe; $$m is the manifest.

@@ -1278,7 +1278,7 @@ pub fn mutate(base: &[u8], rng: &mut XorShift) -> Vec<u8> {
     match rng.next_u64() % 4 {
         0 => {
             // Cut anywhere, mostly within the headers.
-            let cut = if rng.next_u64().is_multiple_of(2) {
+            let cut = if rng.next_u64() % 2 == 0 {
                 8192
             } else {
                 bytes.len() as u64 + 1

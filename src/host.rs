@@ -39,7 +39,7 @@ const LAYOUTS_FIT: () = {
         let mut i = 0;
         while i < tables[t].len() {
             let l = tables[t][i];
-            assert!(l.libdir.is_multiple_of(8) && l.libdir + 8 <= l.size);
+            assert!(l.libdir % 8 == 0 && l.libdir + 8 <= l.size);
             i += 1;
         }
         t += 1;
