@@ -52,9 +52,7 @@ fn load_and_arm(dir: &str, chain: Option<usize>) -> Session {
         .into_iter()
         .filter(|p| p.hooks.has(Hook::PauseDevices))
         .collect();
-    if let Some(n) = chain
-        && on_chain.len() != n
-    {
+    if let Some(n) = chain.filter(|&n| on_chain.len() != n) {
         fail(&format!("{} plugins on the chain, not {n}", on_chain.len()));
     }
     let Some(path) = on_chain.last().and_then(|p| p.path.clone()) else {

@@ -101,17 +101,13 @@ pub(crate) fn init_unchecked(stage_value: c_int) -> Result<(), InitError> {
         fini_locked(&mut reg, stage_value, -1);
     }
     let measured = ctl::measure_host_chains();
-    if let Some(size) = measured
-        && ctl::host_extra_chains() > 0
-    {
+    if let Some(size) = measured.filter(|_| ctl::host_extra_chains() > 0) {
         log::debug!(
             "The host's cr_plugin_ctl is {size} bytes: {} hook chains past this library's {CR_PLUGIN_HOOK__MAX}, kept empty",
             ctl::host_extra_chains()
         );
     }
-    if let Some(size) = measured
-        && ctl::host_chains() < CR_PLUGIN_HOOK__MAX
-    {
+    if let Some(size) = measured.filter(|_| ctl::host_chains() < CR_PLUGIN_HOOK__MAX) {
         log::warn!(
             "The host's cr_plugin_ctl is {size} bytes: {} hook chains where this library has {CR_PLUGIN_HOOK__MAX}; plugins using hook {} or later are refused",
             ctl::host_chains(),
@@ -151,15 +147,15 @@ fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
         let name = unsafe { (*desc.as_ptr()).name };
         // SAFETY: as above.
         let name = (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) }.to_bytes());
-        if let (Some(skip), Some(name)) = (skip.as_mut(), name)
-            && skip.names(b"", Some(name)).is_some()
-        {
-            log::info!(
-                "Skipping built-in plugin \"{}\": named in {}",
-                Escaped(name),
-                skip.source
-            );
-            continue;
+        if let (Some(skip), Some(name)) = (skip.as_mut(), name) {
+            if skip.names(b"", Some(name)).is_some() {
+                log::info!(
+                    "Skipping built-in plugin \"{}\": named in {}",
+                    Escaped(name),
+                    skip.source
+                );
+                continue;
+            }
         }
         load_builtin(reg, stage_value, desc)?;
     }
@@ -254,8 +250,8 @@ fn restore_checks() -> Result<(), InitError> {
         who: std::ptr::null(),
         what: "the inventory check",
     };
-    if let Some(rc) = reentry::running(inventory, || host().check_inventory_plugins())
-        && rc != 0
+    if let Some(rc) =
+        reentry::running(inventory, || host().check_inventory_plugins()).filter(|&rc| rc != 0)
     {
         return Err(fail(format_args!(
             "check_inventory_plugins() failed ({rc}): the images need a plugin that did not load"
@@ -325,9 +321,7 @@ fn load_file(
         if let Some(kind) = folder::not_regular(st.st_mode) {
             return Err(refuse(format_args!("it is {kind}, not a regular file")));
         }
-        if let Some(skip) = skip
-            && skipped(skip, dir, name, path, st.st_size as u64)
-        {
+        if skip.is_some_and(|skip| skipped(skip, dir, name, path, st.st_size as u64)) {
             return Ok(());
         }
         if let Some(why) = policy::untrusted(st.st_uid, st.st_mode, euid) {
@@ -339,16 +333,17 @@ fn load_file(
         // readdir says what the entry itself is; only a link (or an entry
         // of a file system that does not say) needs another look.
         let maybe_link = kind == libc::DT_LNK || kind == libc::DT_UNKNOWN;
-        if maybe_link
+        let is_link = maybe_link
             && dir
                 .stat_at(name, true)
-                .is_some_and(|l| l.st_mode & libc::S_IFMT == libc::S_IFLNK)
-            && let Err(concern) = policy::check_path(path, false, euid)
-        {
-            concern_or_refuse(
-                format_args!("{}", concern.sentence(path, false)),
-                format_args!("Refusing plugin {}", shown()),
-            )?;
+                .is_some_and(|l| l.st_mode & libc::S_IFMT == libc::S_IFLNK);
+        if is_link {
+            if let Err(concern) = policy::check_path(path, false, euid) {
+                concern_or_refuse(
+                    format_args!("{}", concern.sentence(path, false)),
+                    format_args!("Refusing plugin {}", shown()),
+                )?;
+            }
         }
         segments = check_complete(dir, name, st.st_size as u64)
             .map_err(|e| refuse(format_args!("{e}")))?;
@@ -435,9 +430,7 @@ fn load_file(
             Escaped(name.to_bytes())
         )));
     }
-    if let Origin::File(library) = &plugin.origin
-        && imports_missing
-    {
+    if let (Origin::File(library), true) = (&plugin.origin, imports_missing) {
         concern_or_refuse(
             format_args!(
                 "Plugin {} needs symbols that nothing in this process provides: {}",
@@ -518,9 +511,7 @@ fn load_builtin(
         hooks: checked.hooks,
         origin: Origin::Builtin,
     };
-    if let Some(name) = plugin.name()
-        && reg.find(name).is_some()
-    {
+    if let Some(name) = plugin.name().filter(|name| reg.find(name).is_some()) {
         return Err(fail(format_args!(
             "Refusing built-in plugin \"{}\": the name is already taken",
             Escaped(name.to_bytes())

@@ -593,8 +593,8 @@ fn decode_entry(payload: &[u8], base: usize) -> Result<EntryFields, InventoryErr
     // Every pass consumes at least the one-byte key, so this ends.
     while !cursor.at_end() {
         let (field, wire, at) = cursor.key()?;
-        if let Some((name, expected)) = inventory_field(field)
-            && expected != wire
+        if let Some((name, expected)) =
+            inventory_field(field).filter(|&(_, expected)| expected != wire)
         {
             return Err(wrong_wire(
                 "inventory_entry",

@@ -139,7 +139,7 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
                 fill_from_facts(&mut r, &ev.facts);
                 r.missing_symbols = run.record.missing.clone();
                 if let Some(sym) = undefined_symbol_in(&err)
-                    && !r.missing_symbols.iter().any(|s| s == sym)
+                    .filter(|sym| !r.missing_symbols.iter().any(|s| s == sym))
                 {
                     r.missing_symbols.insert(0, sym.to_owned());
                 }
@@ -172,20 +172,18 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
                 .as_ref()
                 .and_then(|d| d.bad_symbol.clone())
         });
-    if r.kind == Some(Kind::Descriptor)
-        && let Some(why) = bad_symbol
-    {
+    if let (Some(Kind::Descriptor), Some(why)) = (r.kind, bad_symbol) {
         refusal.get_or_insert(why);
     }
-    if let (Some(version), Some(max_hooks)) = (r.version, r.max_hooks)
-        && let Err(why) = probe::check_numbers(
+    if let (Some(version), Some(max_hooks)) = (r.version, r.max_hooks) {
+        if let Err(why) = probe::check_numbers(
             version,
             max_hooks,
             r.hooks.unwrap_or_default(),
             CR_PLUGIN_HOOK__MAX,
-        )
-    {
-        refusal.get_or_insert_with(|| why.to_string());
+        ) {
+            refusal.get_or_insert_with(|| why.to_string());
+        }
     }
     if r.kind == Some(Kind::Legacy) {
         r.warnings.push(
