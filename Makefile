@@ -25,7 +25,11 @@ CARGO     ?= cargo
 # The shipped library and tool are built with panic = "abort" (no landing
 # pads); Cargo.toml's profiles keep unwinding so that tests and every other
 # target build together (README.md, "Cargo profiles").
-CARGO_RELEASE = CARGO_PROFILE_RELEASE_PANIC=abort $(CARGO) build --release
+# The source folder is remapped in what the compiler records (debug
+# information, panic locations), so that the output does not depend on
+# where the tree was unpacked (ctests/reproducible.sh).
+CARGO_RELEASE = CARGO_PROFILE_RELEASE_PANIC=abort \
+	RUSTFLAGS="$(strip $(RUSTFLAGS) --remap-path-prefix=$(CURDIR)=.)" $(CARGO) build --release
 BUILD     := $(CURDIR)/build
 STAGE     := $(BUILD)/lib
 SONAME    := libcriu-plugin.so.$(SOVERSION)
@@ -98,11 +102,20 @@ HEADERS_TOOL = $(CARGO) run --quiet --manifest-path tools/headers/Cargo.toml --l
 headers:
 	$(HEADERS_TOOL) $(CURDIR)
 
-.PHONY: check-headers
+.PHONY: check-headers check-reproducible check-distro
+# Two builds of one commit in different folders: the same stripped .so and .a.
+check-reproducible:
+	bash ctests/reproducible.sh
+
+# Debian trixie's own rustc (the MSRV) and packaged crates, offline, without
+# Cargo.lock, in a debootstrapped root cached outside the tree (ctests/distro).
+check-distro:
+	bash ctests/distro/run.sh
+
 check-headers:
 	$(HEADERS_TOOL) --check $(CURDIR)
 
-check: check-rust check-headers check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-headers check-reproducible check-distro check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
 
 # The everyday cargo commands, in debug and in release, warnings denied
 # (a collision of output files is a warning too).
