@@ -121,7 +121,7 @@ check: check-rust check-headers check-reproducible check-distro check-c check-be
 # (a collision of output files is a warning too).
 check-rust:
 	$(CARGO) fmt --all --check
-	cd tools/headers && $(CARGO) fmt --check
+	cd tools/headers && $(CARGO) fmt --check && $(CARGO) clippy --locked -- -D warnings
 	bash ctests/cargo-everyday.sh $(CARGO)
 
 check-c: lib

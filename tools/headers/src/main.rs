@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 
 include!("../../../src/hook_table.rs");
 
-
 struct HookRow {
     num: u32,
     cname: &'static str,
@@ -75,11 +74,16 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
         .canonicalize()
         .unwrap_or_else(|e| fail(&format!("the source tree: {e}")));
-    let tree_str = tree.to_str().unwrap_or_else(|| fail("the source tree's path is not UTF-8"));
+    let tree_str = tree
+        .to_str()
+        .unwrap_or_else(|| fail("the source tree's path is not UTF-8"));
     let soversion = soversion(&tree);
     let files = [
         ("include/criu-plugin.h", plugin_header(tree_str)),
-        ("include/criu-plugin-host.h", host_header(tree_str, &soversion)),
+        (
+            "include/criu-plugin-host.h",
+            host_header(tree_str, &soversion),
+        ),
         ("libcriu-plugin.map", version_script(&soversion)),
     ];
     let mut stale = 0;
@@ -104,7 +108,6 @@ fn main() {
         std::process::exit(1);
     }
 }
-
 
 /// Exports that came after the first release of this soname, with the
 /// symbol version node they came in: `("1.1", &["cr_plugin_foo"])` puts
