@@ -102,7 +102,11 @@ HEADERS_TOOL = $(CARGO) run --quiet --manifest-path tools/headers/Cargo.toml --l
 headers:
 	$(HEADERS_TOOL) $(CURDIR)
 
-.PHONY: check-headers check-reproducible check-distro
+.PHONY: check-headers check-reproducible check-distro check-rpmspec
+# contrib/rpm/criu-plugin.spec parses, and its %files cover make install's.
+check-rpmspec: lib inspect
+	bash ctests/rpmspec.sh
+
 # Two builds of one commit in different folders: the same stripped .so and .a.
 check-reproducible:
 	bash ctests/reproducible.sh
@@ -115,7 +119,7 @@ check-distro:
 check-headers:
 	$(HEADERS_TOOL) --check $(CURDIR)
 
-check: check-rust check-headers check-reproducible check-distro check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
+check: check-rust check-headers check-reproducible check-distro check-rpmspec check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
 
 # The everyday cargo commands, in debug and in release, warnings denied
 # (a collision of output files is a warning too).

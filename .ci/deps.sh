@@ -13,10 +13,10 @@ apt-get update -q
 # runs; criu for Debian's CRIU 3.17 header (layout test); libcap2-bin for
 # setcap (secure-execution test); pkg-config for the install test; groff and
 # man for the manual page test; debootstrap for the build in Debian stable
-# (make check-distro).
+# (make check-distro); rpm for rpmspec (make check-rpmspec).
 apt-get install -y -q --no-install-recommends \
 	build-essential make pkg-config valgrind criu libcap2-bin util-linux procps python3 \
-	groff-base man-db debootstrap
+	groff-base man-db debootstrap rpm
 
 # Building and running the real CRIU 4.1.1 and 4.2.1 (make e2e).
 bash ctests/e2e/deps.sh
