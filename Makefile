@@ -117,7 +117,7 @@ check-distro:
 	bash ctests/distro/run.sh
 
 check-headers:
-	$(HEADERS_TOOL) --check $(CURDIR)
+	CARGO=$(CARGO) bash ctests/headers.sh
 
 check: check-rust check-headers check-reproducible check-distro check-rpmspec check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
 
