@@ -93,7 +93,7 @@ step "cbindgen is in no dependency list of the library" "! cargo tree -p criu-pl
 P=/build/pkg
 mkdir -p "$ROOT$P/criu-plugin"
 (cd "$REPO" && git ls-files -z | xargs -0 cp -a --parents -t "$ROOT$P/criu-plugin")
-in_root "dpkg --purge libcriu-plugin1 libcriu-plugin-dev criu-plugin-inspect" >/dev/null 2>&1
+in_root "dpkg --purge libcriu-plugin1 libcriu-plugin-dev criu-plugin-inspect; apt-get purge -y -q --autoremove criu libcriu-dev" >/dev/null 2>&1
 log=$(mktemp)
 if offline "cd $P/criu-plugin && dpkg-checkbuilddeps && dpkg-buildpackage -us -uc -b" >"$log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b (trixie, Build-Depends only, no network)"
@@ -130,12 +130,19 @@ else
 	ko "listing the packages' files"
 fi
 rm -f "$log.theirs" "$log.ours"
-# Installed and used: a plugin built with the -dev package's header, the
-# installed tool listing its folder, and a program linked with the library.
-if in_root "dpkg -i $P/libcriu-plugin1_*.deb $P/libcriu-plugin-dev_*.deb $P/criu-plugin-inspect_*.deb" >"$log" 2>&1; then
-	ok "the three packages install"
+# Installed beside trixie's criu and libcriu-dev (dpkg refuses a file
+# another package owns), then used: a plugin built with the -dev package's
+# header, the installed tool listing its folder, and a program linked with
+# the library. criu and its dependencies are removed again at the end, so
+# the next package build sees only the Build-Depends.
+if in_root "apt-get install -y -q --no-install-recommends criu libcriu-dev" >"$log" 2>&1; then
+	if in_root "dpkg -i $P/libcriu-plugin1_*.deb $P/libcriu-plugin-dev_*.deb $P/criu-plugin-inspect_*.deb" >"$log" 2>&1; then
+		ok "the three packages install beside trixie's criu $(in_root "dpkg-query -W -f '\${Version}' criu") and libcriu-dev"
+	else
+		ko "the three packages install beside criu and libcriu-dev" "$log"
+	fi
 else
-	ko "the three packages install" "$log"
+	ko "apt-get install criu libcriu-dev in the trixie root" "$log"
 fi
 cat >"$ROOT/tmp/probe.c" <<'C'
 #include <criu-plugin.h>
@@ -160,7 +167,7 @@ if offline "cd /tmp && gcc -Wall -Wextra -Werror -I/usr/include/criu-plugin -o h
 else
 	ko "a program linked with -lcriu-plugin, dpkg-shlibdeps" "$log"
 fi
-in_root "dpkg --purge criu-plugin-inspect libcriu-plugin-dev libcriu-plugin1; rm -rf /tmp/pl /tmp/host /tmp/debian" >/dev/null 2>&1
+in_root "dpkg --purge criu-plugin-inspect libcriu-plugin-dev libcriu-plugin1; apt-get purge -y -q --autoremove criu libcriu-dev; rm -rf /tmp/pl /tmp/host /tmp/debian /tmp/*.deb" >/dev/null 2>&1
 rm -f "$log"
 echo "check-distro: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
