@@ -10,16 +10,13 @@ CARGO=${CARGO:-cargo}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if ! timeout 900 "$CARGO" build --quiet --locked --manifest-path "$REPO/tools/headers/Cargo.toml" >"$work/build.log" 2>&1; then
-	ko "building tools/headers" "$work/build.log"
-	echo "headers: $pass passed, $fail failed"
-	exit 1
-fi
+logged_out=$work/build.log
+logged "tools/headers builds" timeout 900 "$CARGO" build --quiet --locked --manifest-path "$REPO/tools/headers/Cargo.toml" ||
+	{ summary headers; exit 1; }
 tool=$REPO/tools/headers/target/debug/criu-plugin-headers
 if timeout 120 "$tool" --check "$REPO" >"$work/out" 2>&1; then ok "the checked-in headers and version script are current"; else ko "stale generated files: run make headers and commit" "$work/out"; fi
 
-mkdir -p "$work/tree"
-(cd "$REPO" && git ls-files -z | xargs -0 cp -a --parents -t "$work/tree")
+copy_tree "$work/tree"
 # A changed field comment of plugin_desc_t must show in criu-plugin.h.
 sed -i '0,/^pub struct CrPluginDesc {/s//pub struct CrPluginDesc {\n    \/\/\/ A comment the checked-in header does not have./' "$work/tree/src/abi.rs"
 if timeout 120 "$tool" --check "$work/tree" >"$work/out" 2>&1; then
@@ -30,5 +27,4 @@ fi
 timeout 120 "$tool" "$work/tree" >/dev/null 2>&1
 grep -q 'A comment the checked-in header does not have' "$work/tree/include/criu-plugin.h" && ok "make headers' tool writes the change into the header" || ko "the tool writes the header"
 timeout 120 "$tool" --check "$work/tree" >"$work/out" 2>&1 && ok "--check passes after the rewrite" || ko "--check after the rewrite" "$work/out"
-echo "headers: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary headers

@@ -34,5 +34,4 @@ if (cd "$REPO" && timeout 600 make -s install NO_BUILD=1 DESTDIR="$work/root" PR
 else
 	ko "make install NO_BUILD=1 (Fedora's folders)" "$work/install.log"
 fi
-echo "rpmspec: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary rpmspec
