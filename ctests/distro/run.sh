@@ -57,32 +57,17 @@ fi
 # no target folder; cargo pointed at Debian's registry, offline (as dh-cargo
 # sets it up).
 rm -rf "$ROOT/build"
-mkdir -p "$ROOT/build/src" "$ROOT/build/home/.cargo"
-(cd "$REPO" && git ls-files -z | xargs -0 cp -a --parents -t "$ROOT/build/src")
+copy_tree "$ROOT/build/src"
 rm -f "$ROOT/build/src/Cargo.lock"
-cat >"$ROOT/build/home/.cargo/config.toml" <<'TOML'
-[source.crates-io]
-replace-with = "debian"
-[source.debian]
-directory = "/usr/share/cargo/registry"
-[net]
-offline = true
-TOML
+mkdir -p "$ROOT/build/home/.cargo"
+cp "$REPO/debian/cargo-config.toml" "$ROOT/build/home/.cargo/config.toml"
+logged_out=$(mktemp)
+trap 'rm -f "$logged_out"' EXIT
 
 echo "check-distro: $(in_root 'rustc --version'), crates: $(in_root 'ls /usr/share/cargo/registry | grep -E "^(libc|bitflags|log)-[0-9]" | tr "\n" " "')"
 # Every build step runs without network: a network namespace of its own.
 offline() { NO_NET="unshare -n" in_root "$1"; }
-step() {
-	local what=$1 cmd=$2 log
-	log=$(mktemp)
-	if NO_NET="unshare -n" in_root "cd /build/src && $cmd" >"$log" 2>&1; then
-		ok "$what"
-	else
-		ko "$what" "$log"
-	fi
-	grep -E '^test result:' "$log" | sed 's/^/    /'
-	rm -f "$log"
-}
+step() { logged "$1" offline "cd /build/src && $2"; }
 step "cargo build --release of criu-plugin (trixie, offline, no Cargo.lock)" "cargo build --release -p criu-plugin"
 step "cargo build --release of criu-plugin-inspect" "cargo build --release -p criu-plugin-inspect"
 step "cargo test of both packages" "cargo test --workspace"
@@ -91,20 +76,13 @@ step "cbindgen is in no dependency list of the library" "! cargo tree -p criu-pl
 
 # The Debian packages, from the checked-in tree (debian/ included).
 P=/build/pkg
-mkdir -p "$ROOT$P/criu-plugin"
-(cd "$REPO" && git ls-files -z | xargs -0 cp -a --parents -t "$ROOT$P/criu-plugin")
+copy_tree "$ROOT$P/criu-plugin"
 in_root "dpkg --purge libcriu-plugin1 libcriu-plugin-dev criu-plugin-inspect; apt-get purge -y -q --autoremove criu libcriu-dev" >/dev/null 2>&1
-log=$(mktemp)
-if offline "cd $P/criu-plugin && dpkg-checkbuilddeps && dpkg-buildpackage -us -uc -b" >"$log" 2>&1; then
-	ok "dpkg-buildpackage -us -uc -b (trixie, Build-Depends only, no network)"
-else
-	ko "dpkg-buildpackage -us -uc -b" "$log"
-	echo "check-distro: $pass passed, $fail failed"
-	exit 1
-fi
+log=$logged_out
+logged "dpkg-buildpackage -us -uc -b (trixie, Build-Depends only, no network)" \
+	offline "cd $P/criu-plugin && dpkg-checkbuilddeps && dpkg-buildpackage -us -uc -b" || { summary check-distro; exit 1; }
 grep -E 'dpkg-gensymbols|warning' "$log" | sed 's/^/    /'
-debs=$(cd "$ROOT$P" && ls ./*.deb | tr '\n' ' ')
-echo "    built: $debs"
+echo "    built: $(cd "$ROOT$P" && echo ./*.deb)"
 for pkg in libcriu-plugin1 libcriu-plugin-dev criu-plugin-inspect; do
 	[ -f "$(ls "$ROOT$P/${pkg}_"*.deb 2>/dev/null | head -1)" ] && ok "package $pkg built" || ko "package $pkg built"
 done
@@ -121,8 +99,9 @@ in_root "dpkg-deb --ctrl-tarfile $P/libcriu-plugin1_*.deb | tar -xO ./symbols" >
 grep -q '^ cr_plugin_init@LIBCRIU_PLUGIN_1 ' "$log" && ok "libcriu-plugin1 ships a symbols file (LIBCRIU_PLUGIN_1)" || ko "libcriu-plugin1 ships a symbols file" "$log"
 # No file in common with trixie's criu and libcriu-dev.
 in_root "cd /tmp && rm -f criu_*.deb libcriu-dev_*.deb && apt-get download -q criu libcriu-dev" >"$log" 2>&1 || ko "apt-get download criu libcriu-dev" "$log"
-in_root "for d in /tmp/criu_*.deb /tmp/libcriu-dev_*.deb; do dpkg-deb -c \$d; done | awk '{print \$6}' | grep -v '/\$' | sort -u" >"$log.theirs"
-in_root "for d in $P/*.deb; do dpkg-deb -c \$d; done | awk '{print \$6}' | grep -v '/\$' | sort -u" >"$log.ours"
+files_of() { for d in "$@"; do dpkg-deb -c "$d"; done | awk '{print $6}' | grep -v '/$' | sort -u; }
+files_of "$ROOT"/tmp/criu_*.deb "$ROOT"/tmp/libcriu-dev_*.deb >"$log.theirs"
+files_of "$ROOT$P"/*.deb >"$log.ours"
 if [ -s "$log.theirs" ] && [ -s "$log.ours" ]; then
 	comm -12 "$log.theirs" "$log.ours" >"$log"
 	[ -s "$log" ] && ko "files in common with criu/libcriu-dev" "$log" || ok "no file in common with trixie's criu and libcriu-dev ($(wc -l <"$log.ours") files of ours)"
@@ -160,7 +139,6 @@ if offline "rm -rf /tmp/pl && mkdir /tmp/pl && gcc -Wall -Wextra -Werror -I/usr/
 else
 	ko "installed criu-plugin-inspect lists a folder" "$log"
 fi
-sed 's/^/    | /' "$log"
 if offline "cd /tmp && gcc -Wall -Wextra -Werror -I/usr/include/criu-plugin -o host host.c -lcriu-plugin && CRIU_LIBS_DIR=/tmp/pl ./host && mkdir -p debian && printf 'Source: x\n\nPackage: x\nArchitecture: any\n' >debian/control && dpkg-shlibdeps -O host" >"$log" 2>&1 &&
 	grep -qE 'libcriu-plugin1 \(>= [0-9]' "$log"; then
 	ok "a program linked with -lcriu-plugin runs; dpkg-shlibdeps: $(grep -oE 'libcriu-plugin1 \([^)]*\)' "$log")"
@@ -168,6 +146,4 @@ else
 	ko "a program linked with -lcriu-plugin, dpkg-shlibdeps" "$log"
 fi
 in_root "dpkg --purge criu-plugin-inspect libcriu-plugin-dev libcriu-plugin1; apt-get purge -y -q --autoremove criu libcriu-dev; rm -rf /tmp/pl /tmp/host /tmp/debian /tmp/*.deb" >/dev/null 2>&1
-rm -f "$log"
-echo "check-distro: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary check-distro
