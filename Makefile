@@ -174,7 +174,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_FILES ?= $(wildcard /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libgcc_s.so.1 $(STAGE)/libcriu-plugin.so)
 .PHONY: fuzz
 fuzz: lib
-	$(CARGO) run --release --example fuzz_elf -- $(FUZZ_SECONDS) $(FUZZ_FILES)
+	$(CARGO) run --release --features fuzzing --example fuzz_elf -- $(FUZZ_SECONDS) $(FUZZ_FILES)
 
 # The version and C ABI version, for scripts.
 print-version:

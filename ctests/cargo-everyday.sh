@@ -28,4 +28,6 @@ for profile in dev release; do
 	cargo_check "test --workspace ($profile)" "$CARGO" test --workspace "${flags[@]}"
 	cargo_check "doc --workspace --no-deps ($profile)" env RUSTDOCFLAGS="-D warnings" "$CARGO" doc --workspace --no-deps "${flags[@]}"
 done
+# The features off by default: the tool's probe, the fuzzing helpers.
+cargo_check "clippy --workspace --all-targets --all-features" "$CARGO" clippy --workspace --all-targets --all-features -- -D warnings
 summary cargo-everyday

@@ -5,7 +5,7 @@
 //!
 //! Usage: fuzz_elf SECONDS FILE...
 
-use criu_plugin::probe::{XorShift, exercise, mutate};
+use criu_plugin::fuzz::{XorShift, exercise, mutate};
 use std::time::{Duration, Instant};
 
 fn main() {

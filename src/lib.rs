@@ -60,6 +60,8 @@ mod elf;
 mod escape;
 mod fallible;
 mod folder;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzz;
 mod hooks;
 mod host;
 mod list;
@@ -174,9 +176,6 @@ pub mod probe {
                 .collect()
         }
     }
-
-    #[doc(hidden)]
-    pub use crate::elf::{XorShift, exercise, mutate};
 
     /// The addresses of the library's C exports (`cr_plugin_init`,
     /// `criu_get_image_dir`, `cr_plugin_ctl`, the typed hook calls, ...). A
