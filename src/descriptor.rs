@@ -281,9 +281,9 @@ pub struct FileDescriptor {
 /// The name the skip list knows a plugin file by, read from the open `file`
 /// (of `size` bytes, at `path`) without running any of its code: its
 /// descriptor's name, a legacy plugin's path. At most
-/// [`crate::policy::SKIP_READ_LIMIT`] bytes are read.
+/// [`crate::elf::READ_LIMIT`] bytes are read.
 pub fn name_in_file(file: &std::fs::File, size: u64, path: &CStr) -> Option<CString> {
-    let elf = ElfFile::read(file, size, crate::policy::SKIP_READ_LIMIT).ok()?;
+    let elf = ElfFile::read(file, size, crate::elf::READ_LIMIT).ok()?;
     match FilePlugin::read(&elf)? {
         FilePlugin::Descriptor(d) => d.name,
         FilePlugin::Legacy { .. } => crate::fallible::try_cstring(path).ok(),

@@ -4,7 +4,7 @@
 
 use crate::escape::Escaped;
 use crate::fallible::{Errno, OutOfMemory, try_cstring};
-use crate::host::{self, DEFAULT_PLUGIN_DIR, host};
+use crate::host::{self, DEFAULT_PLUGIN_DIR, env, host};
 use std::ffi::{CStr, CString, c_char};
 use std::fmt;
 
@@ -23,16 +23,6 @@ pub enum Source {
 
 /// The environment variable that names the plugin folder.
 pub(crate) const LIBS_DIR_ENV: &CStr = c"CRIU_LIBS_DIR";
-
-/// `getenv` without allocating.
-pub(crate) fn env(name: &CStr) -> Option<&'static CStr> {
-    // SAFETY: getenv returns NULL or a pointer into the environment, valid
-    // until the environment changes; CRIU does not change it while the
-    // loader runs, and callers copy what they keep.
-    let value = unsafe { libc::getenv(name.as_ptr()) };
-    // SAFETY: a non-NULL getenv result is a NUL-terminated string.
-    (!value.is_null()).then(|| unsafe { CStr::from_ptr(value) })
-}
 
 /// Picks the folder without side effects: `opts.libdir`, else the setter,
 /// else `CRIU_LIBS_DIR` (ignored in secure-execution mode), else the default

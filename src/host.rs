@@ -322,6 +322,16 @@ pub(crate) fn image_dir_fd() -> c_int {
     host().image_dir_fd().unwrap_or(-1)
 }
 
+/// `getenv` without allocating.
+pub(crate) fn env(name: &CStr) -> Option<&'static CStr> {
+    // SAFETY: getenv returns NULL or a pointer into the environment, valid
+    // until the environment changes; CRIU does not change it while the
+    // loader runs, and callers copy what they keep.
+    let value = unsafe { libc::getenv(name.as_ptr()) };
+    // SAFETY: a non-NULL getenv result is a NUL-terminated string.
+    (!value.is_null()).then(|| unsafe { CStr::from_ptr(value) })
+}
+
 /// Whether the process runs in secure-execution mode (set-user-ID,
 /// set-group-ID or file capabilities), where the environment must not
 /// choose what code runs.

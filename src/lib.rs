@@ -91,14 +91,16 @@ pub mod probe {
     pub use crate::folder::{Candidate, PluginDir, Source, locate};
     pub use crate::host::{DEFAULT_PLUGIN_DIR, secure_execution};
     pub use crate::policy::{
-        SKIP_ENV, SKIP_READ_LIMIT, STRICT_ENV, missing_symbols, parse_strict, path_concern,
-        strict_requested_by_env, untrusted_writer,
+        SKIP_ENV, STRICT_ENV, missing_symbols, parse_strict, path_concern, strict_requested_by_env,
+        untrusted_writer,
     };
     use std::ffi::CStr;
 
     /// How many bytes of a file's head the loader reads for its check
     /// before `dlopen` ([`loadable_end`]).
     pub const HEADER_READ: usize = crate::elf::HEADER_READ;
+
+    pub use crate::elf::READ_LIMIT;
 
     /// Where the loadable segments of the ELF file whose first bytes are
     /// `head` (of a file of `size` bytes) end in the file: the loader's
@@ -149,7 +151,7 @@ pub mod probe {
         /// its folder, or (when known) whose plugin name is `name`, as the
         /// loader decides; the entry that does is marked as matched. The
         /// loader asks with the file name alone first, then, reading the
-        /// name from the file (at most [`SKIP_READ_LIMIT`] bytes of it: a
+        /// name from the file (at most [`READ_LIMIT`] bytes of it: a
         /// descriptor's name, a legacy plugin's path), with both.
         pub fn names(&mut self, file: &[u8], name: Option<&[u8]>) -> bool {
             self.0.names(file, name).is_some()

@@ -341,7 +341,7 @@ expect_block "a 5-byte file starting with the ELF magic" "$B/hostile.out" g_elf5
 expect_block "a 4 GiB sparse file: not an ELF file, its head only read" "$B/hostile.out" h_sparse.so \
 	'^   status +refused: not an ELF file \(dlopen: '
 expect_block "a 4 GiB plugin: loads, its content not read past its headers" "$B/hostile.out" i_big_elf.so \
-	'^   status +loads$' '^   note +not read by the inspector: it is 4294967296 bytes, more than the 67108864 bytes'
+	'^   status +loads$' '^   note +not read by the inspector: it is 4294967296 bytes, more than the 268435456 bytes'
 expect_block "a section header with a huge size: ignored, the plugin loads" "$B/hostile.out" j_rela.so \
 	'^   status +(loads|refused: plugin name "twin" is already taken)' '^   name +twin$' '^   hooks +DUMP_EXT_MOUNT$'
 expect_block "a character device: refused in the loader's words" "$B/hostile.out" k_chardev.so \

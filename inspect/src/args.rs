@@ -365,8 +365,8 @@ Exit status
      not an inventory), or the output cannot be written.
 "#,
         default = probe::DEFAULT_PLUGIN_DIR,
-        strict_env = probe::STRICT_ENV,
-        skip_env = probe::SKIP_ENV,
+        strict_env = Escaped(probe::STRICT_ENV.to_bytes()),
+        skip_env = Escaped(probe::SKIP_ENV.to_bytes()),
         timeout = DEFAULT_TIMEOUT.as_secs(),
         version = Version(CRIU_PLUGIN_VERSION),
         max = CR_PLUGIN_HOOK__MAX,

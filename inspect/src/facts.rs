@@ -204,9 +204,6 @@ pub struct StaticDescriptor {
     pub bad_symbol: Option<String>,
 }
 
-/// How much of a plugin file the tool reads at most.
-pub const READ_LIMIT: u64 = 64 << 20;
-
 /// The loader's sentence for a file that is not a regular file, from its
 /// type: "it is a FIFO, not a regular file".
 pub fn not_regular(kind: std::fs::FileType) -> String {

@@ -25,7 +25,7 @@
 use criu_plugin::abi::{
     CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc,
 };
-use criu_plugin::probe::{self, ElfError, ElfFile, Escaped, Library, Source, Version};
+use criu_plugin::probe::{self, ElfError, ElfFile, Escaped, Library, READ_LIMIT, Source, Version};
 use criu_plugin::{Hook, HookSet};
 use std::ffi::{CStr, CString, OsStr, OsString, c_int};
 use std::fmt::Write as _;
@@ -194,8 +194,7 @@ pub(crate) fn skip_list(opts: &Options, warnings: &mut Vec<String>) -> Option<pr
 /// they name, loading each candidate in a child process. Call it from a
 /// single-threaded process.
 pub fn inspect(opts: &Options) -> Report {
-    let strict = opts.strict
-        || std::env::var_os(probe::STRICT_ENV).is_some_and(|v| probe::parse_strict(v.as_bytes()));
+    let strict = opts.strict || probe::strict_requested_by_env();
     let mut report = Report {
         inspected: Inspected::Folder,
         folder: None,

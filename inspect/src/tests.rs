@@ -248,7 +248,7 @@ fn help_is_complete() {
         "-h, --help",
         "-V, --version",
         "CRIU_LIBS_DIR",
-        probe::STRICT_ENV,
+        probe::STRICT_ENV.to_str().unwrap(),
         probe::DEFAULT_PLUGIN_DIR,
         "secure-execution",
         "Exit status",

@@ -69,6 +69,10 @@ const MAX_NAME: u64 = 4096;
 /// How much of a file [`ElfFile::headers`] reads: enough for the ELF
 /// header and the program headers of every ordinary object.
 pub(crate) const HEADER_READ: usize = 4096;
+/// How much of a plugin file is read at most without loading it (for the
+/// skip list's plugin names, and by the inspection tool): a larger file is
+/// left to `dlopen`.
+pub const READ_LIMIT: u64 = 256 << 20;
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(
