@@ -71,6 +71,7 @@ mod name_index;
 mod policy;
 mod reentry;
 mod registry;
+mod verdict;
 
 pub use api::{Answer, InitError, PluginInfo, Stage};
 pub use hooks::{Hook, HookSet};
@@ -93,6 +94,10 @@ pub mod probe {
     pub use crate::policy::{
         SKIP_ENV, STRICT_ENV, missing_symbols, parse_strict, path_concern, strict_requested_by_env,
         untrusted_writer,
+    };
+    pub use crate::verdict::{
+        AfterOpen, BeforeOpen, FolderVerdict, Judged, NameTaken, Refusal as Refused, Verdict,
+        Warning, after_open, before_open, folder as folder_verdict,
     };
     use std::ffi::CStr;
 

@@ -18,6 +18,7 @@ use crate::name_index::NameIndex;
 use crate::policy::SkipList;
 use crate::reentry::{self, Running};
 use crate::registry::{self, Accepted, Loaded, Origin, Registry, SynthesisedDesc};
+use crate::verdict::{self, AfterOpen, BeforeOpen, FolderVerdict, Judged, NameTaken, Verdict};
 use crate::{ctl, dispatch, logging, policy};
 use std::ffi::{CStr, c_char, c_int};
 use std::fmt;
@@ -188,11 +189,16 @@ fn load_folder(
     let shown = || Escaped(path.to_bytes());
     // SAFETY: geteuid has no preconditions.
     let euid = unsafe { libc::geteuid() };
-    if let Err(concern) = policy::check_path(path, true, euid) {
-        concern_or_refuse(
-            format_args!("{}", concern.sentence(path, true)),
-            format_args!("Refusing plugin folder {}", shown()),
-        )?;
+    let concern = policy::check_path(path, true, euid).err();
+    let sentence = concern.as_ref().map(|c| c.sentence(path, true));
+    match verdict::folder(
+        path.to_bytes(),
+        sentence.as_ref().map(|s| s as &dyn fmt::Display),
+        policy::strict(),
+    ) {
+        FolderVerdict::Go => {}
+        FolderVerdict::Warn(sentence) => log::warn!("{sentence}"),
+        FolderVerdict::Refuse(refusal) => return Err(fail(format_args!("{refusal}"))),
     }
     let mut dir = PluginDir::try_open(path).map_err(|e| dir_error(&e))?;
     let names = dir.names().map_err(|e| dir_error(&e))?;
@@ -230,17 +236,20 @@ fn dir_error(e: &DirError) -> InitError {
     fail(format_args!("{e}"))
 }
 
-/// A warning in normal mode; in strict mode the refusal, logged as
-/// `{refusal}: {message} (strict mode)`.
-fn concern_or_refuse(
-    message: fmt::Arguments<'_>,
-    refusal: fmt::Arguments<'_>,
-) -> Result<(), InitError> {
-    if policy::strict() {
-        return Err(fail(format_args!("{refusal}: {message} (strict mode)")));
+/// Logs the warnings of `judged` and says whether the loader goes on with
+/// the file (`Ok(false)`: skipped); a refusal is logged and failed.
+fn follow(judged: &Judged<'_>, path: &CStr, name: Option<&[u8]>) -> Result<bool, InitError> {
+    for warning in judged.warnings() {
+        log::warn!("{warning}");
     }
-    log::warn!("{message}");
-    Ok(())
+    match judged.verdict {
+        Verdict::Go => Ok(true),
+        Verdict::Skip(_) => Ok(false),
+        Verdict::Refuse(refusal) => Err(fail(format_args!(
+            "{}",
+            refusal.logged(path.to_bytes(), name)
+        ))),
+    }
 }
 
 /// The restore stage's last steps: CRIU's inventory check (the images name
@@ -312,41 +321,52 @@ fn load_file(
         path,
     } = entry;
     let shown = || Escaped(path.to_bytes());
-    let refuse = |why: fmt::Arguments<'_>| fail(format_args!("Refusing plugin {}: {why}", shown()));
+    let strict = policy::strict();
     // The readable segments of the file, from its program headers: reads of
     // its tables once loaded stay inside them.
     let mut segments = Segments::NONE;
     // What dlopen would map: the entry, symbolic links followed.
     if let Some(st) = dir.stat(name) {
-        if let Some(kind) = folder::not_regular(st.st_mode) {
-            return Err(refuse(format_args!("it is {kind}, not a regular file")));
-        }
-        if skip.is_some_and(|skip| skipped(skip, dir, name, path, st.st_size as u64)) {
-            return Ok(());
-        }
-        if let Some(why) = policy::untrusted(st.st_uid, st.st_mode, euid) {
-            concern_or_refuse(
-                format_args!("Plugin file {} {why}", shown()),
-                format_args!("Refusing plugin {}", shown()),
-            )?;
-        }
-        // readdir says what the entry itself is; only a link (or an entry
-        // of a file system that does not say) needs another look.
-        let maybe_link = kind == libc::DT_LNK || kind == libc::DT_UNKNOWN;
-        let is_link = maybe_link
-            && dir
-                .stat_at(name, true)
-                .is_some_and(|l| l.st_mode & libc::S_IFMT == libc::S_IFLNK);
-        if is_link {
-            if let Err(concern) = policy::check_path(path, false, euid) {
-                concern_or_refuse(
-                    format_args!("{}", concern.sentence(path, false)),
-                    format_args!("Refusing plugin {}", shown()),
-                )?;
+        let mut ev = BeforeOpen {
+            path: path.to_bytes(),
+            not_regular: folder::not_regular(st.st_mode),
+            ..BeforeOpen::default()
+        };
+        if ev.not_regular.is_none() {
+            if let Some(skip) = skip {
+                ev.skipped_by = skipped(skip, dir, name, path, st.st_size as u64);
             }
         }
-        segments = check_complete(dir, name, st.st_size as u64)
-            .map_err(|e| refuse(format_args!("{e}")))?;
+        let untrusted = policy::untrusted(st.st_uid, st.st_mode, euid);
+        let concern = if ev.not_regular.is_some() || ev.skipped_by.is_some() {
+            None
+        } else {
+            // readdir says what the entry itself is; only a link (or an
+            // entry of a file system that does not say) needs another look.
+            let maybe_link = kind == libc::DT_LNK || kind == libc::DT_UNKNOWN;
+            let is_link = maybe_link
+                && dir
+                    .stat_at(name, true)
+                    .is_some_and(|l| l.st_mode & libc::S_IFMT == libc::S_IFLNK);
+            if is_link {
+                policy::check_path(path, false, euid).err()
+            } else {
+                None
+            }
+        };
+        let sentence = concern.as_ref().map(|c| c.sentence(path, false));
+        let complete = if ev.not_regular.is_some() || ev.skipped_by.is_some() {
+            Ok(Segments::NONE)
+        } else {
+            check_complete(dir, name, st.st_size as u64)
+        };
+        ev.untrusted = untrusted.as_ref().map(|u| u as &dyn fmt::Display);
+        ev.link_concern = sentence.as_ref().map(|s| s as &dyn fmt::Display);
+        ev.truncated = complete.as_ref().err().map(|e| e as &dyn fmt::Display);
+        if !follow(&verdict::before_open(&ev, strict), path, None)? {
+            return Ok(());
+        }
+        segments = complete.unwrap_or(Segments::NONE);
     }
 
     let constructors = Running {
@@ -355,24 +375,44 @@ fn load_file(
     };
     // SAFETY: running the plugin's constructors is the loader's purpose; the
     // checks above decided whether this file may run.
-    let library = reentry::running(constructors, || unsafe {
+    let opened = reentry::running(constructors, || unsafe {
         Library::try_open(path, libc::RTLD_LAZY)
-    })
-    .map_err(|e| fail(format_args!("Unable to load {}: {e}", shown())))?;
+    });
+    let library = match opened {
+        Ok(library) => library,
+        Err(e) => {
+            let ev = AfterOpen {
+                path: path.to_bytes(),
+                unloadable: Some(&e),
+                ..AfterOpen::default()
+            };
+            // after_open refuses every file dlopen cannot open.
+            follow(&verdict::after_open(&ev, strict), path, None)?;
+            return Ok(());
+        }
+    };
     let segments = library.checked_segments(segments);
 
     // The plugin's dynamic section, read once for the descriptor's lookup
     // and the import check.
     let dynamic = library.dynamic();
-    let (desc, synthesised) = match library.symbol_entry(dynamic.as_ref(), c"CR_PLUGIN_DESC") {
+    let found = match library.symbol_entry(dynamic.as_ref(), c"CR_PLUGIN_DESC") {
         Some((sym, addr)) => {
-            descriptor::check_symbol_kind(&sym).map_err(|e| refuse(format_args!("{e}")))?;
             let desc = addr.cast::<CrPluginDesc>().as_ptr();
-            // SAFETY: the symbol is a data object of at least the fields'
-            // size (checked above), in the loaded plugin.
-            let max_hooks = unsafe { (*desc).max_hooks };
-            descriptor::check_symbol_size(sym.size, max_hooks)
-                .map_err(|e| refuse(format_args!("{e}")))?;
+            let bad = descriptor::check_symbol_kind(&sym).err().or_else(|| {
+                // SAFETY: the symbol is a data object of at least the
+                // fields' size (checked first), in the loaded plugin.
+                let max_hooks = unsafe { (*desc).max_hooks };
+                descriptor::check_symbol_size(sym.size, max_hooks).err()
+            });
+            if let Some(bad) = &bad {
+                let ev = AfterOpen {
+                    path: path.to_bytes(),
+                    bad_symbol: Some(bad),
+                    ..AfterOpen::default()
+                };
+                follow(&verdict::after_open(&ev, strict), path, None)?;
+            }
             (desc, None)
         }
         None => {
@@ -383,97 +423,91 @@ fn load_file(
             let l_name = unsafe { crate::dl::object_path(library.as_ptr()) }.unwrap_or(c"");
             let synth = synthesise_legacy(&library, l_name)
                 .map_err(|_| out_of_memory(format_args!("Unable to load {}", shown())))?;
-            log::warn!(
-                "Generating dynamic descriptor for plugin `{}'. Won't work in next version of the program. Please update your plugin.",
-                shown()
-            );
             (synth.0.as_ptr().cast_mut(), Some(synth))
         }
     };
+    let (desc, synthesised) = found;
     // SAFETY: `desc` is the plugin's CR_PLUGIN_DESC, a data object holding
     // the fields and the max_hooks slots the check reads (checked above), or
     // our own synthesised descriptor; the library stays open while we use it.
-    let checked = unsafe { descriptor::check(desc, ctl::host_chains()) }.map_err(|r| {
-        // SAFETY: as above; the name is NULL or a C string.
-        let name = unsafe { (*desc).name };
-        if name.is_null() {
-            refuse(format_args!("{r}"))
-        } else {
-            // SAFETY: as above.
-            let name = Escaped(unsafe { CStr::from_ptr(name) }.to_bytes());
-            fail(format_args!(
-                "Refusing plugin {} (\"{name}\"): {r}",
-                shown()
-            ))
-        }
-    })?;
+    let checked = unsafe { descriptor::check(desc, ctl::host_chains()) };
+    // SAFETY: as above; the name is NULL or a C string.
+    let desc_name = unsafe { (*desc).name };
+    // SAFETY: as above.
+    let desc_name = (!desc_name.is_null()).then(|| unsafe { CStr::from_ptr(desc_name) });
     // Judged here, while the tables are at hand; said after the name check.
     let imports_missing = dynamic
         .as_ref()
         .is_some_and(|d| policy::any_missing(&library, d, Some(&segments)));
-    let origin = Origin::File(library);
+    let hooks = checked
+        .as_ref()
+        .map_or(crate::HookSet::empty(), |c| c.hooks);
     let plugin = Accepted {
         desc,
         synthesised,
-        hooks: checked.hooks,
-        origin,
+        hooks,
+        origin: Origin::File(library),
     };
-    let name = plugin.name().unwrap_or(c"");
-    if let Some(other) = reg.find(name) {
-        let first = reg.plugins[other].path();
-        let first: &dyn fmt::Display = match &first {
-            Some(p) => &Escaped(p.to_bytes()),
-            None => &"a built-in plugin",
-        };
-        return Err(refuse(format_args!(
-            "plugin name \"{}\" is already taken by {first}",
-            Escaped(name.to_bytes())
-        )));
-    }
-    if let (Origin::File(library), true) = (&plugin.origin, imports_missing) {
-        concern_or_refuse(
-            format_args!(
-                "Plugin {} needs symbols that nothing in this process provides: {}",
-                shown(),
-                policy::MissingList(library, Some(&segments))
-            ),
-            format_args!("Refusing plugin {}", shown()),
-        )?;
-    }
+    let missing = match &plugin.origin {
+        Origin::File(library) => Some(policy::MissingList(library, Some(&segments))),
+        Origin::Builtin => None,
+    };
+    let plugin_name = plugin.name().unwrap_or(c"");
+    let first = checked
+        .is_ok()
+        .then(|| reg.find(plugin_name))
+        .flatten()
+        .map(|other| reg.plugins[other].path());
+    let ev = AfterOpen {
+        path: path.to_bytes(),
+        legacy: plugin.synthesised.is_some(),
+        descriptor: checked.as_ref().err(),
+        name_taken: first.as_ref().map(|by| NameTaken {
+            name: plugin_name.to_bytes(),
+            by: by.map(CStr::to_bytes),
+        }),
+        missing: missing
+            .as_ref()
+            .filter(|_| imports_missing)
+            .map(|m| m as &dyn fmt::Display),
+        ..AfterOpen::default()
+    };
+    follow(
+        &verdict::after_open(&ev, strict),
+        path,
+        desc_name.map(CStr::to_bytes),
+    )?;
     start(reg, stage_value, plugin)
 }
 
 /// Whether the skip list names the plugin file `name` of `dir`, by its file
 /// name or by the name its descriptor gives, read from the file without
 /// loading it (a legacy plugin's name is its path); logs the skip.
-fn skipped(skip: &mut SkipList, dir: &PluginDir, name: &CStr, path: &CStr, size: u64) -> bool {
+fn skipped(
+    skip: &mut SkipList,
+    dir: &PluginDir,
+    name: &CStr,
+    path: &CStr,
+    size: u64,
+) -> Option<&'static str> {
     if skip.names(name.to_bytes(), None).is_some() {
         log::info!(
             "Skipping plugin {}: named in {}",
             Escaped(path.to_bytes()),
             skip.source
         );
-        return true;
+        return Some(skip.source);
     }
-    let Some(file) = dir.open_entry(name) else {
-        return false;
-    };
-    let Some(plugin_name) = descriptor::name_in_file(&file, size, path) else {
-        return false;
-    };
-    if skip
-        .names(name.to_bytes(), Some(plugin_name.to_bytes()))
-        .is_none()
-    {
-        return false;
-    }
+    let file = dir.open_entry(name)?;
+    let plugin_name = descriptor::name_in_file(&file, size, path)?;
+    skip.names(name.to_bytes(), Some(plugin_name.to_bytes()))?;
     log::info!(
         "Skipping plugin {} (\"{}\"): named in {}",
         Escaped(path.to_bytes()),
         Escaped(plugin_name.to_bytes()),
         skip.source
     );
-    true
+    Some(skip.source)
 }
 
 /// Refuses a file whose loadable segments reach past its end: mapping it
