@@ -45,7 +45,7 @@ fn fail(msg: &str) -> ! {
 /// Opens a session on `dir`, checks the PAUSE_DEVICES chain holds `chain`
 /// plugins (any, with None) and makes its last plugin answer 0.
 fn load_and_arm(dir: &str, chain: Option<usize>) -> Session {
-    api::set_libdir(Some(Path::new(dir)));
+    api::set_libdir(Some(Path::new(dir))).expect("a plugin folder without NUL");
     let session = Session::init(Stage::Dump).unwrap_or_else(|e| fail(&format!("init failed: {e}")));
     let on_chain: Vec<_> = session
         .plugins()

@@ -76,10 +76,30 @@ pub fn fini(stage: Stage, ret: i32) {
     loader::fini(stage.as_c(), ret)
 }
 
-/// Sets the plugin folder for a host without CRIU's `opts`; `None` clears it.
-pub fn set_libdir(dir: Option<&std::path::Path>) {
+/// A path holding a NUL byte, which no C string can carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NulInPath(pub PathBuf);
+
+impl std::fmt::Display for NulInPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the path {:?} holds a NUL byte", self.0)
+    }
+}
+
+impl std::error::Error for NulInPath {}
+
+/// Sets the plugin folder for a host without CRIU's `opts`; `None` clears
+/// it. A path with a NUL byte is an error, and the setting stays as it was.
+pub fn set_libdir(dir: Option<&std::path::Path>) -> Result<(), NulInPath> {
     use std::os::unix::ffi::OsStrExt;
-    host::set_libdir(dir.and_then(|d| CString::new(d.as_os_str().as_bytes()).ok()));
+    let dir = match dir {
+        None => None,
+        Some(d) => {
+            Some(CString::new(d.as_os_str().as_bytes()).map_err(|_| NulInPath(d.to_path_buf()))?)
+        }
+    };
+    host::set_libdir(dir);
+    Ok(())
 }
 
 /// Sets the descriptor `criu_get_image_dir()` gives plugins.

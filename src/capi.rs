@@ -7,8 +7,7 @@
 #![allow(unreachable_pub)]
 
 use crate::abi::CrPluginDesc;
-use crate::registry::{self, BuiltinDesc};
-use crate::{ctl, dispatch, host, loader, policy, reentry};
+use crate::{ctl, dispatch, host, loader, policy};
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::NonNull;
 
@@ -99,22 +98,10 @@ pub unsafe extern "C" fn cr_plugin_set_skip(list: *const c_char) -> c_int {
 /// `desc` points to a `cr_plugin_desc_t` that lives as long as the process.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cr_plugin_register_builtin(desc: *const CrPluginDesc) -> c_int {
-    let Some(desc) = NonNull::new(desc.cast_mut()) else {
-        return -1;
-    };
-    if let Err(refused) = reentry::check("cr_plugin_register_builtin") {
-        log::error!("{refused}");
-        return -1;
+    match NonNull::new(desc.cast_mut()) {
+        Some(desc) if loader::register_builtin(desc) => 0,
+        _ => -1,
     }
-    let mut reg = registry::write();
-    if reg.builtins.try_reserve(1).is_err() {
-        return -1;
-    }
-    if reg.builtins.iter().any(|b| b.0 == desc) {
-        return -1;
-    }
-    reg.builtins.push(BuiltinDesc(desc));
-    0
 }
 
 /// The folder used when neither `--libdir` nor `CRIU_LIBS_DIR` names one,

@@ -12,10 +12,10 @@ use std::ptr::NonNull;
 
 /// Bytes of a descriptor before its hook slots: name, init, exit, version,
 /// max_hooks.
-pub const DESC_FIELDS: u64 = 32;
+pub(crate) const DESC_FIELDS: u64 = 32;
 
 /// Bytes the loader reads of a descriptor whose `max_hooks` is `max_hooks`.
-pub const fn desc_bytes(max_hooks: u32) -> u64 {
+pub(crate) const fn desc_bytes(max_hooks: u32) -> u64 {
     let slots = if (max_hooks as usize) < CR_PLUGIN_HOOK__MAX {
         max_hooks as u64
     } else {
@@ -89,7 +89,7 @@ impl std::fmt::Display for BadSymbol {
 
 /// Checks the symbol table's word on `CR_PLUGIN_DESC` before its fields are
 /// read: a data object holding at least the fields.
-pub fn check_symbol_kind(sym: &Symbol) -> Result<(), BadSymbol> {
+pub(crate) fn check_symbol_kind(sym: &Symbol) -> Result<(), BadSymbol> {
     if sym.kind() != STT_OBJECT && sym.kind() != STT_COMMON {
         return Err(BadSymbol::NotData(sym.kind_words()));
     }
@@ -101,7 +101,7 @@ pub fn check_symbol_kind(sym: &Symbol) -> Result<(), BadSymbol> {
 
 /// Checks that a descriptor symbol of `size` bytes holds the hook slots
 /// that `max_hooks` makes the loader read.
-pub fn check_symbol_size(size: u64, max_hooks: u32) -> Result<(), BadSymbol> {
+pub(crate) fn check_symbol_size(size: u64, max_hooks: u32) -> Result<(), BadSymbol> {
     if size < desc_bytes(max_hooks) {
         return Err(BadSymbol::TooSmallForHooks { size, max_hooks });
     }
@@ -179,24 +179,12 @@ pub(crate) unsafe fn check(
     }
 }
 
-/// The descriptor's name, if it has one.
-///
-/// # Safety
-/// `desc` is readable and its `name` is NULL or a NUL-terminated string.
-pub unsafe fn name_of(desc: *const CrPluginDesc) -> Option<String> {
-    // SAFETY: caller's contract.
-    unsafe {
-        let name = (*desc).name;
-        (!name.is_null()).then(|| CStr::from_ptr(name).to_string_lossy().into_owned())
-    }
-}
-
 /// The hooks `desc` fills in, reading only its first `max_hooks` slots.
 ///
 /// # Safety
 /// `desc` points to a descriptor whose `hooks` array has at least
 /// `min(max_hooks, CR_PLUGIN_HOOK__MAX)` readable slots.
-pub unsafe fn filled_hooks(desc: *const CrPluginDesc) -> HookSet {
+pub(crate) unsafe fn filled_hooks(desc: *const CrPluginDesc) -> HookSet {
     // SAFETY: caller's contract; slots are read one by one, never past max_hooks.
     unsafe {
         let max = ((*desc).max_hooks as usize).min(CR_PLUGIN_HOOK__MAX);
@@ -212,18 +200,18 @@ pub unsafe fn filled_hooks(desc: *const CrPluginDesc) -> HookSet {
 /// loader builds its descriptor: only symbols of the plugin's own, never of
 /// its dependencies.
 #[derive(Debug, Clone, Copy)]
-pub struct LegacyParts {
+pub(crate) struct LegacyParts {
     /// `cr_plugin_init`.
-    pub init: Option<NonNull<c_void>>,
+    pub(crate) init: Option<NonNull<c_void>>,
     /// `cr_plugin_fini`.
-    pub exit: Option<NonNull<c_void>>,
+    pub(crate) exit: Option<NonNull<c_void>>,
     /// Each hook's legacy symbol, by hook number.
-    pub hooks: [Option<NonNull<c_void>>; CR_PLUGIN_HOOK__MAX],
+    pub(crate) hooks: [Option<NonNull<c_void>>; CR_PLUGIN_HOOK__MAX],
 }
 
 impl LegacyParts {
     /// Reads them from the loaded `library`.
-    pub fn of(library: &Library) -> LegacyParts {
+    pub(crate) fn of(library: &Library) -> LegacyParts {
         LegacyParts {
             init: library.own_symbol(c"cr_plugin_init"),
             exit: library.own_symbol(c"cr_plugin_fini"),
@@ -232,11 +220,119 @@ impl LegacyParts {
     }
 
     /// The hooks it defines.
-    pub fn hook_set(&self) -> HookSet {
+    pub(crate) fn hook_set(&self) -> HookSet {
         Hook::ALL
             .into_iter()
             .filter(|h| self.hooks[h.index()].is_some())
             .fold(HookSet::empty(), |set, h| set | HookSet::of(h))
+    }
+}
+
+/// What a loaded plugin shows the loader: its `CR_PLUGIN_DESC` read as the
+/// loader reads it, or the parts of a legacy plugin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadedPlugin {
+    /// It defines `CR_PLUGIN_DESC`.
+    Descriptor(LoadedDescriptor),
+    /// It has no descriptor: a legacy plugin.
+    Legacy {
+        /// The hooks of its legacy symbols.
+        hooks: HookSet,
+        /// Whether it defines `cr_plugin_init`.
+        init: bool,
+        /// Whether it defines `cr_plugin_fini`.
+        exit: bool,
+    },
+}
+
+/// A loaded plugin's descriptor, as far as the loader reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedDescriptor {
+    /// Its fields; `None` when the symbol table says the symbol is no
+    /// descriptor (then `bad` says why and nothing of it is read).
+    pub fields: Option<DescriptorFields>,
+    /// Why the symbol cannot be a descriptor, if it cannot.
+    pub bad: Option<BadSymbol>,
+    /// The hook slots it fills in; `None` when they are not read (the
+    /// symbol is too small for `max_hooks` slots).
+    pub hooks: Option<HookSet>,
+}
+
+/// The fields of a descriptor before its hook slots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescriptorFields {
+    /// `name`, its bytes; `None`: NULL.
+    pub name: Option<Vec<u8>>,
+    /// `version`.
+    pub version: u32,
+    /// `max_hooks`.
+    pub max_hooks: u32,
+    /// Whether `init` is set.
+    pub init: bool,
+    /// Whether `exit` is set.
+    pub exit: bool,
+}
+
+impl LoadedPlugin {
+    /// Reads the plugin `library` holds, checking what the symbol table
+    /// says of `CR_PLUGIN_DESC` (its kind, its size against `max_hooks`)
+    /// before reading past what it vouches for. Sound under the contract of
+    /// [`Library::open`]: the caller vouched that the library is a plugin,
+    /// so a `CR_PLUGIN_DESC` it defines is a `cr_plugin_desc_t` whose name
+    /// is NULL or a C string.
+    pub fn read(library: &Library) -> LoadedPlugin {
+        let Some(sym) = library.symbol(c"CR_PLUGIN_DESC") else {
+            let parts = LegacyParts::of(library);
+            return LoadedPlugin::Legacy {
+                hooks: parts.hook_set(),
+                init: parts.init.is_some(),
+                exit: parts.exit.is_some(),
+            };
+        };
+        // The symbol table's word on it, when the plugin defines it itself
+        // (not one of its dependencies), before any field is read.
+        let own = library
+            .own_symbol_entry(c"CR_PLUGIN_DESC")
+            .map(|(entry, _)| entry);
+        if let Some(Err(bad)) = own.as_ref().map(check_symbol_kind) {
+            return LoadedPlugin::Descriptor(LoadedDescriptor {
+                fields: None,
+                bad: Some(bad),
+                hooks: None,
+            });
+        }
+        let size = own.map(|entry| entry.size);
+        let desc = sym.cast::<CrPluginDesc>().as_ptr();
+        // SAFETY: by Library::open's contract CR_PLUGIN_DESC is a
+        // cr_plugin_desc_t; when the symbol table gives its size, it holds
+        // at least these fields (checked above); the library stays loaded
+        // while `library` is borrowed.
+        let fields = unsafe {
+            let name = (*desc).name;
+            DescriptorFields {
+                // SAFETY: a non-NULL name is a C string (the plugin ABI).
+                name: (!name.is_null()).then(|| CStr::from_ptr(name).to_bytes().to_vec()),
+                version: (*desc).version,
+                max_hooks: (*desc).max_hooks,
+                init: (*desc).init.is_some(),
+                exit: (*desc).exit.is_some(),
+            }
+        };
+        // The loader reads only max_hooks slots, never past its own count,
+        // and only of a symbol big enough to hold them.
+        let bad = size.and_then(|size| check_symbol_size(size, fields.max_hooks).err());
+        let readable = match size {
+            Some(_) => bad.is_none(),
+            None => fields.max_hooks as usize <= CR_PLUGIN_HOOK__MAX,
+        };
+        // SAFETY: the hooks array holds min(max_hooks, MAX) slots: the
+        // symbol's size was checked, or the plugin ABI says so.
+        let hooks = readable.then(|| unsafe { filled_hooks(desc) });
+        LoadedPlugin::Descriptor(LoadedDescriptor {
+            fields: Some(fields),
+            bad,
+            hooks,
+        })
     }
 }
 

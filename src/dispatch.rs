@@ -63,7 +63,7 @@ unsafe fn walk_slow(hook: usize, call: impl FnMut(*mut c_void) -> c_int) -> c_in
 /// The chain walk itself, with `before` run ahead of each call.
 ///
 /// # Safety
-/// As [`walk_logged`].
+/// As [`walk`], with `hook` below the host's chains.
 #[inline(always)]
 unsafe fn walk_chain(
     hook: usize,

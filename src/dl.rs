@@ -20,7 +20,7 @@ struct LinkMap {
 }
 
 /// The last `dlerror()` text, copied into a fixed buffer (no allocation).
-pub(crate) struct DlError(LineBuf<1024>);
+pub struct DlError(LineBuf<1024>);
 
 impl DlError {
     fn last() -> DlError {
@@ -58,25 +58,20 @@ pub struct Library {
 }
 
 impl Library {
-    /// Opens `path` with `flags` (`RTLD_LAZY`, ...). The error is `dlerror()`'s text.
+    /// Opens `path` with `flags` (`RTLD_LAZY`, ...). The error is `dlerror()`'s
+    /// text, kept in a fixed buffer (no allocation when memory runs out).
     ///
     /// # Safety
     /// `dlopen` runs the object's constructors, and dropping the value runs
     /// its destructors: arbitrary code, which the caller chooses to trust.
-    pub unsafe fn open(path: &CStr, flags: c_int) -> Result<Library, String> {
-        // SAFETY: forwarded contract.
-        unsafe { Library::try_open(path, flags) }.map_err(|e| e.to_string())
-    }
-
-    /// [`Library::open`], with the error kept in a fixed buffer.
-    ///
-    /// # Safety
-    /// As [`Library::open`].
+    /// The caller also vouches that the object follows the plugin ABI where
+    /// it defines its symbols (a `CR_PLUGIN_DESC` is a `cr_plugin_desc_t`),
+    /// which the descriptor reader of loaded plugins relies on.
     #[allow(
         clippy::result_large_err,
         reason = "kept on the stack: no allocation when memory runs out"
     )]
-    pub(crate) unsafe fn try_open(path: &CStr, flags: c_int) -> Result<Library, DlError> {
+    pub unsafe fn open(path: &CStr, flags: c_int) -> Result<Library, DlError> {
         // SAFETY: path is NUL-terminated; running the object's code is the
         // caller's decision (this function's contract).
         let handle = unsafe { libc::dlopen(path.as_ptr(), flags) };

@@ -46,7 +46,8 @@ impl fmt::Display for Escaped<'_> {
 }
 
 /// `bytes` escaped, as a string.
-pub fn escape(bytes: &[u8]) -> String {
+#[cfg(test)]
+fn escape(bytes: &[u8]) -> String {
     Escaped(bytes).to_string()
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 /// Out of memory, for `?` on the loader's paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct OutOfMemory;
+pub struct OutOfMemory;
 
 impl From<TryReserveError> for OutOfMemory {
     fn from(_: TryReserveError) -> OutOfMemory {
@@ -127,7 +127,7 @@ impl<const N: usize> fmt::Write for LineBuf<N> {
 /// An `errno` value shown as `strerror` says, without allocating (the
 /// standard library's `io::Error` builds a `String` for it).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Errno(pub(crate) c_int);
+pub struct Errno(pub(crate) c_int);
 
 impl Errno {
     /// The calling thread's `errno`.

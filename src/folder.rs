@@ -24,10 +24,11 @@ pub enum Source {
 /// The environment variable that names the plugin folder.
 pub(crate) const LIBS_DIR_ENV: &CStr = c"CRIU_LIBS_DIR";
 
-/// Picks the folder without side effects: `opts.libdir`, else the setter,
-/// else `CRIU_LIBS_DIR` (ignored in secure-execution mode), else the default
-/// folder if it exists; `None`: no plugins.
-pub(crate) fn try_locate() -> Result<Option<(CString, Source)>, OutOfMemory> {
+/// Picks the folder as the loader does, without recording the choice:
+/// `opts.libdir`, else the host's `cr_plugin_set_libdir`, else
+/// `CRIU_LIBS_DIR` (ignored in secure-execution mode, with a warning), else
+/// the default folder if it exists; `None`: no plugins (logged).
+pub fn locate() -> Result<Option<(CString, Source)>, OutOfMemory> {
     if let Some(dir) = host().opts_libdir() {
         return Ok(Some((dir?, Source::Libdir)));
     }
@@ -72,16 +73,9 @@ pub(crate) fn default_dir() -> &'static CStr {
     DIR
 }
 
-/// Picks the folder as the loader does: `opts.libdir`, else the host's
-/// `cr_plugin_set_libdir`, else `CRIU_LIBS_DIR` (ignored in secure-execution
-/// mode), else the default folder if it exists; `None`: no plugins.
-pub fn locate() -> Option<(CString, Source)> {
-    try_locate().unwrap_or_else(|_| std::alloc::handle_alloc_error(std::alloc::Layout::new::<u8>()))
-}
-
-/// [`try_locate`], then records the choice in `opts.libdir` as CRIU's loader does.
+/// [`locate`], then records the choice in `opts.libdir` as CRIU's loader does.
 pub(crate) fn choose() -> Result<Option<CString>, OutOfMemory> {
-    let Some((dir, source)) = try_locate()? else {
+    let Some((dir, source)) = locate()? else {
         return Ok(None);
     };
     log::debug!(
@@ -113,7 +107,7 @@ fn joined(dir: &[u8], name: &[u8]) -> Option<CString> {
 
 /// What kind of file a `st_mode` says, in words, when it is not a regular
 /// file (`None` for a regular file).
-pub(crate) fn not_regular(mode: u32) -> Option<&'static str> {
+pub fn not_regular(mode: u32) -> Option<&'static str> {
     match mode & libc::S_IFMT {
         libc::S_IFREG => None,
         libc::S_IFIFO => Some("a FIFO"),
@@ -145,7 +139,8 @@ pub struct Candidate {
 
 /// Why a folder could not be read.
 #[derive(Debug)]
-pub(crate) enum DirError {
+#[non_exhaustive]
+pub enum DirError {
     /// `opendir` or `readdir` failed.
     Io {
         /// What was being done.
@@ -218,7 +213,7 @@ impl Names {
 
 impl PluginDir {
     /// Opens `path`.
-    pub(crate) fn try_open(path: &CStr) -> Result<PluginDir, DirError> {
+    pub fn open(path: &CStr) -> Result<PluginDir, DirError> {
         let path = try_cstring(path)?;
         // SAFETY: path is NUL-terminated; opendir returns NULL or a handle we own.
         let dir = unsafe { libc::opendir(path.as_ptr()) };
@@ -230,11 +225,6 @@ impl PluginDir {
                 path,
             }),
         }
-    }
-
-    /// Opens `path`; the error is the message to show.
-    pub fn open(path: &CStr) -> Result<PluginDir, String> {
-        PluginDir::try_open(path).map_err(|e| e.to_string())
     }
 
     /// The folder's path.
@@ -368,9 +358,9 @@ impl PluginDir {
     }
 
     /// The candidate plugin files, in load order (byte order of their
-    /// names). The error is the message to show.
-    pub fn candidates(&mut self) -> Result<Vec<Candidate>, String> {
-        let names = self.names().map_err(|e| e.to_string())?;
+    /// names).
+    pub fn candidates(&mut self) -> Result<Vec<Candidate>, DirError> {
+        let names = self.names()?;
         Ok(names
             .iter()
             .filter_map(|(name, _)| {
@@ -414,7 +404,7 @@ mod tests {
             std::fs::write(dir.join(n), b"").unwrap();
         }
         let path = CString::new(dir.to_str().unwrap()).unwrap();
-        let mut d = PluginDir::try_open(&path).unwrap();
+        let mut d = PluginDir::open(&path).unwrap();
         let names = d.names().unwrap();
         let got: Vec<&[u8]> = names.iter().map(|(n, _)| n.to_bytes()).collect();
         assert_eq!(got, vec![&b"B.so"[..], b"a.so", b"a0.so", b"b.so"]);

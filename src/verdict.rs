@@ -9,7 +9,7 @@
 //! A feeder may leave unknown what it would only learn past a check that
 //! refuses: that check comes first here, so the verdict is the same.
 
-use crate::descriptor::{BadSymbol, Refusal as DescriptorRefusal};
+use crate::descriptor::Refusal as DescriptorRefusal;
 use crate::escape::Escaped;
 use std::fmt;
 
@@ -40,7 +40,7 @@ pub struct AfterOpen<'a> {
     /// `dlopen`'s error, when it failed.
     pub unloadable: Option<&'a dyn fmt::Display>,
     /// Why its `CR_PLUGIN_DESC` cannot be a descriptor.
-    pub bad_symbol: Option<&'a BadSymbol>,
+    pub bad_symbol: Option<&'a dyn fmt::Display>,
     /// Whether it has no `CR_PLUGIN_DESC` (a legacy plugin).
     pub legacy: bool,
     /// Why its descriptor's numbers are refused.
@@ -121,7 +121,7 @@ pub enum Refusal<'a> {
     /// `dlopen` failed.
     Unloadable(&'a dyn fmt::Display),
     /// Its `CR_PLUGIN_DESC` cannot be a descriptor.
-    BadSymbol(&'a BadSymbol),
+    BadSymbol(&'a dyn fmt::Display),
     /// Its descriptor's numbers.
     Descriptor(&'a DescriptorRefusal),
     /// Its plugin name is taken.

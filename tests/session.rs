@@ -5,7 +5,7 @@
 
 use criu_plugin::api::{self, Answer, Session, Stage};
 use std::ffi::c_int;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 unsafe extern "C" {
@@ -44,7 +44,14 @@ fn plugin_folder() -> PathBuf {
 #[test]
 fn a_session_owns_the_plugins_until_it_ends() {
     let dir = plugin_folder();
-    api::set_libdir(Some(&dir));
+    api::set_libdir(Some(&dir)).expect("a path without NUL");
+    // A path no C string can carry is an error and changes nothing: the
+    // session below still loads from `dir`.
+    let nul = api::set_libdir(Some(Path::new("/nowhere\0/else"))).unwrap_err();
+    assert_eq!(
+        nul.to_string(),
+        "the path \"/nowhere\\0/else\" holds a NUL byte"
+    );
 
     let session = Session::init(Stage::Dump).expect("the plugins load");
     assert_eq!(session.pause_devices(41), Answer::Handled(42));
@@ -77,6 +84,6 @@ fn a_session_owns_the_plugins_until_it_ends() {
         assert_eq!(again.pause_devices(2), Answer::Handled(3));
     }
     assert!(api::plugins().is_empty());
-    api::set_libdir(None);
+    api::set_libdir(None).expect("clearing cannot fail");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -96,8 +96,8 @@ expect "a plugin folder writable by others is warned about" "$B/folder.out" '^\[
 CRIU_PLUGIN_STRICT=1 "$B/host" >"$B/folder-strict.out" 2>&1
 expect "strict mode refuses the folder" "$B/folder-strict.out" '^\[1\] Error \([^)]*\): Refusing plugin folder .*/plugins: ' '^init=-1$'
 expect "errors and warnings carry CRIU's prefixes with the library's source location" "$B/folder-strict.out" \
-	'^\[1\] Error \(libcriu-plugin/src/[a-z_]+\.rs:[0-9]+\): Refusing plugin folder '
-expect "warnings carry CRIU's prefix" "$B/folder.out" '^\[2\] Warn  \(libcriu-plugin/src/[a-z_]+\.rs:[0-9]+\): Plugin folder '
+	'^\[1\] Error \(libcriu-plugin/src/[a-z_/]+\.rs:[0-9]+\): Refusing plugin folder '
+expect "warnings carry CRIU's prefix" "$B/folder.out" '^\[2\] Warn  \(libcriu-plugin/src/[a-z_/]+\.rs:[0-9]+\): Plugin folder '
 chmod 755 "$B/plugins"
 "$B/host" >"$B/clean.out" 2>&1
 reject "a folder and files owned by root, mode 755/644, get no warning" "$B/clean.out" '^\[2\]'

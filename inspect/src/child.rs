@@ -38,8 +38,10 @@ pub(crate) fn child_main(path: &CStr, fd: c_int) -> ! {
         libc::dup2(2, 1);
     }
     let out = RecordWriter(fd);
-    // SAFETY: running the plugin's constructors in this child is the
-    // purpose of the child; a plugin that misbehaves only takes it down.
+    // SAFETY: running the plugin's constructors in this child, and reading
+    // its descriptor as a plugin's, is the purpose of the child; a plugin
+    // that misbehaves or lies about its descriptor only takes it down,
+    // which the parent reports.
     match unsafe { Library::open(path, libc::RTLD_LAZY) } {
         Ok(library) => {
             out.put("opened", None);
@@ -51,6 +53,7 @@ pub(crate) fn child_main(path: &CStr, fd: c_int) -> ! {
             std::mem::forget(library);
         }
         Err(e) => {
+            let e = e.to_string();
             out.put("dlerror", Some(e.as_bytes()));
             if is_undefined_symbol_error(&e) {
                 for sym in unresolved_in_file(path) {
@@ -70,76 +73,36 @@ pub(crate) fn child_main(path: &CStr, fd: c_int) -> ! {
 pub(crate) fn describe(library: &Library, out: &RecordWriter) {
     let bit = |b: bool| Some(if b { &b"1"[..] } else { b"0" });
     let number = |n: u32| n.to_string().into_bytes();
-    match library.symbol(c"CR_PLUGIN_DESC") {
-        Some(sym) => {
+    let hooks = |set: HookSet| set.bits().to_string().into_bytes();
+    match probe::LoadedPlugin::read(library) {
+        probe::LoadedPlugin::Descriptor(desc) => {
             out.put("descriptor", None);
-            // The symbol table's word on it, when the plugin defines it
-            // itself (not one of its dependencies), before any field is read.
-            let size = match library.own_symbol_entry(c"CR_PLUGIN_DESC") {
-                Some((entry, _)) => {
-                    if let Err(bad) = probe::check_symbol_kind(&entry) {
-                        out.put("bad_symbol", Some(bad.to_string().as_bytes()));
-                        return;
-                    }
-                    Some(entry.size)
+            if let Some(fields) = &desc.fields {
+                out.put("version", Some(&number(fields.version)));
+                out.put("max_hooks", Some(&number(fields.max_hooks)));
+                out.put("init", bit(fields.init));
+                out.put("exit", bit(fields.exit));
+                match &fields.name {
+                    Some(name) => out.put("name", Some(name)),
+                    None => out.put("noname", None),
                 }
-                None => None,
-            };
-            let desc = sym.cast::<CrPluginDesc>().as_ptr();
-            // SAFETY: by the plugin ABI, CR_PLUGIN_DESC is a cr_plugin_desc_t,
-            // and when the plugin's symbol table gives its size, it holds
-            // at least these fields (checked above); the library stays
-            // loaded. A plugin that lies can only crash this child, which
-            // the parent reports.
-            let (version, max_hooks, init, exit) = unsafe {
-                (
-                    (*desc).version,
-                    (*desc).max_hooks,
-                    (*desc).init.is_some(),
-                    (*desc).exit.is_some(),
-                )
-            };
-            out.put("version", Some(&number(version)));
-            out.put("max_hooks", Some(&number(max_hooks)));
-            out.put("init", bit(init));
-            out.put("exit", bit(exit));
-            // SAFETY: as above; the name is NULL or a C string, read as
-            // its bytes.
-            let name = unsafe { (*desc).name };
-            if name.is_null() {
-                out.put("noname", None);
-            } else {
-                // SAFETY: a non-NULL name is a C string (the plugin ABI).
-                out.put("name", Some(unsafe { CStr::from_ptr(name) }.to_bytes()));
             }
-            // The loader reads only max_hooks slots, never past its own
-            // count, and only of a symbol big enough to hold them.
-            let readable = match size {
-                Some(size) => match probe::check_symbol_size(size, max_hooks) {
-                    Ok(()) => true,
-                    Err(bad) => {
-                        out.put("bad_symbol", Some(bad.to_string().as_bytes()));
-                        false
-                    }
-                },
-                None => max_hooks as usize <= CR_PLUGIN_HOOK__MAX,
-            };
-            if readable {
-                // SAFETY: the hooks array holds min(max_hooks, MAX) slots:
-                // the symbol's size checked above, or the plugin ABI.
-                let hooks = unsafe { probe::filled_hooks(desc) };
-                out.put("hooks", Some(hooks.bits().to_string().as_bytes()));
+            if let Some(bad) = &desc.bad {
+                out.put("bad_symbol", Some(bad.to_string().as_bytes()));
+            }
+            if let Some(set) = desc.hooks {
+                out.put("hooks", Some(&hooks(set)));
             }
         }
-        None => {
+        probe::LoadedPlugin::Legacy {
+            hooks: set,
+            init,
+            exit,
+        } => {
             out.put("legacy", None);
-            let parts = probe::LegacyParts::of(library);
-            out.put("init", bit(parts.init.is_some()));
-            out.put("exit", bit(parts.exit.is_some()));
-            out.put(
-                "hooks",
-                Some(parts.hook_set().bits().to_string().as_bytes()),
-            );
+            out.put("init", bit(init));
+            out.put("exit", bit(exit));
+            out.put("hooks", Some(&hooks(set)));
         }
     }
 }
@@ -161,15 +124,14 @@ pub(crate) fn unresolved_in_file(path: &CStr) -> Vec<String> {
         .filter_map(|name| {
             // SAFETY: this runs in the child, whose purpose is to load the
             // plugin; its dependencies' constructors run when it loads anyway.
-            unsafe { Library::open(name, libc::RTLD_LAZY) }
-                .or_else(|e| {
-                    // A dependency beside the plugin ($ORIGIN).
-                    let beside = folder.join(OsStr::from_bytes(name.to_bytes()));
-                    let beside = CString::new(beside.into_os_string().into_vec()).map_err(|_| e)?;
-                    // SAFETY: as above.
-                    unsafe { Library::open(&beside, libc::RTLD_LAZY) }
-                })
-                .ok()
+            let found = unsafe { Library::open(name, libc::RTLD_LAZY) }.ok();
+            found.or_else(|| {
+                // A dependency beside the plugin ($ORIGIN).
+                let beside = folder.join(OsStr::from_bytes(name.to_bytes()));
+                let beside = CString::new(beside.into_os_string().into_vec()).ok()?;
+                // SAFETY: as above.
+                unsafe { Library::open(&beside, libc::RTLD_LAZY) }.ok()
+            })
         })
         .collect();
     dynamic

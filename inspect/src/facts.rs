@@ -169,8 +169,8 @@ pub struct FileFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unloadable {
     /// It is not a regular file (`dlopen` would block on a FIFO): the
-    /// loader's first check, before trust.
-    NotRegular(String),
+    /// loader's first check, before trust. What it is, in words.
+    NotRegular(&'static str),
     /// Its loadable segments reach past its end (mapping it would fault):
     /// checked after trust.
     Truncated(String),
@@ -178,9 +178,10 @@ pub enum Unloadable {
 
 impl Unloadable {
     /// The loader's sentence.
-    pub fn why(&self) -> &str {
+    pub fn why(&self) -> String {
         match self {
-            Unloadable::NotRegular(why) | Unloadable::Truncated(why) => why,
+            Unloadable::NotRegular(kind) => probe::Refused::NotRegular(kind).to_string(),
+            Unloadable::Truncated(why) => why.clone(),
         }
     }
 }
@@ -204,42 +205,12 @@ pub struct StaticDescriptor {
     pub bad_symbol: Option<String>,
 }
 
-/// The loader's sentence for a file that is not a regular file, from its
-/// type: "it is a FIFO, not a regular file".
-pub fn not_regular(kind: std::fs::FileType) -> String {
-    use std::os::unix::fs::FileTypeExt;
-    let what = if kind.is_dir() {
-        "a directory"
-    } else if kind.is_fifo() {
-        "a FIFO"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_symlink() {
-        "a symbolic link"
-    } else {
-        "a file of an unknown type"
-    };
-    format!("it is {what}, not a regular file")
-}
-
 /// The loader's check before `dlopen` on `file` (of `size` bytes), from
-/// one read of its head: `Truncated` when its loadable segments (or its
-/// program headers) reach past its end.
+/// one read of its head, as the loader reads it.
 pub fn truncation(file: &std::fs::File, size: u64) -> Option<ElfError> {
     let mut head = [0u8; probe::HEADER_READ];
     let n = std::os::unix::fs::FileExt::read_at(file, &mut head, 0).unwrap_or(0);
-    match probe::loadable_end(&head[..n], size) {
-        Ok(end) if end > size => Some(ElfError::Truncated {
-            need: end,
-            have: size,
-        }),
-        Err(e @ ElfError::Truncated { .. }) => Some(e),
-        _ => None,
-    }
+    probe::cut_short(&head[..n], size)
 }
 
 /// The plugin name the loader matches against its skip list, read as it
@@ -267,7 +238,7 @@ impl FileFacts {
     /// Facts about a file the loader refuses before `dlopen`.
     pub fn unloadable(why: Unloadable) -> FileFacts {
         FileFacts {
-            elf_error: Some(why.why().to_owned()),
+            elf_error: Some(why.why()),
             unloadable: Some(why),
             ..FileFacts::default()
         }
@@ -294,8 +265,8 @@ impl FileFacts {
             Ok(meta) => meta,
             Err(e) => return FileFacts::unusable(format!("cannot stat it: {e}")),
         };
-        if !meta.is_file() {
-            return FileFacts::unloadable(Unloadable::NotRegular(not_regular(meta.file_type())));
+        if let Some(kind) = probe::not_regular(meta.mode()) {
+            return FileFacts::unloadable(Unloadable::NotRegular(kind));
         }
         let size = meta.len();
         // The loader's own check first: its verdict on a file cut short,

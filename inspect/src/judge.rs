@@ -1,6 +1,7 @@
 //! Judging one file as the loader would (pure).
 
 use super::*;
+use std::fmt;
 
 /// What the loader gives every legacy plugin: its path as its name,
 /// version 0.1.0, every hook slot.
@@ -80,44 +81,44 @@ pub struct Evidence {
     pub not_run: Option<String>,
 }
 
-/// Judges one file as the loader would, checks in the loader's order:
-/// the file's type, the skip list, trust (the file, the path to a linked
-/// file's target), loading, descriptor numbers, (duplicates: see
-/// [`mark_duplicates`]), symbols.
+/// Judges one file as the loader would: the library's verdict, fed with
+/// what the tool found, first before `dlopen` (the file's type, the skip
+/// list, trust, a file cut short), then after (loading, the descriptor's
+/// symbol and numbers); duplicates: see [`mark_duplicates`]. What only the
+/// tool can meet (its child crashing, a file that is not ELF) it says
+/// itself.
 pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     let mut r = FileReport::new(ev.position, &ev.path);
-    let mut refusal: Option<String> = None;
-    // The loader's order: the file's type, the skip list, trust, a
-    // truncated file, then dlopen.
-    if let Some(Unloadable::NotRegular(why)) = &ev.facts.unloadable {
-        refusal = Some(why.clone());
-    } else if let Some(source) = &ev.skipped_by {
+    let (not_regular, truncated) = match &ev.facts.unloadable {
+        Some(Unloadable::NotRegular(kind)) => (Some(*kind), None),
+        Some(Unloadable::Truncated(why)) => (None, Some(why)),
+        None => (None, None),
+    };
+    let before = probe::BeforeOpen {
+        path: &ev.path,
+        not_regular,
+        skipped_by: ev.skipped_by.as_deref(),
+        untrusted: ev.untrusted.as_ref().map(|why| why as &dyn fmt::Display),
+        link_concern: ev.path_concern.as_ref().map(|s| s as &dyn fmt::Display),
+        truncated: truncated.map(|why| why as &dyn fmt::Display),
+    };
+    let before = probe::before_open(&before, strict);
+    if let probe::Verdict::Skip(source) = before.verdict {
         // Never opened by the loader: no other check applies.
         fill_from_facts(&mut r, &ev.facts);
         r.notes.extend(ev.not_run.iter().cloned());
-        r.status = Status::Skipped(source.clone());
+        r.status = Status::Skipped(source.to_owned());
         return r;
-    } else {
-        let concerns = [
-            ev.untrusted
-                .as_ref()
-                .map(|why| format!("Plugin file {} {why}", Escaped(&ev.path))),
-            ev.path_concern.clone(),
-        ];
-        for msg in concerns.into_iter().flatten() {
-            if strict {
-                refusal.get_or_insert_with(|| format!("{msg} (strict mode)"));
-            } else {
-                r.warnings.push(msg);
-            }
-        }
     }
-    if let Some(Unloadable::Truncated(why)) = &ev.facts.unloadable {
-        refusal.get_or_insert_with(|| why.clone());
-    }
+    r.warnings.extend(before.warnings().map(|w| w.to_string()));
+    let mut refusal = match before.verdict {
+        probe::Verdict::Refuse(why) => Some(why.to_string()),
+        _ => None,
+    };
     if let Some(why) = &ev.facts.unread {
         r.notes.push(why.clone());
     }
+    let mut dlopen_error = None;
     match &ev.run {
         Some(run) if run.record.opened => {
             r.loaded = run.record.end;
@@ -147,7 +148,7 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
                     "cannot be loaded outside CRIU (dlopen: {err}); its constructors did not run"
                 ));
             } else {
-                refusal.get_or_insert_with(|| format!("Unable to load: {err}"));
+                dlopen_error = Some(err);
             }
         }
         Some(run) => {
@@ -161,7 +162,7 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
             }
         }
     }
-    // The descriptor's symbol is checked before its fields are used.
+    // The descriptor's symbol, from the loaded image or else the file.
     let bad_symbol = ev
         .run
         .as_ref()
@@ -171,25 +172,34 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
                 .descriptor
                 .as_ref()
                 .and_then(|d| d.bad_symbol.clone())
-        });
-    if let (Some(Kind::Descriptor), Some(why)) = (r.kind, bad_symbol) {
-        refusal.get_or_insert(why);
-    }
-    if let (Some(version), Some(max_hooks)) = (r.version, r.max_hooks) {
-        if let Err(why) = probe::check_numbers(
+        })
+        .filter(|_| r.kind == Some(Kind::Descriptor));
+    let numbers = match (r.version, r.max_hooks) {
+        (Some(version), Some(max_hooks)) => probe::check_numbers(
             version,
             max_hooks,
             r.hooks.unwrap_or_default(),
             CR_PLUGIN_HOOK__MAX,
-        ) {
-            refusal.get_or_insert_with(|| why.to_string());
+        )
+        .err(),
+        _ => None,
+    };
+    let after = probe::AfterOpen {
+        path: &ev.path,
+        unloadable: dlopen_error.as_ref().map(|e| e as &dyn fmt::Display),
+        bad_symbol: bad_symbol.as_ref().map(|b| b as &dyn fmt::Display),
+        legacy: r.kind == Some(Kind::Legacy),
+        descriptor: numbers.as_ref(),
+        ..probe::AfterOpen::default()
+    };
+    // What the loader would meet once the file is open, unless it never
+    // gets that far.
+    if refusal.is_none() {
+        let after = probe::after_open(&after, strict);
+        r.warnings.extend(after.warnings().map(|w| w.to_string()));
+        if let probe::Verdict::Refuse(why) = after.verdict {
+            refusal = Some(why.to_string());
         }
-    }
-    if r.kind == Some(Kind::Legacy) {
-        r.warnings.push(
-            "legacy plugin (no CR_PLUGIN_DESC): deprecated; the loader builds a descriptor from its cr_plugin_* symbols"
-                .into(),
-        );
     }
     if r.kind == Some(Kind::Descriptor) && r.name_known && r.name.is_none() {
         r.notes
@@ -217,11 +227,11 @@ pub fn mark_duplicates(files: &mut [FileReport]) {
         };
         match taken.iter().find(|(n, _)| *n == name) {
             Some((_, first)) => {
-                f.status = Status::Refused(format!(
-                    "plugin name \"{}\" is already taken by {}",
-                    Escaped(&name),
-                    Escaped(first)
-                ));
+                let taken = probe::NameTaken {
+                    name: &name,
+                    by: Some(first),
+                };
+                f.status = Status::Refused(probe::Refused::NameTaken(taken).to_string());
                 f.duplicate_of = Some(first.clone());
             }
             None => taken.push((name, f.path.clone())),

@@ -22,9 +22,7 @@
 //! `judge` (the loader's checks, pure), `render` (JSON and text); this file
 //! walks the folder and runs the tool.
 
-use criu_plugin::abi::{
-    CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc,
-};
+use criu_plugin::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION, CRIU_PLUGIN_VERSION_OLD};
 use criu_plugin::probe::{self, ElfError, ElfFile, Escaped, Library, READ_LIMIT, Source, Version};
 use criu_plugin::{Hook, HookSet};
 use std::ffi::{CStr, CString, OsStr, OsString, c_int};
@@ -180,14 +178,24 @@ pub(crate) fn skip_list(opts: &Options, warnings: &mut Vec<String>) -> Option<pr
     let skip = match &opts.skip {
         Some(list) => probe::SkipList::parse(list.as_bytes(), "--skip"),
         None => probe::SkipList::from_env().unwrap_or_else(|ignored| {
-            warnings.push(ignored);
+            warnings.push(ignored.to_string());
             None
         }),
     };
-    if let Some(w) = skip.as_ref().and_then(probe::SkipList::too_many_warning) {
-        warnings.push(w);
+    if let Some(w) = skip.as_ref().and_then(probe::SkipList::too_many) {
+        warnings.push(w.to_string());
     }
     skip
+}
+
+/// The loader's warning for each entry of `skip` that matched no plugin of
+/// `folder` (`None`: there is no plugin folder).
+fn unmatched_warnings<'a>(
+    skip: &'a probe::SkipList,
+    folder: Option<&'a CStr>,
+) -> impl Iterator<Item = String> + 'a {
+    skip.unmatched()
+        .map(move |entry| skip.unmatched_warning(entry, folder).to_string())
 }
 
 /// Inspects the folder the options name (or the loader's), or the one file
@@ -235,14 +243,15 @@ pub fn inspect(opts: &Options) -> Report {
                 );
             }
             match probe::locate() {
-                Some((dir, source)) => Ok((dir, source_word(source))),
-                None => {
+                Ok(Some((dir, source))) => Ok((dir, source_word(source))),
+                Err(e) => Err(e.to_string()),
+                Ok(None) => {
                     report.notes.push(format!(
                         "no plugin folder: CRIU_LIBS_DIR is not set and the default folder {} does not exist, so the loader loads no plugin",
                         probe::DEFAULT_PLUGIN_DIR
                     ));
                     if let Some(skip) = &skip {
-                        report.warnings.extend(skip.unmatched_warnings(None));
+                        report.warnings.extend(unmatched_warnings(skip, None));
                     }
                     return report;
                 }
@@ -264,15 +273,11 @@ pub fn inspect(opts: &Options) -> Report {
     // Every folder from / down to the plugin folder, the folder itself
     // last, as the loader walks them.
     let folder_concern = probe::path_concern(&dir, true, euid);
-    if let Some(msg) = &folder_concern {
-        if strict {
-            report.folder_error = Some(format!(
-                "Refusing plugin folder {}: {msg} (strict mode)",
-                Escaped(dir.to_bytes())
-            ));
-        } else {
-            report.warnings.push(msg.clone());
-        }
+    let concern = folder_concern.as_ref().map(|c| c as &dyn std::fmt::Display);
+    match probe::folder_verdict(dir.to_bytes(), concern, strict) {
+        probe::FolderVerdict::Go => {}
+        probe::FolderVerdict::Warn(msg) => report.warnings.push(msg.to_string()),
+        probe::FolderVerdict::Refuse(refusal) => report.folder_error = Some(refusal.to_string()),
     }
     let candidates: Vec<(Vec<u8>, CString)> = match &file {
         Some(file) => match CString::new(file.as_os_str().as_bytes()) {
@@ -291,7 +296,7 @@ pub fn inspect(opts: &Options) -> Report {
                 .map(|c| (c.name.into_bytes(), c.path))
                 .collect(),
             Err(e) => {
-                report.folder_error.get_or_insert(e);
+                report.folder_error.get_or_insert(e.to_string());
                 return report;
             }
         },
@@ -319,7 +324,7 @@ pub fn inspect(opts: &Options) -> Report {
     // Alone, a FILE cannot tell which entries name other files of its
     // folder.
     if let (Some(skip), None) = (&skip, &file) {
-        report.warnings.extend(skip.unmatched_warnings(Some(&dir)));
+        report.warnings.extend(unmatched_warnings(skip, Some(&dir)));
     }
     report
 }
@@ -333,8 +338,9 @@ pub(crate) fn skipped_by(
     path: &CStr,
     size: u64,
 ) -> Option<String> {
-    let named = skip.names(name, None)
-        || name_for_skip(path, size).is_some_and(|plugin| skip.names(name, Some(&plugin)));
+    let named = skip.names(name, None).is_some()
+        || name_for_skip(path, size)
+            .is_some_and(|plugin| skip.names(name, Some(&plugin)).is_some());
     named.then(|| skip.source().to_string())
 }
 
@@ -369,8 +375,10 @@ pub(crate) fn gather(
             .then(|| probe::path_concern(path, false, euid))
             .flatten();
     let facts = match &meta {
-        Ok(m) if m.is_file() => FileFacts::read(p),
-        Ok(m) => FileFacts::unloadable(Unloadable::NotRegular(not_regular(m.file_type()))),
+        Ok(m) => match probe::not_regular(m.mode()) {
+            None => FileFacts::read(p),
+            Some(kind) => FileFacts::unloadable(Unloadable::NotRegular(kind)),
+        },
         Err(e) => FileFacts::unusable(e.to_string()),
     };
     let not_run = if let Some(source) = &skipped_by {

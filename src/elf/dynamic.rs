@@ -85,7 +85,7 @@ impl Rela {
     }
 }
 
-/// What an object's dynamic section says, read from an [`Image`].
+/// What an object's dynamic section says, read from an image (a file, or a mapped object).
 #[derive(Debug, Clone)]
 pub struct Dynamic<'i, I: Image + ?Sized> {
     image: &'i I,
@@ -365,7 +365,7 @@ impl<'i, I: Image + ?Sized> Dynamic<'i, I> {
         self.gnu_lookup_in(self.image)
     }
 
-    /// [`Dynamic::gnu_lookup`], reading through `image`: another image of
+    /// The GNU hash table with what a quick lookup needs, read through `image`: another image of
     /// the same object (an owned one, to keep the lookup).
     pub(crate) fn gnu_lookup_in<J: Image>(&self, image: J) -> Option<GnuLookup<J>> {
         if self.gnu_hash == 0 {

@@ -131,8 +131,26 @@ fn header_fields(head: &[u8], size: u64) -> Result<(u16, u64, u64), ElfError> {
 /// (of a file of `size` bytes) end in the file, read without allocating:
 /// the loader's check before `dlopen`. `Truncated` when the program headers
 /// themselves lie past the end.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn loadable_end(head: &[u8], size: u64) -> Result<u64, ElfError> {
     load_layout(head, size).map(|(end, _)| end)
+}
+
+/// The loader's check before `dlopen` of the file whose first bytes are
+/// `head` (of `size` bytes): `Truncated` when its loadable segments, or its
+/// program headers, reach past its end (mapping it would fault); else its
+/// readable segments (`Segments::NONE` when `head` is not ELF this check
+/// reads: `dlopen` judges those).
+pub(crate) fn mappable(head: &[u8], size: u64) -> Result<Segments, ElfError> {
+    match load_layout(head, size) {
+        Ok((end, _)) if end > size => Err(ElfError::Truncated {
+            need: end,
+            have: size,
+        }),
+        Ok((_, segments)) => Ok(segments),
+        Err(e @ ElfError::Truncated { .. }) => Err(e),
+        Err(_) => Ok(Segments::NONE),
+    }
 }
 
 /// The readable loadable segments of an object, by virtual address (no
@@ -180,9 +198,9 @@ impl Segments {
     }
 }
 
-/// [`loadable_end`], and the readable segments (`PT_LOAD` with `PF_R`,
-/// adjacent ones merged; `Segments::NONE` when there are more than it
-/// holds), from the same reading of the program headers.
+/// Where the loadable segments end in the file, and the readable segments
+/// (`PT_LOAD` with `PF_R`, adjacent ones merged; `Segments::NONE` when there
+/// are more than it holds), from the same reading of the program headers.
 pub(crate) fn load_layout(head: &[u8], size: u64) -> Result<(u64, Segments), ElfError> {
     const PF_R: u32 = 4;
     let (_, phoff, phnum) = header_fields(head, size)?;

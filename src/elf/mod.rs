@@ -68,7 +68,7 @@ const MAX_SYMBOLS: u64 = 1 << 22;
 const MAX_NAME: u64 = 4096;
 /// How much of a file [`ElfFile::headers`] reads: enough for the ELF
 /// header and the program headers of every ordinary object.
-pub(crate) const HEADER_READ: usize = 4096;
+pub const HEADER_READ: usize = 4096;
 /// How much of a plugin file is read at most without loading it (for the
 /// skip list's plugin names, and by the inspection tool): a larger file is
 /// left to `dlopen`.
@@ -132,9 +132,11 @@ mod lookup;
 #[cfg(test)]
 mod tests;
 
-pub use dynamic::{Dynamic, Rela, Symbol};
+pub use dynamic::{Dynamic, Symbol};
 pub(crate) use headers::Segments;
-pub use headers::{ElfError, ElfFile, Load};
-pub(crate) use headers::{MappedImage, load_layout, loadable_end};
+pub use headers::{ElfError, ElfFile};
+pub(crate) use headers::{MappedImage, mappable};
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use headers::{load_layout, loadable_end};
 use lookup::GnuHash;
 pub(crate) use lookup::{GnuLookup, gnu_hash};

@@ -27,12 +27,12 @@ pub(crate) const SKIP_MAX: usize = 64;
 
 /// The plugins not to load in this `cr_plugin_init`: names of plugins (a
 /// descriptor's `name`) or of files in the folder, comma-separated.
-pub(crate) struct SkipList {
+pub struct SkipList {
     list: std::ffi::CString,
     /// Which entries matched a plugin, by position.
     matched: u64,
     /// Where the list came from, for messages.
-    pub(crate) source: &'static str,
+    source: &'static str,
 }
 
 impl SkipList {
@@ -78,17 +78,27 @@ impl SkipList {
     }
 
     /// The list the environment gives when the host sets none, as
-    /// [`SkipList::current`] reads it: `Err` with the loader's warning when
+    /// the loader reads it: `Err` with the loader's warning when
     /// it is ignored (secure-execution mode).
-    pub(crate) fn from_env() -> Result<Option<SkipList>, String> {
-        match env_list() {
-            Ok(value) => Ok(value.and_then(|v| SkipList::new(v.to_owned(), env_source()))),
-            Err(ignored) => Err(ignored.to_string()),
-        }
+    pub fn from_env() -> Result<Option<SkipList>, SkipEnvIgnored<'static>> {
+        Ok(env_list()?.and_then(|v| SkipList::new(v.to_owned(), env_source())))
     }
 
-    /// The warning for a list of more than [`SKIP_MAX`] names, if it is one.
-    pub(crate) fn too_many(&self) -> Option<TooMany> {
+    /// The list `list`, as the loader takes it from its host
+    /// (`cr_plugin_set_skip`); `source` names it in messages. `None` when
+    /// it names nothing. A NUL byte ends it.
+    pub fn parse(list: &[u8], source: &'static str) -> Option<SkipList> {
+        let end = list.iter().position(|&b| b == 0).unwrap_or(list.len());
+        SkipList::new(std::ffi::CString::new(&list[..end]).ok()?, source)
+    }
+
+    /// Where the list comes from, for messages.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The warning for a list of more than 64 names (`SKIP_MAX`), if it is one.
+    pub fn too_many(&self) -> Option<TooMany> {
         let count = self
             .list
             .to_bytes()
@@ -98,8 +108,8 @@ impl SkipList {
         (count > SKIP_MAX).then_some(TooMany(self.source))
     }
 
-    /// The entries, trimmed, empty ones left out, at most [`SKIP_MAX`].
-    pub(crate) fn entries(&self) -> impl Iterator<Item = &[u8]> {
+    /// The entries, trimmed, empty ones left out, at most 64 (`SKIP_MAX`).
+    pub fn entries(&self) -> impl Iterator<Item = &[u8]> {
         self.list
             .to_bytes()
             .split(|&b| b == b',')
@@ -110,7 +120,7 @@ impl SkipList {
 
     /// The entry that names the plugin in file `file` (its name in the
     /// folder) or called `name`, if one does; it is marked as matched.
-    pub(crate) fn names(&mut self, file: &[u8], name: Option<&[u8]>) -> Option<usize> {
+    pub fn names(&mut self, file: &[u8], name: Option<&[u8]>) -> Option<usize> {
         let hit = self
             .entries()
             .position(|e| e == file || name.is_some_and(|n| n == e))?;
@@ -119,7 +129,7 @@ impl SkipList {
     }
 
     /// The entries that matched no plugin so far.
-    pub(crate) fn unmatched(&self) -> impl Iterator<Item = &[u8]> {
+    pub fn unmatched(&self) -> impl Iterator<Item = &[u8]> {
         self.entries()
             .enumerate()
             .filter(|(i, _)| self.matched & (1 << i) == 0)
@@ -127,7 +137,7 @@ impl SkipList {
     }
 
     /// The warning about `entry`, which matched no plugin in `folder`.
-    pub(crate) fn unmatched_warning<'a>(
+    pub fn unmatched_warning<'a>(
         &self,
         entry: &'a [u8],
         folder: Option<&'a CStr>,
@@ -147,9 +157,9 @@ impl SkipList {
     }
 }
 
-/// The loader's warning about a skip list of more than [`SKIP_MAX`] names
+/// The loader's warning about a skip list of more than 64 names
 /// (from the source held).
-pub(crate) struct TooMany(&'static str);
+pub struct TooMany(&'static str);
 
 impl fmt::Display for TooMany {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -162,7 +172,7 @@ impl fmt::Display for TooMany {
 }
 
 /// The loader's warning about a skip list's entry that matched no plugin.
-pub(crate) struct Unmatched<'a> {
+pub struct Unmatched<'a> {
     source: &'static str,
     entry: &'a [u8],
     folder: &'a [u8],
@@ -182,7 +192,7 @@ impl fmt::Display for Unmatched<'_> {
 
 /// The loader's warning when `CRIU_PLUGIN_SKIP` (whose value is held) is
 /// ignored in secure-execution mode.
-struct SkipEnvIgnored<'a>(&'a [u8]);
+pub struct SkipEnvIgnored<'a>(&'a [u8]);
 
 impl fmt::Display for SkipEnvIgnored<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

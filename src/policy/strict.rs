@@ -28,7 +28,7 @@ pub(crate) fn strict() -> bool {
 }
 
 /// Parses the strict-mode variable's value: `1`, `yes`, `on`, `true` turn it on.
-pub fn parse_strict(value: &[u8]) -> bool {
+pub(crate) fn parse_strict(value: &[u8]) -> bool {
     matches!(
         value.to_ascii_lowercase().as_slice(),
         b"1" | b"yes" | b"on" | b"true"

@@ -222,9 +222,7 @@ fn judges_bad_descriptor_symbols_before_their_fields() {
 fn judges_files_the_loader_refuses_before_dlopen() {
     // Not a regular file: the loader's first check, before trust.
     let mut ev = evidence("/d/f.so", None, Ending::Exited(0));
-    ev.facts = FileFacts::unloadable(Unloadable::NotRegular(
-        "it is a FIFO, not a regular file".into(),
-    ));
+    ev.facts = FileFacts::unloadable(Unloadable::NotRegular("a FIFO"));
     let fifo = Status::Refused("it is a FIFO, not a regular file".into());
     let r = judge(&ev, false);
     assert_eq!(r.status, fifo);
@@ -270,9 +268,7 @@ fn judges_skipped_files_before_trust() {
         );
     }
     // A file that is not a regular file is refused before the skip list.
-    ev.facts = FileFacts::unloadable(Unloadable::NotRegular(
-        "it is a FIFO, not a regular file".into(),
-    ));
+    ev.facts = FileFacts::unloadable(Unloadable::NotRegular("a FIFO"));
     assert!(judge(&ev, false).status.is_refused());
 }
 
