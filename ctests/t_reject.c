@@ -110,26 +110,6 @@ TEST(reject_empty_so_file)
 	reject(CR_PLUGIN_STAGE__DUMP, NULL, "", "Unable to load", false);
 }
 
-TEST(reject_duplicate_name)
-{
-	const char *dir = ct_folder("p");
-	const char *m = ct_path(dir, "m.so"), *n = ct_path(dir, "n.so");
-
-	/* Two copies of the plugin named "modern". */
-	ct_put(dir, "gp", "z.so");
-	ct_put(dir, "modern", "n.so");
-	ct_put(dir, "modern", "m.so");
-	ct_put(dir, "gp", "a.so");
-	ct_use(dir);
-	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), -1);
-	/* The second is refused before its init; the error names both files. */
-	CHECK(ct_log_has2(1, ct_fmt("Refusing plugin %s", n), ct_fmt("already taken by %s", m)));
-	CHECK(ct_log_has(1, "\"modern\""));
-	CHECK_STR(ct_events(), "init a 0;init modern 0;exit a 0 -1;exit modern 0 -1");
-	CHECK(ct_lists_empty());
-	CHECK(!ct_mapped(dir));
-}
-
 TEST(folder_absent)
 {
 	const char *dir = ct_path(ct_tmp(), "no-such-folder");

@@ -96,9 +96,13 @@ pub(crate) fn fits_path_max(dir: &[u8], name: &[u8]) -> bool {
     dir.len() + 1 + name.len() < libc::PATH_MAX as usize
 }
 
-/// `dir/name` as a C string (neither holds a NUL).
-fn joined(dir: &[u8], name: &[u8]) -> Option<CString> {
-    let mut path = Vec::with_capacity(dir.len() + 1 + name.len() + 1);
+/// `dir/name` as a C string (neither holds a NUL); `None` when memory runs
+/// out.
+pub(crate) fn joined(dir: &[u8], name: &[u8]) -> Option<CString> {
+    let mut path = Vec::new();
+    // Room for the NUL too: CString::new does not reallocate.
+    path.try_reserve_exact(dir.len() + 1 + name.len() + 1)
+        .ok()?;
     path.extend_from_slice(dir);
     path.push(b'/');
     path.extend_from_slice(name);

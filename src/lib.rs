@@ -109,8 +109,8 @@ pub mod probe {
         path_concern, strict_requested_by_env, untrusted_writer,
     };
     pub use crate::verdict::{
-        AfterOpen, BeforeOpen, FolderVerdict, Judged, NameTaken, Refusal as Refused, Verdict,
-        Warning, after_open, before_open, folder as folder_verdict,
+        AfterOpen, BeforeOpen, FolderVerdict, InUse, Judged, NameTaken, Refusal as Refused,
+        Verdict, Warning, after_open, before_open, folder as folder_verdict,
     };
 
     /// The loader's check before `dlopen` of the file whose first bytes

@@ -45,14 +45,16 @@ pub struct AfterOpen<'a> {
     pub legacy: bool,
     /// Why its descriptor's numbers are refused.
     pub descriptor: Option<&'a DescriptorRefusal>,
-    /// The plugin already loaded under its plugin name.
+    /// The plugin already in use under its plugin name: this file is one
+    /// of its alternatives.
     pub name_taken: Option<NameTaken<'a>>,
     /// The functions it binds lazily that nothing in the process provides
     /// (the list, as logged).
     pub missing: Option<&'a dyn fmt::Display>,
 }
 
-/// A plugin name and the plugin that has it already.
+/// A plugin name and the plugin that has it already: the alternative of
+/// that name in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NameTaken<'a> {
     /// The name.
@@ -124,8 +126,6 @@ pub enum Refusal<'a> {
     BadSymbol(&'a dyn fmt::Display),
     /// Its descriptor's numbers.
     Descriptor(&'a DescriptorRefusal),
-    /// Its plugin name is taken.
-    NameTaken(NameTaken<'a>),
 }
 
 impl fmt::Display for Refusal<'_> {
@@ -137,13 +137,6 @@ impl fmt::Display for Refusal<'_> {
             Refusal::Unloadable(why) => write!(f, "Unable to load: {why}"),
             Refusal::BadSymbol(why) => write!(f, "{why}"),
             Refusal::Descriptor(why) => write!(f, "{why}"),
-            Refusal::NameTaken(NameTaken { name, by }) => {
-                write!(f, "plugin name \"{}\" is already taken by ", Escaped(name))?;
-                match by {
-                    Some(path) => write!(f, "{}", Escaped(path)),
-                    None => f.write_str("a built-in plugin"),
-                }
-            }
         }
     }
 }
@@ -190,8 +183,37 @@ pub enum Verdict<'a> {
     /// Named in the skip list of this source: never opened, no other check
     /// applies.
     Skip(&'a str),
+    /// Another alternative of its plugin name is in use: closed without
+    /// its init (its constructors have run, as for every file opened).
+    Spare(InUse<'a>),
     /// Refused: the whole init fails.
     Refuse(Refusal<'a>),
+}
+
+/// A file whose plugin name another alternative has. Displayed, it is the
+/// loader's info line.
+#[derive(Clone, Copy)]
+pub struct InUse<'a> {
+    /// The file.
+    pub path: &'a [u8],
+    /// Its name, and the alternative in use.
+    pub taken: NameTaken<'a>,
+}
+
+impl fmt::Display for InUse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Plugin {} (\"{}\") is an alternative of ",
+            Escaped(self.path),
+            Escaped(self.taken.name)
+        )?;
+        match self.taken.by {
+            Some(path) => write!(f, "{}", Escaped(path))?,
+            None => f.write_str("the built-in plugin")?,
+        }
+        f.write_str(", which is in use: closed without its init")
+    }
 }
 
 /// A verdict with the warnings of the checks that passed, in order.
@@ -273,7 +295,8 @@ pub fn before_open<'a>(ev: &BeforeOpen<'a>, strict: bool) -> Judged<'a> {
 
 /// The checks once the file is open, in the loader's order: `dlopen`, the
 /// descriptor's symbol, a legacy plugin, the descriptor's numbers, the
-/// plugin name, the functions it binds.
+/// plugin name (a later alternative of a plugin in use is a spare), the
+/// functions it binds.
 pub fn after_open<'a>(ev: &AfterOpen<'a>, strict: bool) -> Judged<'a> {
     let mut judged = Judged::go();
     if let Some(why) = ev.unloadable {
@@ -288,8 +311,9 @@ pub fn after_open<'a>(ev: &AfterOpen<'a>, strict: bool) -> Judged<'a> {
     if let Some(why) = ev.descriptor {
         judged.refuse(Refusal::Descriptor(why));
     }
-    if let Some(taken) = ev.name_taken {
-        judged.refuse(Refusal::NameTaken(taken));
+    if let (true, Some(taken)) = (judged.open(), ev.name_taken) {
+        let path = ev.path;
+        judged.verdict = Verdict::Spare(InUse { path, taken });
     }
     if let Some(list) = ev.missing {
         let path = ev.path;
@@ -419,14 +443,28 @@ mod tests {
         );
         let ev = AfterOpen {
             descriptor: None,
+            missing: Some(&"not_asked"),
             ..ev
         };
-        let Verdict::Refuse(refusal) = after_open(&ev, false).verdict else {
-            panic!("not refused");
+        let judged = after_open(&ev, true);
+        let Verdict::Spare(in_use) = judged.verdict else {
+            panic!("not a spare");
         };
         assert_eq!(
-            refusal.logged(b"/p/b.so", Some(b"twin")).to_string(),
-            "Refusing plugin /p/b.so: plugin name \"twin\" is already taken by a built-in plugin"
+            in_use.to_string(),
+            "Plugin /p/b.so (\"twin\") is an alternative of the built-in plugin, which is in use: closed without its init"
+        );
+        let by_file = InUse {
+            taken: NameTaken {
+                by: Some(b"/p/a.so"),
+                ..taken
+            },
+            ..in_use
+        };
+        assert!(
+            by_file
+                .to_string()
+                .contains("alternative of /p/a.so, which")
         );
         let failed = Refusal::Unloadable(&"file too short");
         assert_eq!(failed.to_string(), "Unable to load: file too short");

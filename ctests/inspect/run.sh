@@ -87,8 +87,9 @@ expect_block "plugin needing CRIU's data and functions: needs-host, symbols name
 	'^   hooks +DUMP_EXT_FILE \(from the file; hooks its constructors register are not known\)$' \
 	'^   note +cannot be loaded outside CRIU \(dlopen: .*undefined symbol: opts\)'
 expect_block "first of two plugins with the same name loads" "$B/mixed.out" h_twin1.so '^   status +loads$' '^   name +twin$'
-expect_block "second of two plugins with the same name: refused, naming the first" "$B/mixed.out" i_twin2.so \
-	"^   status +refused: plugin name \"twin\" is already taken by $M/h_twin1\.so$" "^   duplicate +of $M/h_twin1\.so$"
+expect_block "second of two plugins with the same name: its alternative, closed without its init" "$B/mixed.out" i_twin2.so \
+	"^   status +alternative: closed without its init while $M/h_twin1\.so starts, unless that init fails \(the inspector calls no init\)$" \
+	"^   alternatives +$M/h_twin1\.so \(expected to start\), $M/i_twin2\.so$"
 expect_block "exit() in a constructor: refused with the status" "$B/mixed.out" j_exits.so \
 	'^   status +refused: called exit\(3\) in its constructors' '^   name +exits$'
 expect_block "plugin needing only a CRIU function: loads lazily, hooks known, symbol named" "$B/mixed.out" \
@@ -96,7 +97,7 @@ expect_block "plugin needing only a CRIU function: loads lazily, hooks known, sy
 expect_block "a folder entry that is not a file: refused in the loader's words" "$B/mixed.out" z_dir.so \
 	'^   status +refused: it is a directory, not a regular file$'
 expect "summary counts and the file where CRIU would stop" "$B/mixed.out" \
-	'^Summary: 12 candidate files: 3 load, 2 need CRIU.s symbols, 7 refused\.$' \
+	'^Summary: 12 candidate files: 3 load, 2 need CRIU.s symbols, 6 refused, 1 later alternatives \(not started\)\.$' \
 	'would fail at c_too_new\.so \(the first refused file\)'
 if grep -Eq 'a_good\.so\.1|README' "$B/mixed.out"; then ko "only names ending in .so are candidates" "$B/mixed.out"; else ok "only names ending in .so are candidates"; fi
 expect "what plugins print to stdout goes to stderr, not into the report" "$B/mixed.err" 'good\.c: a constructor writing to stdout'
@@ -114,7 +115,7 @@ check_json "JSON: folder, summary, first refused, exit status" "$B/mixed.json" "
 assert d['folder'] == '$M' and d['folder_source'] == 'command line', d['folder']
 assert d['folder_error'] is None and d['strict'] is False
 assert d['supported_version'] == '0.2.0' and d['supported_max_hooks'] == 15
-assert d['summary'] == {'candidates': 12, 'loads': 3, 'needs_host': 2, 'not_loaded': 0, 'skipped': 0, 'refused': 7}, d['summary']
+assert d['summary'] == {'candidates': 12, 'loads': 3, 'needs_host': 2, 'not_loaded': 0, 'skipped': 0, 'refused': 6, 'alternative': 1}, d['summary']
 assert d['first_refused'] == '$M/c_too_new.so' and d['exit_status'] == 1"
 check_json "JSON: the good plugin" "$B/mixed.json" "
 p = P['a_good.so']
@@ -139,11 +140,13 @@ assert r['e_not_elf.so'].startswith('not an ELF file (dlopen: '), r
 assert P['e_not_elf.so']['kind'] is None and P['e_not_elf.so']['loaded'] is False
 assert r['f_crash.so'] == 'crashed in its constructors: signal 11 (SIGSEGV)', r
 assert P['f_crash.so']['name'] == 'crash' and P['f_crash.so']['loaded'] is False
-assert r['i_twin2.so'] == 'plugin name \"twin\" is already taken by $M/h_twin1.so', r
+assert r['i_twin2.so'] is None and P['i_twin2.so']['status'] == 'alternative', r
 assert P['i_twin2.so']['duplicate_of'] == '$M/h_twin1.so' and P['h_twin1.so']['status'] == 'loads'
+assert P['h_twin1.so']['alternatives'] == P['i_twin2.so']['alternatives'] == ['$M/h_twin1.so', '$M/i_twin2.so']
+assert P['a_good.so']['alternatives'] == [] and P['h_twin1.so']['duplicate_of'] is None
 assert r['j_exits.so'].startswith('called exit(3) in its constructors'), r
 assert r['z_dir.so'] == 'it is a directory, not a regular file', r
-assert all(P[f]['status'] == 'refused' for f in ['c_too_new.so', 'd_max20.so', 'e_not_elf.so', 'f_crash.so', 'i_twin2.so', 'j_exits.so', 'z_dir.so'])"
+assert all(P[f]['status'] == 'refused' for f in ['c_too_new.so', 'd_max20.so', 'e_not_elf.so', 'f_crash.so', 'j_exits.so', 'z_dir.so'])"
 check_json "JSON: plugins needing CRIU's symbols" "$B/mixed.json" "
 p = P['g_needs_criu.so']
 assert p['status'] == 'needs-host' and p['reason'] is None and p['loaded'] is False
@@ -343,7 +346,7 @@ expect_block "a 4 GiB sparse file: not an ELF file, its head only read" "$B/host
 expect_block "a 4 GiB plugin: loads, its content not read past its headers" "$B/hostile.out" i_big_elf.so \
 	'^   status +loads$' '^   note +not read by the inspector: it is 4294967296 bytes, more than the 268435456 bytes'
 expect_block "a section header with a huge size: ignored, the plugin loads" "$B/hostile.out" j_rela.so \
-	'^   status +(loads|refused: plugin name "twin" is already taken)' '^   name +twin$' '^   hooks +DUMP_EXT_MOUNT$'
+	'^   status +(loads|alternative: closed without its init while )' '^   name +twin$' '^   hooks +DUMP_EXT_MOUNT$'
 expect_block "a character device: refused in the loader's words" "$B/hostile.out" k_chardev.so \
 	'^   status +refused: it is a character device, not a regular file$'
 expect_block "a socket: refused in the loader's words" "$B/hostile.out" l_socket.so \
@@ -353,7 +356,7 @@ expect "a file name with a newline and an escape sequence is written escaped" "$
 if LC_ALL=C grep -q $'\e' "$B/hostile.out"; then ko "no escape byte in the text" "$B/hostile.out"; else ok "no escape byte in the text"; fi
 sed -n '/^13\. /,/^$/p' "$B/hostile.out" >"$B/block.odd"
 expect "the odd file is judged (its twin came first)" "$B/block.odd" \
-	"^   status +refused: plugin name \"twin\" is already taken by $Z/j_rela\.so$"
+	"^   status +alternative: closed without its init while $Z/j_rela\.so starts"
 blockdev=$(find /dev -maxdepth 1 -type b 2>/dev/null | head -n1)
 if [ -n "$blockdev" ]; then
 	ZB=$B/hostile-blk

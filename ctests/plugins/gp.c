@@ -13,13 +13,24 @@
 
 #include "criu-plugin.h"
 
+/*
+ * With -DTAG_BY_FILE too (alt.so), the descriptor keeps the fixed name while
+ * the plugin reports to the host under its file name, so that copies of it
+ * are alternatives of one plugin that a test tells apart ("a1.so" is "a1").
+ */
 #ifdef FIXED_NAME
+#define DESC_NAME FIXED_NAME
+#else
+#define DESC_NAME "gp-unnamed"
+#endif
+
+#if defined(FIXED_NAME) && !defined(TAG_BY_FILE)
 static const char *PNAME(void)
 {
 	return FIXED_NAME;
 }
 #else
-static char gp_name[256] = "gp-unnamed";
+static char gp_name[256] = DESC_NAME;
 static const char *PNAME(void)
 {
 	return gp_name;
@@ -38,11 +49,9 @@ static void gp_exit(int stage, int ret)
 	ct_exit_common(stage, ret);
 }
 
-#ifdef FIXED_NAME
-CR_PLUGIN_REGISTER(FIXED_NAME, gp_init, gp_exit)
-#else
-CR_PLUGIN_REGISTER("gp-unnamed", gp_init, gp_exit)
+CR_PLUGIN_REGISTER(DESC_NAME, gp_init, gp_exit)
 
+#if !defined(FIXED_NAME) || defined(TAG_BY_FILE)
 static void __attribute__((constructor)) gp_set_name(void)
 {
 	Dl_info info;
@@ -60,7 +69,9 @@ static void __attribute__((constructor)) gp_set_name(void)
 		len = sizeof(gp_name) - 1;
 	memcpy(gp_name, base, len);
 	gp_name[len] = '\0';
+#ifndef FIXED_NAME
 	CR_PLUGIN_DESC.name = gp_name;
+#endif
 }
 #endif
 

@@ -188,8 +188,14 @@ How files are inspected
   exit are never called, and a plugin that crashes, calls exit() or hangs in
   its constructors is reported without harming the tool. The tool then applies
   the loader's checks, in the loader's order: the skip list, trust, loading,
-  the descriptor's symbol, version and max_hooks, duplicate names, then
+  the descriptor's symbol, version and max_hooks, alternatives, then
   symbols.
+
+  Alternatives: files of the folder whose descriptors give the same plugin
+  name are alternatives of that plugin, tried in load order. The loader
+  starts the first whose init succeeds and closes the later ones without
+  their init. The tool calls no init, so it expects the first to start and
+  shows each group, in the order the loader would try it.
 
   Trust, as the loader checks it: every folder from / down to the plugin
   folder, and for a plugin file that is a symbolic link every folder and
@@ -255,8 +261,11 @@ Output (text: one block per candidate file, numbered in load order)
                --skip): the loader never opens it, nor does the tool;
              refused: WHY: the loader would refuse it, and why (not an ELF
                file, the dlopen error, crashed in its constructors: signal N
-               (SIGxxx), version too new, max_hooks too big, duplicate name,
-               untrusted in strict mode, ...).
+               (SIGxxx), version too new, max_hooks too big, untrusted in
+               strict mode, ...);
+             alternative: a later alternative of a plugin an earlier file
+               is expected to start: closed without its init, unless that
+               file's init fails (the tool calls no init).
   name       the descriptor's name (a legacy plugin is named by its path,
              as the loader names it).
   kind       descriptor (it exports CR_PLUGIN_DESC) or legacy (it exports
@@ -269,7 +278,8 @@ Output (text: one block per candidate file, numbered in load order)
              "(from the file)" when only what the file says is known.
   init, exit present or absent (never called by the tool).
   needs      the symbols it needs that nothing outside CRIU provides.
-  duplicate  the earlier file that has the same plugin name.
+  alternatives  the files of its plugin name, in the order the loader
+             tries them, the one expected to start first.
   warning    an untrusted file (writable by group or others, or owned by
              a user other than root or the effective user), an untrusted
              folder or link on the path to a linked file's target, a
@@ -312,14 +322,14 @@ JSON (--json)
   "supported_max_hooks" the number of hooks the loader knows.
   "summary"             the number of files per status: {{"candidates",
                         "loads", "needs_host", "not_loaded", "skipped",
-                        "refused"}}.
+                        "refused", "alternative"}}.
   "first_refused"       the path of the first refused file, or null.
   "exit_status"         the tool's exit status (see Exit status).
   "plugins"             one object per candidate file, in load order:
     "position"          its place in load order, from 1.
     "file", "path"      its name; its path, as the loader builds it.
-    "status"            "loads", "needs-host", "not-loaded", "skipped" or
-                        "refused".
+    "status"            "loads", "needs-host", "not-loaded", "skipped",
+                        "refused" or "alternative".
     "reason"            why it is refused, or null.
     "kind"              "descriptor", "legacy" or null.
     "name"              the plugin's name (a legacy plugin's path).
@@ -331,7 +341,10 @@ JSON (--json)
     "init", "exit"      "present", "absent" or null.
     "loaded"            whether the tool could load it (true or false).
     "missing_symbols"   the symbols it needs that only CRIU can provide.
-    "duplicate_of"      the earlier file with its name, or null.
+    "duplicate_of"      for an alternative, the earlier file with its
+                        plugin name, expected to start instead; else null.
+    "alternatives"      the files of its plugin name in the order the
+                        loader tries them (empty: it has no alternative).
     "warnings", "notes" the loader's warnings on it; how it was read.
   With --images the object is instead:
   "schema"              {schema}, as above.

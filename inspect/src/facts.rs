@@ -36,12 +36,18 @@ pub enum Status {
     /// The loader would refuse it, for this reason (its sentence, names
     /// escaped).
     Refused(String),
+    /// An alternative of a plugin name that an earlier file of the folder
+    /// (its path here) is expected to start: the loader opens it and
+    /// closes it without its init, unless that file's init fails.
+    Alternative(Vec<u8>),
 }
 
 impl Status {
-    /// `loads`, `needs-host`, `not-loaded`, `skipped` or `refused`.
+    /// `loads`, `needs-host`, `not-loaded`, `skipped`, `refused` or
+    /// `alternative`.
     pub fn word(&self) -> &'static str {
         match self {
+            Status::Alternative(_) => "alternative",
             Status::Loads => "loads",
             Status::NeedsHost => "needs-host",
             Status::NotLoaded => "not-loaded",
@@ -55,9 +61,13 @@ impl Status {
         matches!(self, Status::Refused(_))
     }
 
-    /// Whether the loader would load the file: neither refused nor skipped.
+    /// Whether the loader would start the file's plugin: neither refused,
+    /// skipped nor an alternative of one expected to start.
     pub fn would_load(&self) -> bool {
-        !matches!(self, Status::Refused(_) | Status::Skipped(_))
+        !matches!(
+            self,
+            Status::Refused(_) | Status::Skipped(_) | Status::Alternative(_)
+        )
     }
 }
 
@@ -97,8 +107,10 @@ pub struct FileReport {
     pub loaded: bool,
     /// Undefined symbols nothing outside CRIU provides.
     pub missing_symbols: Vec<String>,
-    /// The earlier file that has the same plugin name.
-    pub duplicate_of: Option<Vec<u8>>,
+    /// The files of its group of alternatives (its plugin name), in the
+    /// order the loader tries them, itself included; empty when it has no
+    /// alternative.
+    pub alternatives: Vec<Vec<u8>>,
     /// Warnings the loader would log.
     pub warnings: Vec<String>,
     /// How the information was obtained.
@@ -125,7 +137,7 @@ impl FileReport {
             exit: None,
             loaded: false,
             missing_symbols: Vec::new(),
-            duplicate_of: None,
+            alternatives: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),
         }

@@ -84,7 +84,7 @@ pub struct Evidence {
 /// Judges one file as the loader would: the library's verdict, fed with
 /// what the tool found, first before `dlopen` (the file's type, the skip
 /// list, trust, a file cut short), then after (loading, the descriptor's
-/// symbol and numbers); duplicates: see [`mark_duplicates`]. What only the
+/// symbol and numbers); alternatives: see [`mark_alternatives`]. What only the
 /// tool can meet (its child crashing, a file that is not ELF) it says
 /// itself.
 pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
@@ -214,27 +214,32 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
     r
 }
 
-/// Refuses, as the loader does, every file whose plugin name an earlier
-/// file the loader would load (neither refused nor skipped) already has.
-pub fn mark_duplicates(files: &mut [FileReport]) {
-    let mut taken: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    for f in files.iter_mut() {
+/// Groups, as the loader does, the files it would start by plugin name:
+/// the files of one name are alternatives, tried in load order. The first
+/// is expected to start (the tool calls no init); each later one is an
+/// [`Status::Alternative`], which the loader closes without its init unless
+/// the ones before it fail theirs. Every member gets the group's files.
+pub fn mark_alternatives(files: &mut [FileReport]) {
+    let mut groups: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
         if !f.status.would_load() {
             continue;
         }
         let Some(name) = f.loader_name() else {
             continue;
         };
-        match taken.iter().find(|(n, _)| *n == name) {
-            Some((_, first)) => {
-                let taken = probe::NameTaken {
-                    name: &name,
-                    by: Some(first),
-                };
-                f.status = Status::Refused(probe::Refused::NameTaken(taken).to_string());
-                f.duplicate_of = Some(first.clone());
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((name, vec![i])),
+        }
+    }
+    for (_, members) in groups.iter().filter(|(_, m)| m.len() > 1) {
+        let paths: Vec<Vec<u8>> = members.iter().map(|&i| files[i].path.clone()).collect();
+        for (k, &i) in members.iter().enumerate() {
+            files[i].alternatives = paths.clone();
+            if k > 0 {
+                files[i].status = Status::Alternative(paths[0].clone());
             }
-            None => taken.push((name, f.path.clone())),
         }
     }
 }

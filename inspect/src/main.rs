@@ -320,7 +320,7 @@ pub fn inspect(opts: &Options) -> Report {
         }
         report.files.push(judged);
     }
-    mark_duplicates(&mut report.files);
+    mark_alternatives(&mut report.files);
     // Alone, a FILE cannot tell which entries name other files of its
     // folder.
     if let (Some(skip), None) = (&skip, &file) {

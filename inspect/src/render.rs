@@ -111,13 +111,14 @@ pub fn render_json(report: &Report) -> String {
     let _ = writeln!(o, "  \"supported_max_hooks\": {CR_PLUGIN_HOOK__MAX},");
     let _ = writeln!(
         o,
-        "  \"summary\": {{\"candidates\": {}, \"loads\": {}, \"needs_host\": {}, \"not_loaded\": {}, \"skipped\": {}, \"refused\": {}}},",
+        "  \"summary\": {{\"candidates\": {}, \"loads\": {}, \"needs_host\": {}, \"not_loaded\": {}, \"skipped\": {}, \"refused\": {}, \"alternative\": {}}},",
         report.files.len(),
         report.count("loads"),
         report.count("needs-host"),
         report.count("not-loaded"),
         report.count("skipped"),
-        report.count("refused")
+        report.count("refused"),
+        report.count("alternative")
     );
     let _ = writeln!(
         o,
@@ -164,7 +165,14 @@ pub(crate) fn json_file(f: &FileReport) -> String {
         ("exit", json_opt_str(presence(f.exit))),
         ("loaded", f.loaded.to_string()),
         ("missing_symbols", json_strings(&f.missing_symbols)),
-        ("duplicate_of", json_opt_bytes(f.duplicate_of.as_deref())),
+        (
+            "duplicate_of",
+            json_opt_bytes(match &f.status {
+                Status::Alternative(first) => Some(&first[..]),
+                _ => None,
+            }),
+        ),
+        ("alternatives", json_byte_strings(&f.alternatives)),
         ("warnings", json_strings(&f.warnings)),
         ("notes", json_strings(&f.notes)),
     ];
@@ -248,6 +256,7 @@ pub(crate) fn summary_line(report: &Report) -> Option<String> {
         ("not-loaded", "not loaded (untrusted)"),
         ("skipped", "skipped"),
         ("refused", "refused"),
+        ("alternative", "later alternatives (not started)"),
     ] {
         let n = report.count(word);
         if n > 0 {
@@ -302,6 +311,10 @@ pub(crate) fn render_file(o: &mut String, f: &FileReport) {
             format!("skipped: named in {source}; the loader never opens it")
         }
         Status::Loads => "loads".to_string(),
+        Status::Alternative(first) => format!(
+            "alternative: closed without its init while {} starts, unless that init fails (the inspector calls no init)",
+            esc(first)
+        ),
     };
     field(o, "status", Safe(&status));
     let name = match (&f.name, f.name_known, f.kind) {
@@ -352,8 +365,17 @@ pub(crate) fn render_file(o: &mut String, f: &FileReport) {
             .collect();
         field(o, "needs", names.join(", "));
     }
-    if let Some(first) = &f.duplicate_of {
-        field(o, "duplicate", format_args!("of {}", esc(first)));
+    if !f.alternatives.is_empty() {
+        let order: Vec<String> = f
+            .alternatives
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match i {
+                0 => format!("{} (expected to start)", esc(p)),
+                _ => esc(p).to_string(),
+            })
+            .collect();
+        field(o, "alternatives", order.join(", "));
     }
     for w in &f.warnings {
         field(o, "warning", Safe(w));

@@ -1,7 +1,7 @@
 //! Plugins compiled into the host: registered once, then checked,
 //! initialised and chained at every `cr_plugin_init` before the folder's.
 
-use super::{InitError, fail, reserve, start};
+use super::{InitError, InitFailed, fail, file, no_alternative, reserve, start};
 use crate::abi::CrPluginDesc;
 use crate::descriptor;
 use crate::escape::Escaped;
@@ -29,9 +29,12 @@ pub(crate) fn register(desc: NonNull<CrPluginDesc>) -> bool {
 
 /// Starts every registered built-in that `skip` does not name, in
 /// registration order.
+/// A built-in is the first alternative of its name: when its init fails,
+/// a file of the plugin folder `folder` of that name is tried in its turn.
 pub(super) fn load_all(
     reg: &mut Registry,
     stage_value: c_int,
+    folder: Option<&CStr>,
     mut skip: Option<&mut SkipList>,
 ) -> Result<(), InitError> {
     let builtins = reg.builtins.len();
@@ -53,7 +56,20 @@ pub(super) fn load_all(
                 continue;
             }
         }
-        load_builtin(reg, stage_value, desc)?;
+        let skip = skip.as_deref();
+        load_builtin(reg, stage_value, desc, &mut |failed| {
+            let next = folder.and_then(|f| file::alternative_in(f, failed.name.to_bytes(), skip));
+            match next {
+                Some(next) => {
+                    log::warn!(
+                        "{failed}; trying its alternative {}",
+                        Escaped(next.to_bytes())
+                    );
+                    Ok(())
+                }
+                None => no_alternative(failed),
+            }
+        })?;
     }
     Ok(())
 }
@@ -62,6 +78,7 @@ fn load_builtin(
     reg: &mut Registry,
     stage_value: c_int,
     desc: NonNull<CrPluginDesc>,
+    on_failure: &mut dyn FnMut(&InitFailed<'_>) -> Result<(), InitError>,
 ) -> Result<(), InitError> {
     let desc = desc.as_ptr();
     // SAFETY: the host registered this descriptor and keeps it alive
@@ -87,5 +104,5 @@ fn load_builtin(
             ),
         ));
     }
-    start(reg, stage_value, plugin)
+    start(reg, stage_value, plugin, on_failure)
 }

@@ -1,14 +1,14 @@
 //! One plugin folder's files, each from the verdict before `dlopen` to
 //! the verdict after it, then started.
 
-use super::{InitError, fail, out_of_memory, reserve, start};
+use super::{InitError, InitFailed, fail, no_alternative, out_of_memory, reserve, start, unload};
 use crate::abi::{CR_PLUGIN_HOOK__MAX, CRIU_PLUGIN_VERSION_OLD, CrPluginDesc};
 use crate::ctl;
 use crate::descriptor::{self, LegacyParts};
 use crate::dl::Library;
 use crate::elf::{self, ElfError, Segments};
 use crate::escape::Escaped;
-use crate::fallible::{OutOfMemory, try_box};
+use crate::fallible::{OutOfMemory, try_box, try_cstring};
 use crate::folder::{self, DirError, PluginDir};
 use crate::policy::{self, SkipList};
 use crate::reentry::{self, Running};
@@ -54,7 +54,8 @@ pub(super) fn load_folder(
     }
     full.extend_from_slice(dir.path().to_bytes());
     full.push(b'/');
-    for (name, kind) in names.iter() {
+    let mut tried = Tried::default();
+    for (index, (name, kind)) in names.iter().enumerate() {
         full.truncate(dir_len + 1);
         full.extend_from_slice(name.to_bytes_with_nul());
         // SAFETY: the folder's path and the entry's name are C strings, so
@@ -66,9 +67,118 @@ pub(super) fn load_folder(
             kind,
             path,
         };
-        load_file(reg, stage_value, entry, euid, skip.as_deref_mut())?;
+        let later = Later {
+            dir: &dir,
+            names: &names,
+            from: index + 1,
+        };
+        load_file(
+            reg,
+            stage_value,
+            entry,
+            later,
+            &mut tried,
+            euid,
+            skip.as_deref_mut(),
+        )?;
     }
     Ok(())
+}
+
+/// The files after one in load order, where its alternatives are.
+#[derive(Clone, Copy)]
+struct Later<'a> {
+    dir: &'a PluginDir,
+    names: &'a folder::Names,
+    from: usize,
+}
+
+impl Later<'_> {
+    /// The first of these files that the skip list leaves and whose
+    /// descriptor gives the plugin name `name`, read from the files
+    /// without running any of their code: the alternative to try when the
+    /// plugin of that name fails its init.
+    fn alternative(&self, name: &[u8], skip: Option<&SkipList>) -> Option<std::ffi::CString> {
+        let named = |file: &CStr, plugin: Option<&[u8]>| {
+            skip.is_some_and(|s| s.mentions(file.to_bytes(), plugin))
+        };
+        self.names.iter().skip(self.from).find_map(|(file, _)| {
+            let st = self
+                .dir
+                .stat(file)
+                .filter(|st| folder::not_regular(st.st_mode).is_none())?;
+            if named(file, None) {
+                return None;
+            }
+            let path = folder::joined(self.dir.path().to_bytes(), file.to_bytes())?;
+            let opened = self.dir.open_entry(file)?;
+            let plugin = descriptor::name_in_file(&opened, st.st_size as u64, &path)?;
+            (plugin.to_bytes() == name && !named(file, Some(name))).then_some(path)
+        })
+    }
+}
+
+/// The alternative of the plugin folder `folder` to try when the built-in
+/// plugin called `name` fails its init.
+pub(super) fn alternative_in(
+    folder: &CStr,
+    name: &[u8],
+    skip: Option<&SkipList>,
+) -> Option<std::ffi::CString> {
+    let mut dir = PluginDir::open(folder).ok()?;
+    let names = dir.names().ok()?;
+    let later = Later {
+        dir: &dir,
+        names: &names,
+        from: 0,
+    };
+    later.alternative(name, skip)
+}
+
+/// The alternatives of one plugin name whose init failed so far.
+#[derive(Default)]
+pub(super) struct Tried {
+    name: Option<std::ffi::CString>,
+    count: u32,
+}
+
+impl Tried {
+    /// What follows the failed init of `failed`: with `next` (its next
+    /// alternative) a warning and `Ok`, that file is tried in its turn;
+    /// without, the init fails, saying how many alternatives failed before.
+    pub(super) fn after(
+        &mut self,
+        failed: &InitFailed<'_>,
+        next: Option<&CStr>,
+    ) -> Result<(), InitError> {
+        let before = match &self.name {
+            Some(name) if name.as_c_str() == failed.name => self.count,
+            _ => 0,
+        };
+        let Some(next) = next else {
+            if before == 0 {
+                return no_alternative(failed);
+            }
+            return Err(fail(
+                InitError::PluginInit,
+                format_args!(
+                    "{failed}; no alternative of \"{}\" is left ({before} failed before it)",
+                    Escaped(failed.name.to_bytes())
+                ),
+            ));
+        };
+        log::warn!(
+            "{failed}; trying its alternative {}",
+            Escaped(next.to_bytes())
+        );
+        if before == 0 {
+            let name = try_cstring(failed.name)
+                .map_err(|_| out_of_memory(format_args!("Unable to try an alternative")))?;
+            self.name = Some(name);
+        }
+        self.count = before + 1;
+        Ok(())
+    }
 }
 
 fn dir_error(e: &DirError) -> InitError {
@@ -86,7 +196,7 @@ fn follow(judged: &Judged<'_>, path: &CStr, name: Option<&[u8]>) -> Result<bool,
     }
     match judged.verdict {
         Verdict::Go => Ok(true),
-        Verdict::Skip(_) => Ok(false),
+        Verdict::Skip(_) | Verdict::Spare(_) => Ok(false),
         Verdict::Refuse(refusal) => Err(fail(
             InitError::Plugin,
             format_args!("{}", refusal.logged(path.to_bytes(), name)),
@@ -115,8 +225,10 @@ fn load_file(
     reg: &mut Registry,
     stage_value: c_int,
     entry: Entry<'_>,
+    later: Later<'_>,
+    tried: &mut Tried,
     euid: u32,
-    skip: Option<&mut SkipList>,
+    mut skip: Option<&mut SkipList>,
 ) -> Result<(), InitError> {
     let Entry {
         dir,
@@ -137,7 +249,7 @@ fn load_file(
             ..BeforeOpen::default()
         };
         if ev.not_regular.is_none() {
-            if let Some(skip) = skip {
+            if let Some(skip) = skip.as_deref_mut() {
                 ev.skipped_by = skipped(skip, dir, name, path, st.st_size as u64);
             }
         }
@@ -276,12 +388,18 @@ fn load_file(
             .map(|m| m as &dyn fmt::Display),
         ..AfterOpen::default()
     };
-    follow(
-        &verdict::after_open(&ev, strict),
-        path,
-        desc_name.map(CStr::to_bytes),
-    )?;
-    start(reg, stage_value, plugin)
+    let judged = verdict::after_open(&ev, strict);
+    if let Verdict::Spare(in_use) = judged.verdict {
+        log::info!("{in_use}");
+        unload(path.as_ptr(), plugin);
+        return Ok(());
+    }
+    follow(&judged, path, desc_name.map(CStr::to_bytes))?;
+    let skip = skip.as_deref();
+    start(reg, stage_value, plugin, &mut |failed| {
+        let next = later.alternative(failed.name.to_bytes(), skip);
+        tried.after(failed, next.as_deref())
+    })
 }
 
 /// Whether the skip list names the plugin file `name` of `dir`, by its file

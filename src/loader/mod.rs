@@ -119,9 +119,9 @@ fn load_all(reg: &mut Registry, stage_value: c_int) -> Result<(), InitError> {
     reg.names.clear();
     let mut skip = SkipList::current()
         .map_err(|_| out_of_memory(format_args!("Unable to read the skip list")))?;
-    builtin::load_all(reg, stage_value, skip.as_mut())?;
     let dir = folder::choose()
         .map_err(|_| out_of_memory(format_args!("Unable to choose the plugin folder")))?;
+    builtin::load_all(reg, stage_value, dir.as_deref(), skip.as_mut())?;
     if let Some(path) = &dir {
         file::load_folder(reg, stage_value, path, skip.as_mut())?;
     }
@@ -186,10 +186,15 @@ fn restore_checks() -> Result<(), InitError> {
 
 /// Logs the descriptor, runs `init(stage)` and, when it succeeds, records
 /// and chains the plugin.
+///
+/// When the init fails, `on_failure` decides (and logs) what follows:
+/// `Ok` when an alternative is tried instead, else the init's error; the
+/// plugin is unloaded without its exit either way, as CRIU's loader does.
 pub(super) fn start(
     reg: &mut Registry,
     stage_value: c_int,
     plugin: Accepted,
+    on_failure: &mut dyn FnMut(&InitFailed<'_>) -> Result<(), InitError>,
 ) -> Result<(), InitError> {
     let desc = plugin.desc;
     let name = plugin.name().map_or(&b"(built-in)"[..], CStr::to_bytes);
@@ -217,25 +222,51 @@ pub(super) fn start(
         // ABI gives it the signature int (*)(int).
         let rc = reentry::running(running, || unsafe { init_fn(stage_value) });
         if rc != 0 {
-            let path = plugin.path().map(|p| Escaped(p.to_bytes()));
-            let where_: &dyn fmt::Display = match &path {
-                Some(p) => p,
-                None => &"built-in",
+            let failed = InitFailed {
+                name: plugin.name().unwrap_or(c"(built-in)"),
+                path: plugin.path(),
+                stage_value,
+                rc,
             };
-            let err = fail(
-                InitError::PluginInit,
-                format_args!(
-                    "Failed in init({stage_value}) of \"{}\" ({where_}): stage {}, returned {rc}",
-                    Escaped(name),
-                    stage_name(stage_value)
-                ),
-            );
+            let outcome = on_failure(&failed);
             // As CRIU's loader does: unloaded without its exit.
             unload(name_ptr(&plugin), plugin);
-            return Err(err);
+            return outcome;
         }
     }
     link(reg, stage_value, plugin)
+}
+
+/// A plugin whose init failed. Displayed, it is the loader's line.
+pub(super) struct InitFailed<'a> {
+    /// Its plugin name.
+    pub(super) name: &'a CStr,
+    /// Its file; `None`: a built-in plugin.
+    pub(super) path: Option<&'a CStr>,
+    pub(super) stage_value: c_int,
+    /// What its init returned.
+    pub(super) rc: c_int,
+}
+
+impl fmt::Display for InitFailed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (stage_value, rc) = (self.stage_value, self.rc);
+        write!(
+            f,
+            "Failed in init({stage_value}) of \"{}\" (",
+            Escaped(self.name.to_bytes())
+        )?;
+        match self.path {
+            Some(path) => write!(f, "{}", Escaped(path.to_bytes()))?,
+            None => f.write_str("built-in")?,
+        }
+        write!(f, "): stage {}, returned {rc}", stage_name(stage_value))
+    }
+}
+
+/// What follows a failed init when no alternative is left: the init fails.
+pub(super) fn no_alternative(failed: &InitFailed<'_>) -> Result<(), InitError> {
+    Err(fail(InitError::PluginInit, format_args!("{failed}")))
 }
 
 /// Records and chains an initialised plugin.

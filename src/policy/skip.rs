@@ -128,6 +128,13 @@ impl SkipList {
         Some(hit)
     }
 
+    /// Whether an entry names the plugin in file `file` or called `name`, as
+    /// [`SkipList::names`] decides, without marking it as matched.
+    pub(crate) fn mentions(&self, file: &[u8], name: Option<&[u8]>) -> bool {
+        self.entries()
+            .any(|e| e == file || name.is_some_and(|n| n == e))
+    }
+
     /// The entries that matched no plugin so far.
     pub fn unmatched(&self) -> impl Iterator<Item = &[u8]> {
         self.entries()

@@ -302,7 +302,7 @@ fn judges_the_path_to_a_linked_file_after_the_file() {
 }
 
 #[test]
-fn duplicates_name_the_first_file() {
+fn files_of_one_name_are_alternatives_in_load_order() {
     let mut files = vec![
         named(1, "/d/0.so", Some("twin"), Status::Refused("bad".into())),
         named(2, "/d/a.so", Some("twin"), Status::Loads),
@@ -315,7 +315,7 @@ fn duplicates_name_the_first_file() {
     let mut unknown = FileReport::new(8, b"/d/g.so");
     unknown.kind = Some(Kind::Descriptor);
     files.push(unknown);
-    mark_duplicates(&mut files);
+    mark_alternatives(&mut files);
     let verdicts: Vec<_> = files.iter().map(|f| f.status.word()).collect();
     assert_eq!(
         verdicts,
@@ -323,18 +323,21 @@ fn duplicates_name_the_first_file() {
             "refused",
             "loads",
             "needs-host",
-            "refused",
-            "refused",
+            "alternative",
+            "alternative",
             "loads",
-            "refused",
+            "alternative",
             "loads"
         ]
     );
-    assert_eq!(
-        files[3].status,
-        Status::Refused("plugin name \"twin\" is already taken by /d/a.so".into())
-    );
-    assert_eq!(files[4].duplicate_of.as_deref(), Some(&b"/d/a.so"[..]));
+    // The refused file is no alternative: the first that would start is.
+    assert_eq!(files[3].status, Status::Alternative(b"/d/a.so".to_vec()));
+    let twins: Vec<&[u8]> = vec![b"/d/a.so", b"/d/c.so", b"/d/d.so"];
+    for i in [1, 3, 4] {
+        assert_eq!(files[i].alternatives, twins, "{i}");
+    }
+    assert!(files[0].alternatives.is_empty() && files[2].alternatives.is_empty());
     // A nameless descriptor goes by its path, as in the loader.
-    assert_eq!(files[6].duplicate_of.as_deref(), Some(&b"/d/e.so"[..]));
+    assert_eq!(files[6].status, Status::Alternative(b"/d/e.so".to_vec()));
+    assert_eq!(files[5].alternatives, [&b"/d/e.so"[..], b"/d/f.so"]);
 }

@@ -26,7 +26,7 @@ fn json_report() {
         r#""folder": "/d","#,
         r#""folder_source": "command line","#,
         r#""supported_version": "0.2.0","#,
-        r#""summary": {"candidates": 2, "loads": 1, "needs_host": 0, "not_loaded": 0, "skipped": 0, "refused": 1},"#,
+        r#""summary": {"candidates": 2, "loads": 1, "needs_host": 0, "not_loaded": 0, "skipped": 0, "refused": 1, "alternative": 0},"#,
         r#""skip": null,"#,
         r#""first_refused": "/d/b.so","#,
         r#""exit_status": 1,"#,
@@ -194,7 +194,7 @@ fn bytes_that_are_not_utf8() {
     // The file name of a report comes from its path's bytes.
     let f = FileReport::new(1, b"/d\xfe/a\xff.so");
     assert_eq!(f.file, b"a\xff.so");
-    // Duplicates name both in the loader's escaped words.
+    // Alternatives name the one expected to start, escaped.
     let mut files = vec![
         named(1, "/d/a.so", None, Status::Loads),
         named(2, "/d/b.so", None, Status::Loads),
@@ -202,10 +202,16 @@ fn bytes_that_are_not_utf8() {
     files[0].name = Some(b"t\xff".to_vec());
     files[1].name = Some(b"t\xff".to_vec());
     files[0].path = b"/d/\xfea.so".to_vec();
-    mark_duplicates(&mut files);
-    assert_eq!(
-        files[1].status,
-        Status::Refused("plugin name \"t\\xff\" is already taken by /d/\\xfea.so".into())
+    mark_alternatives(&mut files);
+    let mut text = String::new();
+    render_file(&mut text, &files[1]);
+    assert!(
+        text.contains("status     alternative: closed without its init while /d/\\xfea.so starts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("alternatives /d/\\xfea.so (expected to start), /d/b.so"),
+        "{text}"
     );
 }
 

@@ -158,7 +158,7 @@ fn skipped_files_take_no_name() {
         named(1, "/d/a.so", Some("twin"), Status::Skipped("--skip".into())),
         named(2, "/d/b.so", Some("twin"), Status::Loads),
     ];
-    mark_duplicates(&mut files);
+    mark_alternatives(&mut files);
     assert_eq!(files[1].status, Status::Loads);
     assert!(!files[0].status.would_load() && !files[0].status.is_refused());
     // Nor does a restore count them.
@@ -174,4 +174,33 @@ fn skipped_files_take_no_name() {
         "{t}"
     );
     assert!(t.contains("Missing required plugin: twin\n"), "{t}");
+}
+
+#[test]
+fn a_group_of_alternatives_provides_its_name_once() {
+    let mut files = vec![
+        named(
+            1,
+            "/d/cuda_plugin.so",
+            Some("cuda_plugin"),
+            Status::NeedsHost,
+        ),
+        named(
+            2,
+            "/d/cuda_plugin_legacy.so",
+            Some("cuda_plugin"),
+            Status::NeedsHost,
+        ),
+    ];
+    mark_alternatives(&mut files);
+    assert_eq!(
+        files[1].status,
+        Status::Alternative(b"/d/cuda_plugin.so".to_vec())
+    );
+    let c = restore(Some(&["cuda_plugin"]), files);
+    // The alternative expected to start provides the name; the other is
+    // no file the images do not need.
+    assert_eq!(c.providers, [Some(0)]);
+    assert!(c.satisfied(), "{:?}", c.providers);
+    assert!(c.unneeded().is_empty());
 }
