@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "host.h"
 
@@ -190,5 +191,26 @@ TEST(alt_failed_builtin_falls_back_to_a_file)
 	CHECK(ct_mapped(a1));
 	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
 	CHECK_STR(ct_events(), "init builtin 0;init a1 0;exit a1 0 0");
+	CHECK(!ct_mapped(dir));
+}
+
+TEST(alt_each_file_meets_the_trust_checks)
+{
+	const char *dir = ct_folder("p");
+	const char *a2 = ct_path(dir, "a2.so");
+
+	ct_put(dir, "alt", "a1.so");
+	ct_put(dir, "alt", "a2.so");
+	CHECK_INT(chmod(a2, 0775), 0);
+	ct_use(dir);
+	ct_set_init("a1", -1);
+	/* Strict mode refuses the alternative the failure falls back to. */
+	cr_plugin_set_strict(1);
+	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), -1);
+	CHECK_STR(ct_events(), "init a1 0");
+	CHECK(ct_log_has2(2, "returned -1", ct_fmt("trying its alternative %s", a2)));
+	CHECK(ct_log_has2(1, ct_fmt("Refusing plugin %s: Plugin file %s is writable by its group", a2, a2),
+			  "(strict mode)"));
+	CHECK(ct_lists_empty());
 	CHECK(!ct_mapped(dir));
 }
