@@ -5,20 +5,15 @@
 # Usage: images.sh TOOL (the criu-plugin-inspect binary)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-TOOL=${1:?usage: images.sh TOOL}
-TOOL=$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL")
-DATA=$here/../../inspect/testdata
-B=$here/build/images
-CFLAGS="-Wall -Wextra -Werror -I$here/../../include"
-umask 022
-rm -rf "$B" && mkdir -p "$B"
-unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
 . "$here/../checks.sh"
 . "$here/lib.sh"
-gcc $CFLAGS -o "$B/mkinv" "$here/mkinv.c" || { echo "FAIL: building mkinv"; exit 1; }
-plugin() { # plugin OUT NAME
-	gcc $CFLAGS -shared -fPIC -DNAME="\"$2\"" "$here/desc.c" -o "$1" || { echo "FAIL: building $1"; exit 1; }
-}
+TOOL=${1:?usage: images.sh TOOL}
+TOOL=$(absfile "$TOOL")
+DATA=$here/../../inspect/testdata
+suite "inspect --images" "$here/build/images"
+build "$B/mkinv" "$here/mkinv.c"
+# The test plugin: desc.c, named by plugin's NAME.
+PLUGIN_C=desc.c
 # images DIR ARGS...: an images folder whose inventory mkinv writes
 images() {
 	local dir=$1
@@ -36,7 +31,7 @@ plugin "$P/b_cuda.so" cuda_plugin
 R=$B/with-refused
 mkdir -p "$R"
 cp "$P/a_good.so" "$R/"
-gcc $CFLAGS -shared -fPIC -DNAME='"too-new"' -DVERSION='CRIU_PLUGIN_GEN_VERSION(0, 3, 0)' "$here/desc.c" -o "$R/z_new.so"
+plugin "$R/z_new.so" too-new -DVERSION='CRIU_PLUGIN_GEN_VERSION(0, 3, 0)'
 
 # 1. Two plugins needed, the folder provides one.
 images "$B/two" good amdgpu_plugin
@@ -180,5 +175,4 @@ empty "--images with a FILE: nothing on stdout" "$B/usage.out"
 # 9. Every JSON field of --images is documented in --help.
 json_documented "$B/two.json" "$B/none.json" "$B/real1.json"
 
-echo "inspect --images: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary
