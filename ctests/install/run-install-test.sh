@@ -44,7 +44,7 @@
 #     from them (unpacked, in build/package-target; CHECK_INSTALL_REBUILD=0
 #     skips that build).
 #
-# Prints one PASS or FAIL line per check and a closing
+# Prints one PASS: or FAIL: line per check and a closing
 # "check-install: N passed, N failed" line; exits non-zero on any failure.
 # CC (default cc), KEEP=1 keeps the work folder.
 set -uo pipefail
@@ -71,24 +71,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-NPASS=0
-NFAIL=0
-pass() {
-	echo "PASS: $*"
-	NPASS=$((NPASS + 1))
-}
-fail() {
-	echo "FAIL: $*"
-	NFAIL=$((NFAIL + 1))
-}
+# ok, ko and the counts.
+. "$REPO/ctests/checks.sh"
 # check DESCRIPTION CMD...: PASS when CMD succeeds; else FAIL and its output.
 check() {
 	local what=$1
 	shift
 	if "$@" >"$WORK/check.log" 2>&1; then
-		pass "$what"
+		ok "$what"
 	else
-		fail "$what"
+		ko "$what"
 		tail -n 30 "$WORK/check.log" | sed 's/^/    /'
 		return 1
 	fi
@@ -160,9 +152,9 @@ build_and_run() {
 	local rc=$?
 	if [ $rc = 0 ] && grep -q '^install_test plugin: init(0)$' "$out/run.log" &&
 		grep -q '^install_test plugin: exit(0, 0)$' "$out/run.log"; then
-		pass "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer ($(grep -c '^ok:' "$out/run.log") checks)"
+		ok "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer ($(grep -c '^ok:' "$out/run.log") checks)"
 	else
-		fail "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer (exit $rc)"
+		ko "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer (exit $rc)"
 		sed 's/^/    /' "$out/run.log"
 	fi
 	LD_LIBRARY_PATH=$dest$libdir "$out/host" info >"$out/info.log" 2>&1
@@ -179,7 +171,7 @@ PA=/opt/criu-plugin-test
 LA=$PA/$LIBNAME
 if ! check "[A] make install DESTDIR=... PREFIX=$PA" \
 	make --no-print-directory install DESTDIR="$DA" PREFIX=$PA; then
-	echo "check-install: $NPASS passed, $NFAIL failed: make install failed, nothing more to check"
+	echo "check-install: $pass passed, $fail failed: make install failed, nothing more to check"
 	exit 1
 fi
 grep -E '^ +(INSTALL|LINK)|^installed' "$WORK/check.log" | sed 's/^ */  /'
@@ -363,7 +355,7 @@ DD=$WORK/destD
 DPKG_LIST=$WORK/dpkg-criu.list
 dpkg -L criu >"$DPKG_LIST" 2>"$WORK/dpkg.err"
 if [ ! -s "$DPKG_LIST" ]; then
-	fail "[D] dpkg -L criu lists nothing: Debian's criu package must be installed for this test (.ci/deps.sh installs it)"
+	ko "[D] dpkg -L criu lists nothing: Debian's criu package must be installed for this test (.ci/deps.sh installs it)"
 	sed 's/^/    /' "$WORK/dpkg.err"
 else
 	# clashes LIST: the paths of LIST that dpkg -L criu names (files,
@@ -389,10 +381,10 @@ else
 		check "[D] the clash check finds a clash when there is one ($(cat "$WORK/probe.list"))" \
 			bash -c "[ -s '$WORK/probe.list' ] && grep -Fxf '$DPKG_LIST' '$WORK/probe.list'"
 		if clashes "$WORK/ours.list" >"$WORK/clash.list"; then
-			fail "[D] installed paths that Debian's criu package owns:"
+			ko "[D] installed paths that Debian's criu package owns:"
 			sed 's/^/    /' "$WORK/clash.list"
 		else
-			pass "[D] no installed path is one that dpkg -L criu lists"
+			ok "[D] no installed path is one that dpkg -L criu lists"
 		fi
 		check "[D] make uninstall" make --no-print-directory uninstall DESTDIR="$DD" PREFIX=/usr
 		check "[D] after uninstall no folder made by the install is left" test ! -e "$DD"
@@ -459,7 +451,7 @@ if [ -f "$CARGO_OUT/libcriu_plugin.so" ]; then
 	check "[V] cargo's own cdylib (no symbol versions) is rejected" \
 		rejected "$CARGO_OUT/libcriu_plugin.so" "has version 'none', not @@LIBCRIU_PLUGIN_$SOVERSION"
 else
-	fail "[V] no $CARGO_OUT/libcriu_plugin.so (cargo build --release makes it)"
+	ko "[V] no $CARGO_OUT/libcriu_plugin.so (cargo build --release makes it)"
 fi
 check "[V] the relink below, with the map itself, passes" \
 	bash -c "'$CC' -shared -o '$WORK/V/good.so' -Wl,--whole-archive '$CARGO_OUT/libcriu_plugin.a' -Wl,--no-whole-archive \
@@ -527,5 +519,5 @@ if check "[P] cargo package --list --allow-dirty --offline" "$CARGO" package --l
 fi
 
 echo ""
-echo "check-install: $NPASS passed, $NFAIL failed ($((SECONDS - T0)) s)"
-[ "$NFAIL" = 0 ]
+echo "check-install: $pass passed, $fail failed ($((SECONDS - T0)) s)"
+[ "$fail" = 0 ]
