@@ -114,6 +114,17 @@ def load_now():
     return f"{os.getloadavg()[0]:.2f}"
 
 
+def vs_floor_and_c(res, k, v, n, m, goals):
+    """Variant v's ratios to the floor and to C's loader in metric m (plugin
+    set k, n plugins); the library's are kept in goals too, with their 95%
+    confidence interval."""
+    rf = pratio(res[(k, v, n)][m], res[(k, "floor", n)][m])
+    rc = pratio(res[(k, v, n)][m], res[(k, "c", n)][m])
+    if v == "rust":
+        goals[(k, m, n)] = (rc, ci95(res[(k, v, n)][m], res[(k, "c", n)][m]))
+    return rf, rc
+
+
 def pratio(xs, ys):
     """Median of the per-repetition ratios x[i] / y[i]: runs of the same
     repetition are adjacent in time, so a slow spell of the machine cancels."""
@@ -162,11 +173,8 @@ def startup(reps):
                     row = f"   {n:>4}  {VARIANTS[v][0]:<32}"
                     for m in ms:
                         x = med[(k, v, n)][m]
-                        rf = pratio(res[(k, v, n)][m], res[(k, "floor", n)][m])
-                        rc = pratio(res[(k, v, n)][m], res[(k, "c", n)][m])
+                        rf, rc = vs_floor_and_c(res, k, v, n, m, goals)
                         row += f" {us(x)} {rf:7.3f} {rc:6.3f}  "
-                        if v == "rust":
-                            goals[(k, m, n)] = (rc, ci95(res[(k, v, n)][m], res[(k, "c", n)][m]))
                     print(row.rstrip())
     return med, goals
 
@@ -193,11 +201,8 @@ def scale(reps, sizes):
                 row = f"   {n:>5}  {k:<8} {VARIANTS[v][0]:<32}"
                 for m in metrics:
                     x = statistics.median(res[(k, v, n)][m]) / 1e6
-                    rf = pratio(res[(k, v, n)][m], res[(k, "floor", n)][m])
-                    rc = pratio(res[(k, v, n)][m], res[(k, "c", n)][m])
+                    rf, rc = vs_floor_and_c(res, k, v, n, m, goals)
                     row += f" {x:9.1f} {rf:7.3f} {rc:6.3f}  "
-                    if v == "rust":
-                        goals[(k, m, n)] = (rc, ci95(res[(k, v, n)][m], res[(k, "c", n)][m]))
                 print(row.rstrip())
     return goals
 

@@ -7,8 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
-LIBDIR=${1:?usage: run.sh LIBDIR}
-LIBDIR=$(absdir "$LIBDIR")
+LIBDIR=$(absdir "${1:?usage: run.sh LIBDIR}") || exit 2
 suite beyond "$here/build"
 
 build "$B/host" -rdynamic "$here/host.c" -L"$LIBDIR" -lcriu-plugin -Wl,-rpath,"$LIBDIR"

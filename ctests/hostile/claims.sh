@@ -57,48 +57,33 @@ section_log() {
 	}
 	mkdir -p "$T/inj1"
 	echo "not a shared object" >"$T/inj1/a"$'\n'"$FORGED"$'\n'".so"
-	bad "a file named \$'a\\n$FORGED\\n.so' (not ELF)"
-	out=$B/out/inj1.out
-	hrun "$out" CRIU_LIBS_DIR="$T/inj1" --
-	exited "newline in a file name" "$out"
+	tried inj1 "$T/inj1" "a file named \$'a\\n$FORGED\\n.so' (not ELF)" "newline in a file name"
 	noforged "newline in a file name" "$out"
 	expect "newline in a file name: escaped as \\n in the error" "$out" \
 		"^\[1\] Error \([^)]*\): Unable to load $(rx "$T/inj1/a\\n$FORGED\\n.so")" '^init=-1$'
 
 	mkdir -p "$T/inj2"
 	echo "not a shared object" >"$T/inj2/"$'\e[31mred.so'
-	bad "a file named \$'\\e[31mred.so' (not ELF)"
-	out=$B/out/inj2.out
-	hrun "$out" CRIU_LIBS_DIR="$T/inj2" --
-	exited "ESC in a file name" "$out"
+	tried inj2 "$T/inj2" "a file named \$'\\e[31mred.so' (not ELF)" "ESC in a file name"
 	noforged "ESC in a file name" "$out"
 	fixed "ESC in a file name: escaped as \\x1b" "$out" "Unable to load $T/inj2/\\x1b[31mred.so"
 
 	mkdir -p "$T/inj3"
 	cp "$B/so/good.so" "$T/inj3/"$'\e[32mgreen.so'
-	bad "a good plugin file named \$'\\e[32mgreen.so'"
-	out=$B/out/inj3.out
-	hrun "$out" CRIU_LIBS_DIR="$T/inj3" --
-	exited "ESC in a good plugin's file name" "$out"
+	tried inj3 "$T/inj3" "a good plugin file named \$'\\e[32mgreen.so'" "ESC in a good plugin's file name"
 	noforged "ESC in a good plugin's file name" "$out"
 	expect "ESC in a good plugin's file name: it loads" "$out" '^init=0$' '^loaded good$'
 
 	mkdir -p "$T/inj4"
 	plugin "$T/inj4/p.so" 'x\n[1] Error (cr-dump.c:1): FORGED' -DLABEL='"inj"'
-	bad "a descriptor named \"x\\n$FORGED\""
-	out=$B/out/inj4.out
-	hrun "$out" CRIU_LIBS_DIR="$T/inj4" --
-	exited "newline in a descriptor name" "$out"
+	tried inj4 "$T/inj4" "a descriptor named \"x\\n$FORGED\"" "newline in a descriptor name"
 	noforged "newline in a descriptor name" "$out"
 	fixed "newline in a descriptor name: escaped as \\n" "$out" "x\\n$FORGED"
 	expect "newline in a descriptor name: it loads" "$out" '^inj init 0$' '^init=0$'
 
 	mkdir -p "$T/inj5"
 	plugin "$T/inj5/p.so" 't\tr\rb\\s\x01u\x7fv\xffw\xe2\x82(c\xc3\xa9z' -DLABEL='"inj"'
-	bad "a descriptor name holding tab, CR, backslash, 0x01, 0x7f, 0xff, a cut UTF-8 sequence and UTF-8"
-	out=$B/out/inj5.out
-	hrun "$out" CRIU_LIBS_DIR="$T/inj5" --
-	exited "control bytes in a descriptor name" "$out"
+	tried inj5 "$T/inj5" "a descriptor name holding tab, CR, backslash, 0x01, 0x7f, 0xff, a cut UTF-8 sequence and UTF-8" "control bytes in a descriptor name"
 	fixed "control bytes, backslash and invalid UTF-8 are escaped; valid UTF-8 is kept" "$out" \
 		't\tr\rb\\s\x01u\x7fv\xffw\xe2\x82(c'$'\xc3\xa9''z'
 	nobyte "no raw CR in the output" "$out" $'\r'
@@ -110,10 +95,7 @@ section_log() {
 	D6=$T/"dir"$'\n'"$FORGED"
 	mkdir -p "$D6"
 	echo "not a shared object" >"$D6/z.so"
-	bad "a plugin folder named \$'dir\\n$FORGED'"
-	out=$B/out/inj6.out
-	hrun "$out" CRIU_LIBS_DIR="$D6" --
-	exited "newline in the folder name" "$out"
+	tried inj6 "$D6" "a plugin folder named \$'dir\\n$FORGED'" "newline in the folder name"
 	noforged "newline in the folder name" "$out"
 	fixed "newline in the folder name: escaped as \\n" "$out" "Unable to load $T/dir\\n$FORGED/z.so"
 }

@@ -42,19 +42,13 @@ section_files() {
 	withgood "$T/fifolink"
 	mkfifo "$T/elsewhere.fifo"
 	ln -s "$T/elsewhere.fifo" "$T/fifolink/y.so"
-	bad "a symlink y.so to a FIFO outside the plugin folder"
-	out=$B/out/fifolink.out
-	hrun "$out" CRIU_LIBS_DIR="$T/fifolink" -- maps="$T/fifolink/"
-	exited "symlink to a FIFO" "$out"
+	tried fifolink "$T/fifolink" "a symlink y.so to a FIFO outside the plugin folder" "symlink to a FIFO" maps="$T/fifolink/"
 	expect "symlink to a FIFO: refused as a FIFO" "$out" \
 		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/fifolink/y.so"): .*FIFO" '^init=-1$'
 	# A dangling symlink: an error, not a hang or a crash.
 	withgood "$T/dangling"
 	ln -s "$T/no-such-file.so" "$T/dangling/z.so"
-	bad "a dangling symlink z.so"
-	out=$B/out/dangling.out
-	hrun "$out" CRIU_LIBS_DIR="$T/dangling" -- maps="$T/dangling/"
-	exited "dangling symlink" "$out"
+	tried dangling "$T/dangling" "a dangling symlink z.so" "dangling symlink" maps="$T/dangling/"
 	expect "dangling symlink: init fails with an error naming it" "$out" \
 		"^\[1\] Error \([^)]*\): .*$(rx "$T/dangling/z.so")" '^init=-1$'
 	rolled_back "dangling symlink" "$out"
@@ -83,18 +77,12 @@ section_truncated() {
 	done < <(readelf -lW "$B/so/good.so" | awk '$1 == "LOAD" { print $2, $5 }')
 	mkdir -p "$T/trunc" "$T/trunc2"
 	head -c 4000 "$B/so/good.so" >"$T/trunc/t.so"
-	bad "the first 4000 bytes of a good plugin"
-	out=$B/out/trunc.out
-	hrun "$out" CRIU_LIBS_DIR="$T/trunc" -- maps="$T/trunc/"
-	exited "truncated plugin (4000 bytes)" "$out"
+	tried trunc "$T/trunc" "the first 4000 bytes of a good plugin" "truncated plugin (4000 bytes)" maps="$T/trunc/"
 	expect "truncated plugin: refused, with the sizes" "$out" \
 		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc/t.so"): it is truncated: its loadable segments need [0-9]+ bytes, the file has 4000$" \
 		'^init=-1$' '^mapped_after_init=0$'
 	head -c $((segend - 1)) "$B/so/good.so" >"$T/trunc2/t.so"
-	bad "a good plugin missing the last byte of its loadable segments ($((segend - 1)) of $segend bytes)"
-	out=$B/out/trunc2.out
-	hrun "$out" CRIU_LIBS_DIR="$T/trunc2" -- maps="$T/trunc2/"
-	exited "plugin one byte short" "$out"
+	tried trunc2 "$T/trunc2" "a good plugin missing the last byte of its loadable segments ($((segend - 1)) of $segend bytes)" "plugin one byte short" maps="$T/trunc2/"
 	expect "plugin one byte short of its segments: refused" "$out" \
 		"^\[1\] Error \([^)]*\): Refusing plugin $(rx "$T/trunc2/t.so"): it is truncated: its loadable segments need $segend bytes, the file has $((segend - 1))$" \
 		'^init=-1$'

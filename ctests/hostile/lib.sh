@@ -36,6 +36,17 @@ hrun() {
 	timeout -k 5 "$TMO" env "${envs[@]}" "$B/host" "$@" >"$out" 2>&1
 	echo $? >"$out.rc"
 }
+# tried RUN DIR INPUT CASE [WORD...]: the bad input INPUT, counted; the
+# host run on the plugin folder DIR (CRIU_LIBS_DIR) with the WORDs, its
+# output in $out ($B/out/RUN.out); the run ended normally.
+tried() {
+	local run=$1 dir=$2 input=$3 case=$4
+	shift 4
+	bad "$input"
+	out=$B/out/$run.out
+	hrun "$out" CRIU_LIBS_DIR="$dir" -- "$@"
+	exited "$case" "$out"
+}
 # exited NAME OUT: the run ended by itself (no signal, no hang), status 0.
 exited() {
 	local rc

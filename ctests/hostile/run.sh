@@ -25,11 +25,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
 CRIU_TARBALL=
 if [ "${1:-}" = --criu-c ]; then
-	CRIU_TARBALL=$(absfile "${2:?usage: run.sh --criu-c TARBALL}")
+	CRIU_TARBALL=$(absfile "${2:?usage: run.sh --criu-c TARBALL}") || exit 2
 	suite hostile "$here/build-criu"
 else
-	LIBDIR=${1:?usage: run.sh LIBDIR}
-	LIBDIR=$(absdir "$LIBDIR")
+	LIBDIR=$(absdir "${1:?usage: run.sh LIBDIR}") || exit 2
 	suite hostile "$here/build"
 fi
 TMO=${HOSTILE_TIMEOUT:-20}

@@ -10,8 +10,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
-TOOL=${1:?usage: hostile.sh TOOL}
-TOOL=$(absfile "$TOOL")
+TOOL=$(absfile "${1:?usage: hostile.sh TOOL}") || exit 2
 TMO=${HOSTILE_INSPECT_TIMEOUT:-60}
 SRC=$here/../hostile
 suite inspect-hostile "$SRC/build-inspect"

@@ -7,8 +7,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
 . "$here/lib.sh"
-TOOL=${1:?usage: images.sh TOOL}
-TOOL=$(absfile "$TOOL")
+TOOL=$(absfile "${1:?usage: images.sh TOOL}") || exit 2
 DATA=$here/../../inspect/testdata
 suite "inspect --images" "$here/build/images"
 build "$B/mkinv" "$here/mkinv.c"

@@ -13,10 +13,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
 . "$here/lib.sh"
-TOOL=${1:?usage: loader.sh TOOL LIBDIR}
-LIBDIR=${2:?usage: loader.sh TOOL LIBDIR}
-TOOL=$(absfile "$TOOL")
-LIBDIR=$(absdir "$LIBDIR")
+TOOL=$(absfile "${1:?usage: loader.sh TOOL LIBDIR}") || exit 2
+LIBDIR=$(absdir "${2:?usage: loader.sh TOOL LIBDIR}") || exit 2
 # Everything lives under a fresh folder of /tmp (0755, root's or the
 # user's, under the sticky /tmp), so the trust walk does not depend on where
 # the repository is.

@@ -7,8 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
-TOOL=${1:?usage: manpage.sh TOOL}
-TOOL=$(absfile "$TOOL")
+TOOL=$(absfile "${1:?usage: manpage.sh TOOL}") || exit 2
 REPO=$(cd "$here/../.." && pwd)
 PAGE=$REPO/inspect/criu-plugin-inspect.1
 suite "inspect manual page" "$here/build/man"

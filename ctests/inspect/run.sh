@@ -9,8 +9,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
 . "$here/lib.sh"
-TOOL=${1:?usage: run.sh TOOL}
-TOOL=$(absfile "$TOOL")
+TOOL=$(absfile "${1:?usage: run.sh TOOL}") || exit 2
 suite inspect "$here/build"
 
 # The mixed folder, files created in reverse load order.

@@ -7,8 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../checks.sh"
-LIBDIR=${1:?usage: run.sh LIBDIR}
-LIBDIR=$(absdir "$LIBDIR")
+LIBDIR=$(absdir "${1:?usage: run.sh LIBDIR}") || exit 2
 suite skip "$here/build"
 mkdir -p "$B/plugins"
 
