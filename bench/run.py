@@ -114,6 +114,12 @@ def load_now():
     return f"{os.getloadavg()[0]:.2f}"
 
 
+def set_title(k, columns):
+    """The title of plugin set k's table, then its column headings."""
+    print(f"\n   {SETS[k]}")
+    print(f"   {columns}")
+
+
 def vs_floor_and_c(res, k, v, n, m, goals):
     """Variant v's ratios to the floor and to C's loader in metric m (plugin
     set k, n plugins); the library's are kept in goals too, with their 95%
@@ -270,9 +276,8 @@ def memory():
           "is the loader's or dlopen's.")
     slopes = {}
     for k in SETS:
-        print(f"\n   {SETS[k]}")
-        print(f"   {'N':>4}  {'variant':<32} {'allocs':>7} {'bytes':>9} {'live@init':>10} "
-              f"{'live@fini':>10} {'again':>7} {'loader B/plugin':>16}")
+        set_title(k, f"{'N':>4}  {'variant':<32} {'allocs':>7} {'bytes':>9} {'live@init':>10} "
+                  f"{'live@fini':>10} {'again':>7} {'loader B/plugin':>16}")
         for n in STARTUP_N:
             for v in VARIANTS:
                 x, f = m[(k, v, n)], m[(k, "floor", n)]
@@ -358,9 +363,8 @@ def counts(n=64, cycles=3):
           f"= beyond the C loader, divided by N")
     per = {}
     for k in SETS:
-        print(f"\n   {SETS[k]}")
-        print(f"   {'variant':<32} {'instructions':>13} {'/C':>7} {'per plugin':>11}   "
-              f"{'syscalls':>9} {'per plugin':>11}")
+        set_title(k, f"{'variant':<32} {'instructions':>13} {'/C':>7} {'per plugin':>11}   "
+                  f"{'syscalls':>9} {'per plugin':>11}")
         for v in VARIANTS:
             i, c = ir.get((k, v)), sc.get((k, v))
             ic, scc = ir.get((k, "c")), sc.get((k, "c"))

@@ -136,11 +136,7 @@ TEST(libdir_default)
 
 TEST(log_plugin_line)
 {
-	const char *dir = ct_folder("p");
-
-	ct_put(dir, "gp", "b.so");
-	ct_put(dir, "modern", "a.so");
-	ct_use(dir);
+	ct_use_plugins("p", "gp", "b.so", "modern", "a.so", NULL);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	/* CRIU's wording, at LOG_DEBUG, once per plugin. */
 	CHECK_INT(ct_log_count(4, "Plugin \"modern\" (version 512 hooks 15)"), 1);

@@ -114,6 +114,18 @@ pc() {
 	shift 2
 	PKG_CONFIG_PATH=$dest$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest pkg-config "$@"
 }
+# static_host DESTDIR TAG WHAT: the C host linked statically against the
+# staged install's libcriu-plugin.a (WHAT names it), with what pkg-config
+# --static says, into $WORK/TAG-static/host.
+static_host() {
+	local dest=$1 tag=$2
+	mkdir -p "$WORK/$tag-static"
+	# shellcheck disable=SC2046
+	check "[$tag] C host links statically against $3" \
+		"$CC" "${CWARN[@]}" $(pc "$dest" "$LA" --cflags criu-plugin) -rdynamic -o "$WORK/$tag-static/host" \
+		"$HERE/host.c" $(pc "$dest" "$LA" --libs-only-L criu-plugin) -l:libcriu-plugin.a \
+		$(pc "$dest" "$LA" --static --libs-only-l criu-plugin | sed 's/-lcriu-plugin//')
+}
 # pcvar DESTDIR LIBDIR NAME: a pkg-config variable as written in the file
 # (pkgconf would prefix PKG_CONFIG_SYSROOT_DIR to path-like values).
 pcvar() {
@@ -222,12 +234,7 @@ check "[A] pkg-config soversion = $SOVERSION" same "$(pcvar "$DA" "$LA" soversio
 
 # A static link: libcriu-plugin.a and Libs.private (-rdynamic, like CRIU, so
 # the plugin finds criu_get_image_dir in the executable).
-mkdir -p "$WORK/A-static"
-# shellcheck disable=SC2046
-check "[A] C host links statically against libcriu-plugin.a (pkg-config --static)" \
-	"$CC" "${CWARN[@]}" $(pc "$DA" "$LA" --cflags criu-plugin) -rdynamic -o "$WORK/A-static/host" "$HERE/host.c" \
-	$(pc "$DA" "$LA" --libs-only-L criu-plugin) -l:libcriu-plugin.a \
-	$(pc "$DA" "$LA" --static --libs-only-l criu-plugin | sed 's/-lcriu-plugin//')
+static_host "$DA" A "libcriu-plugin.a (pkg-config --static)"
 check "[A] the static host needs no libcriu-plugin.so" \
 	bash -c "! readelf -d '$WORK/A-static/host' | grep -q libcriu-plugin"
 check "[A] the static host loads the plugin and calls its hooks" \
@@ -269,12 +276,7 @@ if check "[S] make install-strip NO_BUILD=1 DESTDIR=... PREFIX=$PA" \
 	check "[S] the stripped $REALNAME still has its symbol table for the dynamic linker (.dynsym, .gnu.version_d)" \
 		bash -c "readelf -SW '$DS$LA/$REALNAME' | grep -q '\.dynsym' && readelf -SW '$DS$LA/$REALNAME' | grep -q '\.gnu\.version_d'"
 	build_and_run "$DS" "$LA" S
-	mkdir -p "$WORK/S-static"
-	# shellcheck disable=SC2046
-	check "[S] C host links statically against the stripped libcriu-plugin.a" \
-		"$CC" "${CWARN[@]}" $(pc "$DS" "$LA" --cflags criu-plugin) -rdynamic -o "$WORK/S-static/host" "$HERE/host.c" \
-		$(pc "$DS" "$LA" --libs-only-L criu-plugin) -l:libcriu-plugin.a \
-		$(pc "$DS" "$LA" --static --libs-only-l criu-plugin | sed 's/-lcriu-plugin//')
+	static_host "$DS" S "the stripped libcriu-plugin.a"
 	check "[S] the static host (stripped archive) loads the plugin and calls its hooks" \
 		"$WORK/S-static/host" run "$WORK/S/plugins"
 	if [ -f "$CARGO_OUT/criu-plugin-inspect" ]; then
