@@ -77,8 +77,8 @@ suite() {
 # absdir DIR: DIR as an absolute path; absfile FILE: the same for a file.
 absdir() { (cd "$1" && pwd); }
 absfile() { printf '%s/%s\n' "$(cd "$(dirname "$1")" && pwd)" "$(basename "$1")"; }
-# bounded CMD...: CMD, stopped after $CASE_TIMEOUT seconds (default 60).
-bounded() { timeout -k 5 "${CASE_TIMEOUT:-60}" "$@"; }
+# bounded CMD...: CMD, stopped after $CASE_TIMEOUT seconds (default 120).
+bounded() { timeout -k 5 "${CASE_TIMEOUT:-120}" "$@"; }
 # build OUT GCC-ARGS...: compiles with $CFLAGS; a build that fails ends the
 # suite, as a failure.
 build() {

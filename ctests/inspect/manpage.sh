@@ -30,7 +30,7 @@ if [ $renderers -eq 0 ]; then
 fi
 
 # 2. The same options, JSON fields and exit statuses as --help, in order.
-"$TOOL" --help >"$B/help.txt" || ko "--help"
+bounded "$TOOL" --help >"$B/help.txt" || ko "--help"
 python3 - "$PAGE" "$B/help.txt" "$B" <<'PY'
 import re, sys
 page, help_file, out = sys.argv[1:]

@@ -3,7 +3,7 @@
 # everything loads.
 
 # 2. The mixed folder, as text.
-"$TOOL" "$M" >"$B/mixed.out" 2>"$B/mixed.err"
+bounded "$TOOL" "$M" >"$B/mixed.out" 2>"$B/mixed.err"
 status "mixed folder" 1 $?
 expect "header names the folder, its source and the loader's limits" "$B/mixed.out" \
 	"^Plugin folder: $M \(from command line\)$" '^Loader: plugin versions up to 0\.2\.0, 15 hooks; strict mode off$'
@@ -46,7 +46,7 @@ expect "what plugins print to stdout goes to stderr, not into the report" "$B/mi
 if grep -q 'constructor writing' "$B/mixed.out"; then ko "stdout holds only the report" "$B/mixed.out"; else ok "stdout holds only the report"; fi
 
 # 3. The mixed folder, as JSON.
-"$TOOL" --json "$M" >"$B/mixed.json" 2>/dev/null
+bounded "$TOOL" --json "$M" >"$B/mixed.json" 2>/dev/null
 status "mixed folder --json" 1 $?
 check_json "JSON: files in byte order of their names (created in reverse)" "$B/mixed.json" "
 names = [p['file'] for p in d['plugins']]
@@ -108,7 +108,7 @@ fi
 G=$B/good
 mkdir -p "$G"
 cp "$M/a_good.so" "$M/b_legacy.so" "$M/g_needs_criu.so" "$M/k_needs_fn.so" "$G/"
-"$TOOL" "$G" >"$B/good.out" 2>/dev/null
+bounded "$TOOL" "$G" >"$B/good.out" 2>/dev/null
 status "folder without refusals (plugins needing CRIU's symbols included)" 0 $?
 expect "its summary" "$B/good.out" '^Summary: 4 candidate files: 2 load, 2 need CRIU.s symbols\.$'
 
@@ -118,7 +118,7 @@ expect "its summary" "$B/good.out" '^Summary: 4 candidate files: 2 load, 2 need 
 X=$B/image-dir
 mkdir -p "$X"
 shared "$X/image_dir.so" image_dir.c
-"$TOOL" "$X" >"$B/image-dir.out" 2>&1
+bounded "$TOOL" "$X" >"$B/image-dir.out" 2>&1
 status "plugin needing only criu_get_image_dir" 0 $?
 expect_block "plugin needing only criu_get_image_dir loads, with its hook" "$B/image-dir.out" image_dir.so \
 	'^   status +loads$' '^   hooks +DUMP_EXT_FILE$'
