@@ -124,10 +124,11 @@ check-headers:
 check: check-rust check-headers check-reproducible check-distro check-rpmspec check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
 
 # The quick tier: no root, no network. The Rust tests offline, the C harness
-# and the shell suites that run unprivileged; their root-only cases print
-# `not run (needs root): CASE' and are counted on the summary line.
+# (also under valgrind and the sanitizers) and the shell suites that run
+# unprivileged; their root-only cases print `not run (needs root): CASE'
+# and are counted on the summary line.
 .PHONY: check-quick check-rust-quick
-check-quick: check-rust-quick check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install
+check-quick: check-rust-quick check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-rpmspec check-c-valgrind check-c-sanitizers
 
 check-rust-quick:
 	CARGO_NET_OFFLINE=true $(CARGO) test --workspace --offline
