@@ -3,6 +3,8 @@
 #   make setup     install the system packages the build and tests need, then build
 #                  (where make itself is not installed yet: bash .ci/setup.sh)
 #   make check     run every test (Rust, C harness, sanitizers, valgrind, real CRIU)
+#   make check-quick   the tests that need neither root nor the network (a few
+#                  minutes); as root too, where the root-only cases also run
 #   make bench     benchmarks (release build), figures and ratios
 #   make install   install (PREFIX, LIBDIR, INCLUDEDIR, BINDIR, DESTDIR)
 #   make install-strip   the same with stripped copies of the binaries
@@ -120,6 +122,16 @@ check-headers:
 	CARGO=$(CARGO) bash ctests/headers.sh
 
 check: check-rust check-headers check-reproducible check-distro check-rpmspec check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-c-valgrind check-c-sanitizers e2e
+
+# The quick tier: no root, no network. The Rust tests offline, the C harness
+# (also under valgrind and the sanitizers) and the shell suites that run
+# unprivileged; their root-only cases print `not run (needs root): CASE'
+# and are counted on the summary line.
+.PHONY: check-quick check-rust-quick
+check-quick: check-rust-quick check-c check-beyond check-skip check-hostile check-layouts check-inspect check-inspect-hostile check-install check-rpmspec check-c-valgrind check-c-sanitizers
+
+check-rust-quick:
+	CARGO_NET_OFFLINE=true $(CARGO) test --workspace --offline
 
 # The everyday cargo commands, in debug and in release, warnings denied
 # (a collision of output files is a warning too).

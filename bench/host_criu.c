@@ -51,12 +51,7 @@ int check_inventory_plugins(void)
 }
 
 /* What cuda_plugin imports from CRIU besides the above; never called. */
-int add_inventory_plugin(const char *name);
-int check_and_remove_inventory_plugin(const char *name, int n);
-int close_fds(int minfd);
-int compel_wait_task(int pid, int ppid, void *a, void *b, void *c, void *d);
-void set_compel_interrupt_only_mode(void);
-int alarm_timeouted(void);
+#include "cuda_imports.h"
 
 int add_inventory_plugin(const char *name)
 {

@@ -64,12 +64,7 @@ CR_PLUGIN_REGISTER_HOOK(CR_PLUGIN_HOOK__CHECKPOINT_DEVICES, bench_checkpoint_dev
 /* CRIU's functions that cuda_plugin calls (their real signatures do not
  * matter: nothing calls them here). */
 void print_on_level(unsigned int loglevel, const char *format, ...);
-int add_inventory_plugin(const char *name);
-int check_and_remove_inventory_plugin(const char *name, int n);
-int close_fds(int minfd);
-int compel_wait_task(int pid, int ppid, void *a, void *b, void *c, void *d);
-void set_compel_interrupt_only_mode(void);
-int alarm_timeouted(void);
+#include "cuda_imports.h"
 
 /* Defined here and called through the PLT, as cuda_plugin's resume_device. */
 int bench_own_function(int x);

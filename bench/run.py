@@ -114,6 +114,23 @@ def load_now():
     return f"{os.getloadavg()[0]:.2f}"
 
 
+def set_title(k, columns):
+    """The title of plugin set k's table, then its column headings."""
+    print(f"\n   {SETS[k]}")
+    print(f"   {columns}")
+
+
+def vs_floor_and_c(res, k, v, n, m, goals):
+    """Variant v's ratios to the floor and to C's loader in metric m (plugin
+    set k, n plugins); the library's are kept in goals too, with their 95%
+    confidence interval."""
+    rf = pratio(res[(k, v, n)][m], res[(k, "floor", n)][m])
+    rc = pratio(res[(k, v, n)][m], res[(k, "c", n)][m])
+    if v == "rust":
+        goals[(k, m, n)] = (rc, ci95(res[(k, v, n)][m], res[(k, "c", n)][m]))
+    return rf, rc
+
+
 def pratio(xs, ys):
     """Median of the per-repetition ratios x[i] / y[i]: runs of the same
     repetition are adjacent in time, so a slow spell of the machine cancels."""
@@ -162,11 +179,8 @@ def startup(reps):
                     row = f"   {n:>4}  {VARIANTS[v][0]:<32}"
                     for m in ms:
                         x = med[(k, v, n)][m]
-                        rf = pratio(res[(k, v, n)][m], res[(k, "floor", n)][m])
-                        rc = pratio(res[(k, v, n)][m], res[(k, "c", n)][m])
+                        rf, rc = vs_floor_and_c(res, k, v, n, m, goals)
                         row += f" {us(x)} {rf:7.3f} {rc:6.3f}  "
-                        if v == "rust":
-                            goals[(k, m, n)] = (rc, ci95(res[(k, v, n)][m], res[(k, "c", n)][m]))
                     print(row.rstrip())
     return med, goals
 
@@ -193,11 +207,8 @@ def scale(reps, sizes):
                 row = f"   {n:>5}  {k:<8} {VARIANTS[v][0]:<32}"
                 for m in metrics:
                     x = statistics.median(res[(k, v, n)][m]) / 1e6
-                    rf = pratio(res[(k, v, n)][m], res[(k, "floor", n)][m])
-                    rc = pratio(res[(k, v, n)][m], res[(k, "c", n)][m])
+                    rf, rc = vs_floor_and_c(res, k, v, n, m, goals)
                     row += f" {x:9.1f} {rf:7.3f} {rc:6.3f}  "
-                    if v == "rust":
-                        goals[(k, m, n)] = (rc, ci95(res[(k, v, n)][m], res[(k, "c", n)][m]))
                 print(row.rstrip())
     return goals
 
@@ -265,9 +276,8 @@ def memory():
           "is the loader's or dlopen's.")
     slopes = {}
     for k in SETS:
-        print(f"\n   {SETS[k]}")
-        print(f"   {'N':>4}  {'variant':<32} {'allocs':>7} {'bytes':>9} {'live@init':>10} "
-              f"{'live@fini':>10} {'again':>7} {'loader B/plugin':>16}")
+        set_title(k, f"{'N':>4}  {'variant':<32} {'allocs':>7} {'bytes':>9} {'live@init':>10} "
+                  f"{'live@fini':>10} {'again':>7} {'loader B/plugin':>16}")
         for n in STARTUP_N:
             for v in VARIANTS:
                 x, f = m[(k, v, n)], m[(k, "floor", n)]
@@ -353,9 +363,8 @@ def counts(n=64, cycles=3):
           f"= beyond the C loader, divided by N")
     per = {}
     for k in SETS:
-        print(f"\n   {SETS[k]}")
-        print(f"   {'variant':<32} {'instructions':>13} {'/C':>7} {'per plugin':>11}   "
-              f"{'syscalls':>9} {'per plugin':>11}")
+        set_title(k, f"{'variant':<32} {'instructions':>13} {'/C':>7} {'per plugin':>11}   "
+                  f"{'syscalls':>9} {'per plugin':>11}")
         for v in VARIANTS:
             i, c = ir.get((k, v)), sc.get((k, v))
             ic, scc = ir.get((k, "c")), sc.get((k, "c"))

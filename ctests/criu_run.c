@@ -2,10 +2,10 @@
  * criu_run.c: CRIU's side of the ABI, compiled the way CRIU compiles it and
  * without this project's host header: the plugin header CRIU includes
  * (criu-plugin.h, ours as a drop-in), CRIU's struct list_head (prev first,
- * as CRIU's include/common/list.h has it, unlike the kernel's), CRIU 4.1.1's
- * criu/include/plugin.h types, and its run_plugins macro exactly as it is
- * there, over a container_of / list_for_each_entry written here from
- * scratch (kernel style). This is how CRIU's code walks the library's lists
+ * as CRIU's include/common/list.h has it, unlike the kernel's), the types
+ * of CRIU 4.1.1's criu/include/plugin.h and its run_plugins call site
+ * (criu_plugin_types.h, shared with the benchmark), over a container_of /
+ * list_for_each_entry written here from scratch (kernel style). This is how CRIU's code walks the library's lists
  * at every hook site.
  */
 #include <errno.h>
@@ -38,38 +38,9 @@ struct list_head {
 	for (pos = list_first_entry(head, typeof(*pos), member); &pos->member != (head); \
 	     pos = list_next_entry(pos, member))
 
-/* CRIU 4.1.1, criu/include/plugin.h. */
-typedef struct {
-	struct list_head head;
-	struct list_head hook_chain[CR_PLUGIN_HOOK__MAX];
-} cr_plugin_ctl_t;
-
-extern cr_plugin_ctl_t cr_plugin_ctl;
-
-typedef struct {
-	cr_plugin_desc_t *d;
-	struct list_head list;
-	void *dlhandle;
-	struct list_head link[CR_PLUGIN_HOOK__MAX];
-} plugin_desc_t;
-
-#define run_plugins(__hook, ...)                                                                            \
-	({                                                                                                  \
-		plugin_desc_t *this;                                                                        \
-		int __ret = -ENOTSUP;                                                                       \
-                                                                                                            \
-		list_for_each_entry(this, &cr_plugin_ctl.hook_chain[CR_PLUGIN_HOOK__##__hook],              \
-				    link[CR_PLUGIN_HOOK__##__hook]) {                                       \
-			pr_debug("plugin: `%s' hook %u -> %p\n", this->d->name, CR_PLUGIN_HOOK__##__hook,   \
-				 this->d->hooks[CR_PLUGIN_HOOK__##__hook]);                                 \
-			__ret = ((CR_PLUGIN_HOOK__##__hook##_t *)this->d->hooks[CR_PLUGIN_HOOK__##__hook])( \
-				__VA_ARGS__);                                                               \
-			if (__ret == -ENOTSUP)                                                              \
-				continue;                                                                   \
-			break;                                                                              \
-		}                                                                                           \
-		__ret;                                                                                      \
-	})
+/* What CRIU 4.1.1's criu/include/plugin.h declares: the loader's types and
+ * the run_plugins call site. */
+#include "criu_plugin_types.h"
 
 #include "runner.h"
 

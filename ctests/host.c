@@ -269,3 +269,16 @@ void ct_use(const char *dir)
 {
 	opts.libdir = (char *)dir;
 }
+
+const char *ct_use_plugins(const char *name, ...)
+{
+	const char *dir = ct_folder(name), *plugin;
+	va_list ap;
+
+	va_start(ap, name);
+	while ((plugin = va_arg(ap, const char *)) != NULL)
+		ct_put(dir, plugin, va_arg(ap, const char *));
+	va_end(ap);
+	ct_use(dir);
+	return dir;
+}

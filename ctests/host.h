@@ -45,5 +45,9 @@ int ct_log_count(int level, const char *s);
 
 /* Uses DIR as CRIU's --libdir (opts.libdir). */
 void ct_use(const char *dir);
+/* A fresh folder NAME (ct_folder) holding each test PLUGIN as FILE, put
+ * there in the order given (PLUGIN, FILE, ..., NULL), used as --libdir
+ * (ct_use); returns its path. */
+const char *ct_use_plugins(const char *name, ...) __attribute__((sentinel));
 
 #endif

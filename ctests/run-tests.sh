@@ -40,13 +40,8 @@ export -f run_one
 export B res
 xargs -P "$JOBS" -L 1 bash -c 'run_one "$@"' _ <"$res/list"
 
-pass=0 fail=0
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-ko() {
-	echo "FAIL $1"
-	fail=$((fail + 1))
-	if [ -n "${2:-}" ]; then sed 's/^/    | /' "$2"; fi
-}
+# ok, ko and the counts.
+. "$(dirname "$0")/checks.sh"
 
 while read -r i bin c; do
 	rc=$(cat "$res/$i.rc" 2>/dev/null || echo missing)

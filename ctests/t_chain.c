@@ -13,13 +13,8 @@ static const struct ct_runner *const runners[] = { &ct_run_lib, &ct_run_hdr, &ct
 
 static void load_abc(void)
 {
-	const char *dir = ct_folder("p");
-
 	/* Created in reverse order; loaded a, b, c. */
-	ct_put(dir, "gp", "c.so");
-	ct_put(dir, "gp", "b.so");
-	ct_put(dir, "gp", "a.so");
-	ct_use(dir);
+	ct_use_plugins("p", "gp", "c.so", "gp", "b.so", "gp", "a.so", NULL);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	CHECK_STR(ct_names(), "a,b,c");
 }

@@ -51,6 +51,19 @@ TEST(libdir_offset_is_160)
 	CHECK_INT(offsetof(struct ct_options, libdir), 160);
 }
 
+/* cr_plugin_init(DUMP) loads the plugins NAMES from DIR, which it writes
+ * back to opts.libdir, as CRIU's loader does: a heap string, as CRIU's
+ * option strings are, freed after fini. */
+static void loads_written_back(const char *names, const char *dir)
+{
+	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
+	CHECK_STR(ct_names(), names);
+	CHECK_STR(opts.libdir, dir);
+	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
+	free(opts.libdir);
+	opts.libdir = NULL;
+}
+
 TEST(libdir_from_env_written_back)
 {
 	const char *dir = ct_folder("p");
@@ -58,14 +71,7 @@ TEST(libdir_from_env_written_back)
 	ct_put(dir, "gp", "a.so");
 	CHECK(opts.libdir == NULL);
 	CHECK_INT(setenv("CRIU_LIBS_DIR", dir, 1), 0);
-	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
-	CHECK_STR(ct_names(), "a");
-	/* Written back to opts.libdir, as CRIU's loader does. */
-	CHECK_STR(opts.libdir, dir);
-	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
-	/* The library gave CRIU a heap string, as CRIU's option strings are. */
-	free(opts.libdir);
-	opts.libdir = NULL;
+	loads_written_back("a", dir);
 }
 
 TEST(libdir_opts_before_env)
@@ -99,20 +105,10 @@ TEST(libdir_setter_in_criu_host)
 	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
 	/* Without it, the setter before CRIU_LIBS_DIR. */
 	ct_use(NULL);
-	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
-	CHECK_STR(ct_names(), "b");
-	CHECK_STR(opts.libdir, d2);
-	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
-	free(opts.libdir);
-	opts.libdir = NULL;
+	loads_written_back("b", d2);
 	/* Cleared: CRIU_LIBS_DIR. */
 	cr_plugin_set_libdir(NULL);
-	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
-	CHECK_STR(ct_names(), "c");
-	CHECK_STR(opts.libdir, d3);
-	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
-	free(opts.libdir);
-	opts.libdir = NULL;
+	loads_written_back("c", d3);
 }
 
 TEST(libdir_default)
@@ -140,11 +136,7 @@ TEST(libdir_default)
 
 TEST(log_plugin_line)
 {
-	const char *dir = ct_folder("p");
-
-	ct_put(dir, "gp", "b.so");
-	ct_put(dir, "modern", "a.so");
-	ct_use(dir);
+	ct_use_plugins("p", "gp", "b.so", "modern", "a.so", NULL);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	/* CRIU's wording, at LOG_DEBUG, once per plugin. */
 	CHECK_INT(ct_log_count(4, "Plugin \"modern\" (version 512 hooks 15)"), 1);

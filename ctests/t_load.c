@@ -254,13 +254,9 @@ TEST(several_plugins_byte_order)
 /* A plugin with two hooks sits on those two chains only. */
 TEST(sparse_plugin_on_its_chains_only)
 {
-	const char *dir = ct_folder("p");
 	int h;
 
-	ct_put(dir, "gp", "a.so");
-	ct_put(dir, "sparse", "m.so");
-	ct_put(dir, "gp", "z.so");
-	ct_use(dir);
+	ct_use_plugins("p", "gp", "a.so", "sparse", "m.so", "gp", "z.so", NULL);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	CHECK_STR(ct_names(), "a,sparse,z");
 	for (h = 0; h < CR_PLUGIN_HOOK__MAX; h++) {

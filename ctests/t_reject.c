@@ -85,13 +85,7 @@ TEST(reject_init_failing_others_get_exit)
 {
 	/* Three plugins loaded before the one that fails: all get exit(-1),
 	 * in load order; the failing one gets no exit. */
-	const char *dir = ct_folder("p");
-
-	ct_put(dir, "gp", "d.so");
-	ct_put(dir, "gp", "c.so");
-	ct_put(dir, "gp", "b.so");
-	ct_put(dir, "gp", "a.so");
-	ct_use(dir);
+	const char *dir = ct_use_plugins("p", "gp", "d.so", "gp", "c.so", "gp", "b.so", "gp", "a.so", NULL);
 	ct_set_init("d", -1);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__PRE_DUMP), -1);
 	CHECK_STR(ct_events(), "init a 1;init b 1;init c 1;init d 1;exit a 1 -1;exit b 1 -1;exit c 1 -1");

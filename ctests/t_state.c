@@ -43,9 +43,7 @@ TEST(fini_before_init)
 	all_hooks_decline();
 
 	/* And the loader still works afterwards. */
-	const char *dir = ct_folder("p");
-	ct_put(dir, "gp", "a.so");
-	ct_use(dir);
+	ct_use_plugins("p", "gp", "a.so", NULL);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	CHECK_STR(ct_names(), "a");
 	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
@@ -56,15 +54,9 @@ TEST(fini_before_init)
  * finalises and checks nothing is left. */
 TEST(fini_unloads_everything)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = ct_use_plugins("p", "gp", "a.so", "legacy", "l.so", "modern", "m.so", "sparse", "s.so",
+					 "small", "sm.so", NULL);
 	int h;
-
-	ct_put(dir, "gp", "a.so");
-	ct_put(dir, "legacy", "l.so");
-	ct_put(dir, "modern", "m.so");
-	ct_put(dir, "sparse", "s.so");
-	ct_put(dir, "small", "sm.so");
-	ct_use(dir);
 
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	CHECK_STR(ct_names(), ct_fmt("a,%s,modern,sparse,small", ct_path(dir, "l.so")));
@@ -98,11 +90,7 @@ TEST(fini_unloads_everything)
 
 TEST(fini_passes_stage_and_ret)
 {
-	const char *dir = ct_folder("p");
-
-	ct_put(dir, "gp", "a.so");
-	ct_put(dir, "gp", "b.so");
-	ct_use(dir);
+	ct_use_plugins("p", "gp", "a.so", "gp", "b.so", NULL);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__PRE_DUMP), 0);
 	cr_plugin_fini(CR_PLUGIN_STAGE__PRE_DUMP, 42);
 	CHECK_STR(ct_events(), "init a 1;init b 1;exit a 1 42;exit b 1 42");
@@ -110,12 +98,9 @@ TEST(fini_passes_stage_and_ret)
 
 TEST(init_fini_cycles)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = ct_use_plugins("p", "gp", "a.so", "legacy", "l.so", NULL);
 	int stage;
 
-	ct_put(dir, "gp", "a.so");
-	ct_put(dir, "legacy", "l.so");
-	ct_use(dir);
 	for (stage = 0; stage < CR_PLUGIN_STAGE_MAX; stage++) {
 		ct_context = ct_fmt("cycle %d", stage);
 		ct_events_clear();
@@ -138,10 +123,7 @@ TEST(init_fini_cycles)
 
 TEST(init_twice_without_fini)
 {
-	const char *dir = ct_folder("p");
-
-	ct_put(dir, "gp", "a.so");
-	ct_use(dir);
+	const char *dir = ct_use_plugins("p", "gp", "a.so", NULL);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	/* Loaded once, not twice; the lists are still well formed. */

@@ -1,4 +1,4 @@
-# Hostile input: the loader (ctests/hostile/run.sh, needs root) and the
+# Hostile input: the loader (ctests/hostile/run.sh, all of it as root) and the
 # inspection tool (ctests/inspect/hostile.sh). ctests/hostile/README.md lists
 # every input and what must happen.
 #

@@ -1,9 +1,9 @@
 /*
- * A CRIU linked against a newer build of the library (new_ctl.c: 20 hook
- * chains), run with this one. It walks every chain of its copy the way
- * CRIU's run_plugins does, before init and after, chains 15 to 19
- * included, which this library does not have: they must be empty lists,
- * never NULL.
+ * A CRIU linked against a newer build of the library (ctl.c with
+ * -DCHAINS=20: 20 hook chains), run with this one. It walks every chain of
+ * its copy the way CRIU's run_plugins does, before init and after, chains
+ * 15 to 19 included, which this library does not have: they must be empty
+ * lists, never NULL.
  */
 #include <stdio.h>
 #include <stdlib.h>

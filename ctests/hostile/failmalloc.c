@@ -258,9 +258,10 @@ int posix_memalign(void **out, size_t align, size_t size)
 	return rc;
 }
 
-void *aligned_alloc(size_t align, size_t size)
+/* aligned_alloc and memalign alike, through the real function *REAL. */
+static void *aligned(void *(**real)(size_t, size_t), size_t align, size_t size)
 {
-	if (!real_aligned_alloc) {
+	if (!*real) {
 		if (resolving)
 			return boot_alloc(size, align < 16 ? 16 : align);
 		resolve();
@@ -269,21 +270,17 @@ void *aligned_alloc(size_t align, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return account(real_aligned_alloc(align, size));
+	return account((*real)(align, size));
+}
+
+void *aligned_alloc(size_t align, size_t size)
+{
+	return aligned(&real_aligned_alloc, align, size);
 }
 
 void *memalign(size_t align, size_t size)
 {
-	if (!real_memalign) {
-		if (resolving)
-			return boot_alloc(size, align < 16 ? 16 : align);
-		resolve();
-	}
-	if (should_fail()) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return account(real_memalign(align, size));
+	return aligned(&real_memalign, align, size);
 }
 
 void free(void *p)

@@ -30,14 +30,8 @@ const char *CR_PLUGIN_DESC = "eight";
 
 #elif defined(LYING_SHORT)
 
-struct desc10 {
-	const char *name;
-	int (*init)(int stage);
-	void (*exit)(int stage, int ret);
-	unsigned int version;
-	unsigned int max_hooks;
-	void *hooks[10];
-};
+#include "../desc_slots.h"
+CT_DESC_SLOTS(desc10, 10);
 
 struct blob {
 	struct desc10 desc;

@@ -17,14 +17,8 @@ void CR_PLUGIN_DESC(void)
 {
 }
 #elif defined(FEW_SLOTS)
-struct few_slots {
-	const char *name;
-	int (*init)(int stage);
-	void (*exit)(int stage, int ret);
-	unsigned int version;
-	unsigned int max_hooks;
-	void *hooks[1];
-};
+#include "../desc_slots.h"
+CT_DESC_SLOTS(few_slots, 1);
 struct few_slots CR_PLUGIN_DESC = {
 	.name = "few-slots",
 	.version = VERSION_0_2_0,

@@ -9,17 +9,12 @@
 #   HOSTILE_INSPECT_TIMEOUT  seconds one run of the tool may take (default 60)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-TOOL=${1:?usage: hostile.sh TOOL}
-TOOL=$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL")
+. "$here/../checks.sh"
+TOOL=$(absfile "${1:?usage: hostile.sh TOOL}") || exit 2
 TMO=${HOSTILE_INSPECT_TIMEOUT:-60}
 SRC=$here/../hostile
-B=$SRC/build-inspect
-CFLAGS="-Wall -Wextra -Werror -I$here/../../include"
+suite inspect-hostile "$SRC/build-inspect"
 AS_LIMIT=$((1 << 30))
-umask 022
-unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
-. "$here/../checks.sh"
-rm -rf "$B" && mkdir -p "$B"
 # The folders live under a fresh folder of /tmp (root's or the user's, 0755),
 # so the trust checks do not depend on where the repository is.
 T=$(mktemp -d /tmp/hostile-inspect.XXXXXX)
@@ -27,18 +22,9 @@ chmod 0755 "$T"
 trap 'rm -rf "$T"' EXIT
 inputs=0
 
-build() { # build OUT gcc-ARGS...
-	local out=$1
-	shift
-	gcc $CFLAGS "$@" -o "$out" || {
-		echo "FAIL: building $out"
-		echo "hostile: $pass passed, $((fail + 1)) failed"
-		exit 1
-	}
-}
 build "$B/elfpatch" "$SRC/elfpatch.c"
-build "$B/good.so" -shared -fPIC -DNAME='"good"' "$SRC/plugin.c"
-build "$B/desc8.so" -shared -fPIC -DLYING_EIGHT "$SRC/lying.c"
+PLUGIN_C=$SRC/plugin.c plugin "$B/good.so" good
+shared "$B/desc8.so" "$SRC/lying.c" -DLYING_EIGHT
 cp "$B/good.so" "$B/rela.so"
 "$B/elfpatch" "$B/rela.so" .rela.dyn 0x7fffffffffffffff >"$B/elfpatch.out" || {
 	echo "FAIL: patching .rela.dyn"
@@ -235,7 +221,7 @@ fi
 inputs=$((inputs + 1))
 echo "input $inputs: a plugin whose unused import's PLT relocation names symbol 0x7ffffff0"
 mkdir -p "$T/badplt"
-build "$T/badplt/badplt.so" -shared -fPIC "$SRC/unused_import.c"
+shared "$T/badplt/badplt.so" "$SRC/unused_import.c"
 if "$B/elfpatch" "$T/badplt/badplt.so" --plt atoi 0x7ffffff0 >"$B/elfpatch-plt.out" 2>&1; then
 	inspect "$B/badplt.out" "$T/badplt"
 	exit_one "the bogus PLT symbol index" "$B/badplt.out" 0
@@ -247,5 +233,4 @@ else
 fi
 
 echo "inspect-hostile: tried $inputs distinct bad inputs"
-echo "inspect-hostile: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

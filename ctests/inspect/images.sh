@@ -5,20 +5,14 @@
 # Usage: images.sh TOOL (the criu-plugin-inspect binary)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-TOOL=${1:?usage: images.sh TOOL}
-TOOL=$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL")
-DATA=$here/../../inspect/testdata
-B=$here/build/images
-CFLAGS="-Wall -Wextra -Werror -I$here/../../include"
-umask 022
-rm -rf "$B" && mkdir -p "$B"
-unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
 . "$here/../checks.sh"
 . "$here/lib.sh"
-gcc $CFLAGS -o "$B/mkinv" "$here/mkinv.c" || { echo "FAIL: building mkinv"; exit 1; }
-plugin() { # plugin OUT NAME
-	gcc $CFLAGS -shared -fPIC -DNAME="\"$2\"" "$here/desc.c" -o "$1" || { echo "FAIL: building $1"; exit 1; }
-}
+TOOL=$(absfile "${1:?usage: images.sh TOOL}") || exit 2
+DATA=$here/../../inspect/testdata
+suite "inspect --images" "$here/build/images"
+build "$B/mkinv" "$here/mkinv.c"
+# The test plugin: desc.c, named by plugin's NAME.
+PLUGIN_C=desc.c
 # images DIR ARGS...: an images folder whose inventory mkinv writes
 images() {
 	local dir=$1
@@ -36,11 +30,11 @@ plugin "$P/b_cuda.so" cuda_plugin
 R=$B/with-refused
 mkdir -p "$R"
 cp "$P/a_good.so" "$R/"
-gcc $CFLAGS -shared -fPIC -DNAME='"too-new"' -DVERSION='CRIU_PLUGIN_GEN_VERSION(0, 3, 0)' "$here/desc.c" -o "$R/z_new.so"
+plugin "$R/z_new.so" too-new -DVERSION='CRIU_PLUGIN_GEN_VERSION(0, 3, 0)'
 
 # 1. Two plugins needed, the folder provides one.
 images "$B/two" good amdgpu_plugin
-"$TOOL" --images "$B/two" "$P" >"$B/two.out" 2>"$B/two.err"
+bounded "$TOOL" --images "$B/two" "$P" >"$B/two.out" 2>"$B/two.err"
 status "two plugins needed, one provided" 1 $?
 expect "it names the images, the inventory and the folder" "$B/two.out" \
 	"^Images: $B/two$" "^Inventory: $B/two/inventory\.img \(images version 2, dumped by CRIU run 00000000-test-run\)$" \
@@ -52,7 +46,7 @@ expect "it says which is provided and which is missing" "$B/two.out" \
 	'^The restore would fail at cr_plugin_init: 1 plugin the images need is missing\.$'
 expect "a plugin no name needs is listed" "$B/two.out" '^Loaded, but needed by no recorded name: b_cuda\.so \("cuda_plugin"\)'
 empty "nothing on stderr" "$B/two.err"
-"$TOOL" --json --images "$B/two" "$P" >"$B/two.json" 2>/dev/null
+bounded "$TOOL" --json --images "$B/two" "$P" >"$B/two.json" 2>/dev/null
 status "two plugins needed, one provided, --json" 1 $?
 check_json "JSON: needed, missing, satisfied, the folder's inspection" "$B/two.json" "
 assert d['schema'] == 1 and d['images'] == '$B/two' and d['inventory'] == '$B/two/inventory.img'
@@ -67,49 +61,49 @@ assert i['schema'] == 1 and i['folder'] == '$P' and len(i['plugins']) == 2 and i
 
 # 2. Satisfied, in any order; CRIU's prefix rule.
 images "$B/both" cuda_plugin good
-"$TOOL" --images "$B/both" "$P" >"$B/both.out" 2>&1
+bounded "$TOOL" --images "$B/both" "$P" >"$B/both.out" 2>&1
 status "both plugins provided" 0 $?
 expect "satisfied" "$B/both.out" '^The restore would find every plugin the images need\.$'
 reject "nothing missing" "$B/both.out" 'Missing required plugin'
 images "$B/prefix" cuda_plugin_v2
-"$TOOL" --images "$B/prefix" "$P" >"$B/prefix.out" 2>&1
+bounded "$TOOL" --images "$B/prefix" "$P" >"$B/prefix.out" 2>&1
 status "a recorded name that starts with a plugin's name (CRIU's strncmp)" 0 $?
 expect "it is taken by that plugin" "$B/prefix.out" '^  cuda_plugin_v2 +provided by b_cuda\.so \("cuda_plugin", loads\)$'
 images "$B/shorter" cuda
-"$TOOL" --images "$B/shorter" "$P" >"$B/shorter.out" 2>&1
+bounded "$TOOL" --images "$B/shorter" "$P" >"$B/shorter.out" 2>&1
 status "a recorded name shorter than the plugin's" 1 $?
 expect "it is missing" "$B/shorter.out" '^Missing required plugin: cuda$'
 images "$B/twice" good good
-"$TOOL" --images "$B/twice" "$P" >"$B/twice.out" 2>&1
+bounded "$TOOL" --images "$B/twice" "$P" >"$B/twice.out" 2>&1
 status "a name recorded twice, one plugin of that name" 1 $?
 expect "one plugin takes one name" "$B/twice.out" '^Missing required plugin: good$'
 
 # 3. No plugins_entry (a CRIU before 4.1), or an empty one.
 images "$B/none" -n
-"$TOOL" --images "$B/none" "$P" >"$B/none.out" 2>&1
+bounded "$TOOL" --images "$B/none" "$P" >"$B/none.out" 2>&1
 status "no plugin list" 0 $?
 expect "no plugin list: nothing required" "$B/none.out" \
 	'^The images record no plugin list \(written by a CRIU before 4\.1\): no plugin is required; every plugin that loads takes part\.$'
-"$TOOL" --json --images "$B/none" "$P" >"$B/none.json" 2>/dev/null
+bounded "$TOOL" --json --images "$B/none" "$P" >"$B/none.json" 2>/dev/null
 check_json "JSON: no plugin list" "$B/none.json" "
 assert d['plugins_recorded'] is False and d['needed'] == [] and d['missing'] == [] and d['satisfied'] is True"
 images "$B/empty-list" -e
-"$TOOL" --images "$B/empty-list" "$P" >"$B/empty-list.out" 2>&1
+bounded "$TOOL" --images "$B/empty-list" "$P" >"$B/empty-list.out" 2>&1
 status "an empty plugin list" 0 $?
 expect "an empty plugin list: nothing needed" "$B/empty-list.out" '^The images need no plugin \(their plugin list is empty\)\.$'
 
 # 4. A refused file fails the restore even when every name is found.
-"$TOOL" --images "$B/none" "$R" >"$B/refused.out" 2>&1
+bounded "$TOOL" --images "$B/none" "$R" >"$B/refused.out" 2>&1
 status "a refused file in the folder" 1 $?
 expect "a refused file: named as the cause" "$B/refused.out" \
 	'^The restore would fail at cr_plugin_init: z_new\.so would be refused \(version 0\.3\.0 is newer than the supported 0\.2\.0\)\.$'
-"$TOOL" --images "$B/none" "$B/no-such-folder" >"$B/nofolder.out" 2>"$B/nofolder.err"
+bounded "$TOOL" --images "$B/none" "$B/no-such-folder" >"$B/nofolder.out" 2>"$B/nofolder.err"
 status "a plugin folder that cannot be read" 1 $?
 expect "the folder's error on stderr" "$B/nofolder.err" "^criu-plugin-inspect: Unable to open directory $B/no-such-folder: "
 expect "the verdict on stdout" "$B/nofolder.out" 'the plugin folder cannot be used'
 
 # 5. Without FOLDER: the loader's folder (CRIU_LIBS_DIR here).
-CRIU_LIBS_DIR=$P "$TOOL" --images "$B/both" >"$B/env.out" 2>&1
+CRIU_LIBS_DIR=$P bounded "$TOOL" --images "$B/both" >"$B/env.out" 2>&1
 status "the loader's folder (CRIU_LIBS_DIR)" 0 $?
 expect "it names CRIU_LIBS_DIR as the source" "$B/env.out" "^Plugin folder: $P \(from CRIU_LIBS_DIR\)$"
 
@@ -119,7 +113,7 @@ mkdir -p "$R1" "$R2" "$R3"
 cp "$DATA/inventory-4.1.1-plugins.img" "$R1/inventory.img"
 cp "$DATA/inventory-4.1.1.img" "$R2/inventory.img"
 cp "$DATA/inventory-3.17-crit.img" "$R3/inventory.img"
-"$TOOL" --json --images "$R1" "$P" >"$B/real1.json" 2>/dev/null
+bounded "$TOOL" --json --images "$R1" "$P" >"$B/real1.json" 2>/dev/null
 status "CRIU 4.1.1's images with two plugins, one provided" 1 $?
 check_json "JSON: CRIU's images name inventory_test_enabled_plugin and cuda_plugin" "$B/real1.json" "
 assert [n['name'] for n in d['needed']] == ['inventory_test_enabled_plugin', 'cuda_plugin'], d['needed']
@@ -129,12 +123,12 @@ Q=$B/real-folder
 mkdir -p "$Q"
 cp "$P/b_cuda.so" "$Q/"
 plugin "$Q/c_inv.so" inventory_test_enabled_plugin
-"$TOOL" --images "$R1" "$Q" >"$B/real1.out" 2>&1
+bounded "$TOOL" --images "$R1" "$Q" >"$B/real1.out" 2>&1
 status "CRIU 4.1.1's images, both plugins provided" 0 $?
-"$TOOL" --images "$R2" "$P" >"$B/real2.out" 2>&1
+bounded "$TOOL" --images "$R2" "$P" >"$B/real2.out" 2>&1
 status "CRIU 4.1.1's images without plugins (an empty list)" 0 $?
 expect "an empty list" "$B/real2.out" 'The images need no plugin'
-"$TOOL" --images "$R3" "$P" >"$B/real3.out" 2>&1
+bounded "$TOOL" --images "$R3" "$P" >"$B/real3.out" 2>&1
 status "crit 3.17's images (no plugin list)" 0 $?
 expect "no plugin list" "$B/real3.out" 'record no plugin list'
 
@@ -169,10 +163,10 @@ truncate -s 2M "$B/huge/inventory.img"
 bad "a 2 MiB inventory.img" "$B/huge" "$B/huge/inventory\.img: larger than 1048576 bytes"
 
 # 8. Usage.
-"$TOOL" --images >"$B/usage.out" 2>"$B/usage.err"
+bounded "$TOOL" --images >"$B/usage.out" 2>"$B/usage.err"
 status "--images without DIR" 2 $?
 expect "--images without DIR: said on stderr" "$B/usage.err" '^criu-plugin-inspect: --images needs a value'
-"$TOOL" --images "$B/two" "$P/a_good.so" >"$B/usage.out" 2>"$B/usage.err"
+bounded "$TOOL" --images "$B/two" "$P/a_good.so" >"$B/usage.out" 2>"$B/usage.err"
 status "--images with a FILE" 2 $?
 expect "--images with a FILE: said on stderr" "$B/usage.err" '^criu-plugin-inspect: with --images, give the plugin FOLDER, not a file'
 empty "--images with a FILE: nothing on stdout" "$B/usage.out"
@@ -180,5 +174,4 @@ empty "--images with a FILE: nothing on stdout" "$B/usage.out"
 # 9. Every JSON field of --images is documented in --help.
 json_documented "$B/two.json" "$B/none.json" "$B/real1.json"
 
-echo "inspect --images: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

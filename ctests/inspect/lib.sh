@@ -48,7 +48,7 @@ json_documented() {
 		schema="assert d['schema'] == 1"
 		shift
 	fi
-	"$TOOL" --help >"$B/help.txt"
+	bounded "$TOOL" --help >"$B/help.txt"
 	for j in "$@"; do
 		check_json "JSON fields of $(basename "$j") are all documented in --help" "$j" "
 import re

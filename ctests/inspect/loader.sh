@@ -6,32 +6,22 @@
 # of the tool is checked, and where the loader says something, the tool
 # must say the same sentence: a host built against the library (the
 # loader, ctests/beyond/host.c) runs on the same folder.
-# Needs root (chown to uid 65534).
+# The trust walk and the secure-execution mode need root (chown to uid
+# 65534, setcap); without it they are not run, and say so.
 # Usage: loader.sh TOOL LIBDIR (the tool; the folder of libcriu-plugin.so)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-TOOL=${1:?usage: loader.sh TOOL LIBDIR}
-LIBDIR=${2:?usage: loader.sh TOOL LIBDIR}
-TOOL=$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL")
-LIBDIR=$(cd "$LIBDIR" && pwd)
-INC=$here/../../include
-CFLAGS="-Wall -Wextra -Werror -I$INC"
-umask 022
-unset CRIU_LIBS_DIR CRIU_PLUGIN_STRICT CRIU_PLUGIN_SKIP
 . "$here/../checks.sh"
 . "$here/lib.sh"
-if [ "$(id -u)" != 0 ]; then
-	ko "loader.sh needs root (it gives folders to uid 65534)"
-	echo "inspect vs loader: $pass passed, $fail failed"
-	exit 1
-fi
-# Everything lives under a fresh folder of /tmp (root's, 0755, under the
-# sticky /tmp), so the trust walk does not depend on where the repository is.
+TOOL=$(absfile "${1:?usage: loader.sh TOOL LIBDIR}") || exit 2
+LIBDIR=$(absdir "${2:?usage: loader.sh TOOL LIBDIR}") || exit 2
+# Everything lives under a fresh folder of /tmp (0755, root's or the
+# user's, under the sticky /tmp), so the trust walk does not depend on where
+# the repository is.
 T=$(mktemp -d /tmp/inspect-loader.XXXXXX)
 chmod 0755 "$T"
 trap 'rm -rf "$T"' EXIT
-B=$T/build
-mkdir -p "$B"
+suite "inspect vs loader" "$T/build"
 
 # json_print FILE EXPR: prints EXPR (d = the parsed JSON, P its plugins)
 json_print() {
@@ -76,101 +66,94 @@ same() {
 		ko "$1 (the loader said otherwise)" "$3.said"
 	fi
 }
-plugin() { # plugin OUT SOURCE [CFLAGS...]
-	local out=$1 src=$2
-	shift 2
-	gcc $CFLAGS -shared -fPIC "$@" "$here/$src" -o "$out" || {
-		echo "FAIL: building $out"
-		exit 1
-	}
-}
 marked() { # marked OUT NAME MARKER: a plugin called NAME whose constructor writes MARKER
-	plugin "$1" desc.c -DNAME="\"$2\"" -DMARKER="\"$3\""
+	shared "$1" desc.c -DNAME="\"$2\"" -DMARKER="\"$3\""
 }
-gcc $CFLAGS -rdynamic "$here/../beyond/host.c" -L"$LIBDIR" -lcriu-plugin -Wl,-rpath,"$LIBDIR" \
-	-o "$B/host" || { echo "FAIL: building the host"; exit 1; }
-gcc $CFLAGS -o "$B/mkinv" "$here/mkinv.c" || { echo "FAIL: building mkinv"; exit 1; }
+build "$B/host" -rdynamic "$here/../beyond/host.c" -L"$LIBDIR" -lcriu-plugin -Wl,-rpath,"$LIBDIR"
+build "$B/mkinv" "$here/mkinv.c"
 
 # 1. A folder on the path to the plugin folder is owned by uid 65534.
-O=$T/owned
-F=$O/plugins
-mkdir -p "$F" "$O/lib"
-marked "$F/a.so" folder-plugin "$T/opened-folder"
-chown 65534 "$O"
-want="Plugin folder $F: folder $O on its path is owned by uid 65534, neither root nor the effective user 0"
-inspect "$B/owned.out" -- "$F"
-status "a folder owned by uid 65534 on the path to the plugin folder (warning only)" 0 $?
-expect "it is warned about in the loader's words" "$B/owned.out" "^warning: $(printf '%s' "$want" | sed 's/[.[\*^$()+?{|]/\\&/g')$"
-expect_block "its plugin is untrusted: not loaded by the tool" "$B/owned.out" a.so \
-	'^   status +not-loaded' '^   name +folder-plugin$'
-if [ -e "$T/opened-folder" ]; then ko "the plugin under the untrusted path was not opened"; else ok "the plugin under the untrusted path was not opened"; fi
-inspect "$B/owned.json" -- --json "$F"
-status "the same, --json" 0 $?
-check_json "JSON: the warning, no folder error" "$B/owned.json" "
+if needs_root "the trust walk: folders of uid 65534 on the path (chown)"; then
+	O=$T/owned
+	F=$O/plugins
+	mkdir -p "$F" "$O/lib"
+	marked "$F/a.so" folder-plugin "$T/opened-folder"
+	chown 65534 "$O"
+	want="Plugin folder $F: folder $O on its path is owned by uid 65534, neither root nor the effective user 0"
+	inspect "$B/owned.out" -- "$F"
+	status "a folder owned by uid 65534 on the path to the plugin folder (warning only)" 0 $?
+	expect "it is warned about in the loader's words" "$B/owned.out" "^warning: $(printf '%s' "$want" | sed 's/[.[\*^$()+?{|]/\\&/g')$"
+	expect_block "its plugin is untrusted: not loaded by the tool" "$B/owned.out" a.so \
+		'^   status +not-loaded' '^   name +folder-plugin$'
+	if [ -e "$T/opened-folder" ]; then ko "the plugin under the untrusted path was not opened"; else ok "the plugin under the untrusted path was not opened"; fi
+	inspect "$B/owned.json" -- --json "$F"
+	status "the same, --json" 0 $?
+	check_json "JSON: the warning, no folder error" "$B/owned.json" "
 assert d['warnings'] == ['$want'], d['warnings']
 assert d['folder_error'] is None and d['exit_status'] == 0
 assert P['a.so']['status'] == 'not-loaded'"
-loader "$B/owned.loader" "$F" --
-same "the loader warns in the same words" "$want" "$B/owned.loader"
-expect "the loader still loads it (a warning only)" "$B/owned.loader" '^init=0$' '^loaded folder-plugin dlopen$'
-rm -f "$T/opened-folder"
+	loader "$B/owned.loader" "$F" --
+	same "the loader warns in the same words" "$want" "$B/owned.loader"
+	expect "the loader still loads it (a warning only)" "$B/owned.loader" '^init=0$' '^loaded folder-plugin dlopen$'
+	rm -f "$T/opened-folder"
 
-inspect "$B/owned-strict.out" -- --strict "$F"
-status "the same folder, --strict: refused" 1 $?
-expect "the refusal is on stderr" "$B/owned-strict.out.err" \
-	"^criu-plugin-inspect: Refusing plugin folder $F: Plugin folder $F: folder $O on its path is owned by uid 65534, .* \(strict mode\)$"
-expect "the verdict names the folder" "$B/owned-strict.out" 'would fail on the folder itself'
-inspect "$B/owned-strict.json" CRIU_PLUGIN_STRICT=1 -- --json "$F"
-status "the same folder, CRIU_PLUGIN_STRICT=1, --json" 1 $?
-check_json "JSON: the folder's refusal" "$B/owned-strict.json" "
+	inspect "$B/owned-strict.out" -- --strict "$F"
+	status "the same folder, --strict: refused" 1 $?
+	expect "the refusal is on stderr" "$B/owned-strict.out.err" \
+		"^criu-plugin-inspect: Refusing plugin folder $F: Plugin folder $F: folder $O on its path is owned by uid 65534, .* \(strict mode\)$"
+	expect "the verdict names the folder" "$B/owned-strict.out" 'would fail on the folder itself'
+	inspect "$B/owned-strict.json" CRIU_PLUGIN_STRICT=1 -- --json "$F"
+	status "the same folder, CRIU_PLUGIN_STRICT=1, --json" 1 $?
+	check_json "JSON: the folder's refusal" "$B/owned-strict.json" "
 assert d['folder_error'] == 'Refusing plugin folder $F: $want (strict mode)', d['folder_error']
 assert d['strict'] is True and d['exit_status'] == 1 and d['warnings'] == []"
-loader "$B/owned-strict.loader" "$F" -- strict
-same "the loader refuses it in the same words" "$(json_print "$B/owned-strict.json" "d['folder_error']")" "$B/owned-strict.loader"
-expect "the loader's init fails" "$B/owned-strict.loader" '^init=-1$'
+	loader "$B/owned-strict.loader" "$F" -- strict
+	same "the loader refuses it in the same words" "$(json_print "$B/owned-strict.json" "d['folder_error']")" "$B/owned-strict.loader"
+	expect "the loader's init fails" "$B/owned-strict.loader" '^init=-1$'
 
-# 2. A plugin file that is a symbolic link into a folder owned by 65534;
-# another into a trusted folder.
-L=$T/links
-R=$T/trusted
-mkdir -p "$L" "$R"
-marked "$O/lib/linked.so" linked "$T/opened-linked"
-marked "$R/plain.so" plain "$T/opened-plain"
-ln -s "$O/lib/linked.so" "$L/a_linked.so"
-ln -s "$R/plain.so" "$L/b_plain.so"
-want="Plugin file $L/a_linked.so: folder $O on the path to its target is owned by uid 65534, neither root nor the effective user 0"
-inspect "$B/link.out" -- "$L"
-status "a linked plugin whose target lies under a folder of uid 65534 (warning only)" 0 $?
-expect_block "it is warned about in the loader's words, and not loaded" "$B/link.out" a_linked.so \
-	'^   status +not-loaded' "^   warning +$(printf '%s' "$want" | sed 's/[.[\*^$()+?{|]/\\&/g')$" '^   name +linked$'
-expect_block "a link to a trusted target: no warning, loaded" "$B/link.out" b_plain.so '^   status +loads$' '^   name +plain$'
-reject "only the untrusted link is warned about" "$B/link.out.block" 'warning'
-if [ -e "$T/opened-linked" ]; then ko "the untrusted link's target was not opened"; else ok "the untrusted link's target was not opened"; fi
-if [ -e "$T/opened-plain" ]; then ok "the trusted link's target was opened (by the tool's child)"; else ko "the trusted link's target was opened"; fi
-rm -f "$T"/opened-*
-inspect "$B/link.json" -- --json "$L"
-check_json "JSON: the link's warning" "$B/link.json" "
+	# 2. A plugin file that is a symbolic link into a folder owned by 65534;
+	# another into a trusted folder.
+	L=$T/links
+	R=$T/trusted
+	mkdir -p "$L" "$R"
+	marked "$O/lib/linked.so" linked "$T/opened-linked"
+	marked "$R/plain.so" plain "$T/opened-plain"
+	ln -s "$O/lib/linked.so" "$L/a_linked.so"
+	ln -s "$R/plain.so" "$L/b_plain.so"
+	want="Plugin file $L/a_linked.so: folder $O on the path to its target is owned by uid 65534, neither root nor the effective user 0"
+	inspect "$B/link.out" -- "$L"
+	status "a linked plugin whose target lies under a folder of uid 65534 (warning only)" 0 $?
+	expect_block "it is warned about in the loader's words, and not loaded" "$B/link.out" a_linked.so \
+		'^   status +not-loaded' "^   warning +$(printf '%s' "$want" | sed 's/[.[\*^$()+?{|]/\\&/g')$" '^   name +linked$'
+	expect_block "a link to a trusted target: no warning, loaded" "$B/link.out" b_plain.so '^   status +loads$' '^   name +plain$'
+	reject "only the untrusted link is warned about" "$B/link.out.block" 'warning'
+	if [ -e "$T/opened-linked" ]; then ko "the untrusted link's target was not opened"; else ok "the untrusted link's target was not opened"; fi
+	if [ -e "$T/opened-plain" ]; then ok "the trusted link's target was opened (by the tool's child)"; else ko "the trusted link's target was opened"; fi
+	rm -f "$T"/opened-*
+	inspect "$B/link.json" -- --json "$L"
+	check_json "JSON: the link's warning" "$B/link.json" "
 assert P['a_linked.so']['warnings'] == ['$want'], P['a_linked.so']['warnings']
 assert P['a_linked.so']['status'] == 'not-loaded' and P['b_plain.so']['warnings'] == []
 assert d['warnings'] == []"
-loader "$B/link.loader" "$L" --
-same "the loader warns about the link in the same words" "$want" "$B/link.loader"
-expect "the loader loads both (warnings only)" "$B/link.loader" '^init=0$' '^loaded linked dlopen$' '^loaded plain dlopen$'
-inspect "$B/link-untrusted.json" -- --json --load-untrusted "$L"
-check_json "--load-untrusted: the link loads, still warned about" "$B/link-untrusted.json" "
+	loader "$B/link.loader" "$L" --
+	same "the loader warns about the link in the same words" "$want" "$B/link.loader"
+	expect "the loader loads both (warnings only)" "$B/link.loader" '^init=0$' '^loaded linked dlopen$' '^loaded plain dlopen$'
+	inspect "$B/link-untrusted.json" -- --json --load-untrusted "$L"
+	check_json "--load-untrusted: the link loads, still warned about" "$B/link-untrusted.json" "
 assert P['a_linked.so']['status'] == 'loads' and P['a_linked.so']['loaded'] is True
 assert P['a_linked.so']['warnings'] == ['$want']"
-rm -f "$T"/opened-*
-inspect "$B/link-strict.out" -- --strict "$L"
-status "the linked plugin, --strict: refused" 1 $?
-expect_block "strict mode refuses the link, with the loader's sentence" "$B/link-strict.out" a_linked.so \
-	"^   status +refused: $(printf '%s' "$want" | sed 's/[.[\*^$()+?{|]/\\&/g') \(strict mode\)$"
-expect_block "the trusted link still loads in strict mode" "$B/link-strict.out" b_plain.so '^   status +loads$'
-inspect "$B/link-strict.json" -- --json --strict "$L"
-loader "$B/link-strict.loader" "$L" -- strict
-same "the loader refuses the link in the same words" \
-	"Refusing plugin $L/a_linked.so: $(json_print "$B/link-strict.json" "P['a_linked.so']['reason']")" "$B/link-strict.loader"
-expect "the loader's init fails" "$B/link-strict.loader" '^init=-1$'
+	rm -f "$T"/opened-*
+	inspect "$B/link-strict.out" -- --strict "$L"
+	status "the linked plugin, --strict: refused" 1 $?
+	expect_block "strict mode refuses the link, with the loader's sentence" "$B/link-strict.out" a_linked.so \
+		"^   status +refused: $(printf '%s' "$want" | sed 's/[.[\*^$()+?{|]/\\&/g') \(strict mode\)$"
+	expect_block "the trusted link still loads in strict mode" "$B/link-strict.out" b_plain.so '^   status +loads$'
+	inspect "$B/link-strict.json" -- --json --strict "$L"
+	loader "$B/link-strict.loader" "$L" -- strict
+	same "the loader refuses the link in the same words" \
+		"Refusing plugin $L/a_linked.so: $(json_print "$B/link-strict.json" "P['a_linked.so']['reason']")" "$B/link-strict.loader"
+	expect "the loader's init fails" "$B/link-strict.loader" '^init=-1$'
+fi
 
 # 3. The skip list: by plugin name, by file name, --skip, names that
 # match nothing. The skipped plugins' constructors write markers: the tool
@@ -179,7 +162,7 @@ S=$T/skip
 mkdir -p "$S"
 marked "$S/10-amd.so" amdgpu_plugin "$T/opened-amd"
 marked "$S/20-cuda.so" cuda_plugin "$T/opened-cuda"
-plugin "$S/30-old.so" legacy.c -DMARKER="\"$T/init-legacy\""
+shared "$S/30-old.so" legacy.c -DMARKER="\"$T/init-legacy\""
 inspect "$B/skip-name.out" CRIU_PLUGIN_SKIP=amdgpu_plugin -- "$S"
 status "CRIU_PLUGIN_SKIP by plugin name" 0 $?
 expect "the skip list is shown" "$B/skip-name.out" '^Skip list: amdgpu_plugin \(from CRIU_PLUGIN_SKIP\)$'
@@ -248,35 +231,37 @@ rm -f "$T"/opened-*
 
 # In secure-execution mode (file capabilities, as another user) the
 # variable is ignored with the loader's warning; --skip still applies.
-cp "$TOOL" "$B/tool-cap"
-chmod -R a+rX "$T"
-if setcap cap_net_bind_service+ep "$B/tool-cap" 2>"$B/setcap.err"; then
-	secure() { # secure OUT ARGS...: the tool with a capability, as uid 65534
-		local out=$1
-		shift
-		timeout 120 env CRIU_PLUGIN_SKIP=amdgpu_plugin setpriv --reuid=65534 --regid=65534 --clear-groups \
-			"$B/tool-cap" --timeout 30 "$@" >"$out" 2>"$out.err"
-	}
-	secure "$B/secure.json" --json "$S"
-	status "secure-execution mode" 0 $?
-	check_json "secure-execution mode: CRIU_PLUGIN_SKIP is ignored, with the loader's warning" "$B/secure.json" "
+if needs_root "secure-execution mode: CRIU_PLUGIN_SKIP ignored with a file capability (setcap)"; then
+	cp "$TOOL" "$B/tool-cap"
+	chmod -R a+rX "$T"
+	if setcap cap_net_bind_service+ep "$B/tool-cap" 2>"$B/setcap.err"; then
+		secure() { # secure OUT ARGS...: the tool with a capability, as uid 65534
+			local out=$1
+			shift
+			timeout 120 env CRIU_PLUGIN_SKIP=amdgpu_plugin setpriv --reuid=65534 --regid=65534 --clear-groups \
+				"$B/tool-cap" --timeout 30 "$@" >"$out" 2>"$out.err"
+		}
+		secure "$B/secure.json" --json "$S"
+		status "secure-execution mode" 0 $?
+		check_json "secure-execution mode: CRIU_PLUGIN_SKIP is ignored, with the loader's warning" "$B/secure.json" "
 assert d['warnings'] == ['Ignoring CRIU_PLUGIN_SKIP=amdgpu_plugin in secure-execution mode (set-user-ID or file capabilities)'], d['warnings']
 assert d['skip'] is None and P['10-amd.so']['status'] == 'loads', P['10-amd.so']"
-	secure "$B/secure-opt.json" --json --skip amdgpu_plugin "$S"
-	check_json "secure-execution mode: --skip still applies" "$B/secure-opt.json" "
+		secure "$B/secure-opt.json" --json --skip amdgpu_plugin "$S"
+		check_json "secure-execution mode: --skip still applies" "$B/secure-opt.json" "
 assert d['warnings'] == [] and d['skip']['source'] == '--skip', d
 assert P['10-amd.so']['status'] == 'skipped'"
-else
-	ko "setcap failed: $(cat "$B/setcap.err")"
+	else
+		ko "setcap failed: $(cat "$B/setcap.err")"
+	fi
 fi
 rm -f "$T"/opened-* "$T/init-legacy"
 
 # A skipped file never fails the inspection, and takes no name.
 K=$T/skip-refused
 mkdir -p "$K"
-plugin "$K/10-new.so" desc.c -DNAME='"too-new"' -DVERSION='CRIU_PLUGIN_GEN_VERSION(0, 3, 0)'
-plugin "$K/20-twin.so" desc.c -DNAME='"twin"'
-plugin "$K/30-twin.so" desc.c -DNAME='"twin"'
+shared "$K/10-new.so" desc.c -DNAME='"too-new"' -DVERSION='CRIU_PLUGIN_GEN_VERSION(0, 3, 0)'
+shared "$K/20-twin.so" desc.c -DNAME='"twin"'
+shared "$K/30-twin.so" desc.c -DNAME='"twin"'
 inspect "$B/refused.out" -- "$K"
 status "a refused plugin and two alternatives, nothing skipped" 1 $?
 expect_block "the second twin is the first one's alternative" "$B/refused.out" 30-twin.so \
@@ -317,8 +302,8 @@ rm -f "$T"/opened-*
 # 4. Names that are not UTF-8: written \xHH, as the loader writes them.
 U=$T/$'utf\xfe'
 mkdir -p "$U"
-plugin "$U/"$'bad\xff.so' desc.c -DNAME='"n\xff"'
-plugin "$U/b.so" desc.c -DNAME='"b"'
+shared "$U/"$'bad\xff.so' desc.c -DNAME='"n\xff"'
+shared "$U/b.so" desc.c -DNAME='"b"'
 chmod 0666 "$U/b.so"
 inspect "$B/utf.out" -- "$U"
 status "a folder and names that are not UTF-8" 0 $?
@@ -342,7 +327,7 @@ same "the loader writes the warning in the same words" "$(block "$B/utf.out" b.s
 # loader calls it truncated, before dlopen, whatever its type.
 X=$T/exec
 mkdir -p "$X"
-plugin "$B/whole.so" desc.c -DNAME='"exec"'
+shared "$B/whole.so" desc.c -DNAME='"exec"'
 cp "$B/whole.so" "$X/cut.so"
 printf '\002\000' | dd of="$X/cut.so" bs=1 seek=16 conv=notrunc status=none
 truncate -s 4000 "$X/cut.so"
@@ -364,7 +349,7 @@ expect_block "whole, it is left to dlopen (not truncated)" "$B/exec-whole.out" c
 
 # 6. The JSON fields printed here (the skip list's among them) are all
 # documented in --help.
-json_documented "$B/skip-name.json" "$B/images-skip.json" "$B/owned-strict.json"
+# (owned-strict.json only where the trust walk ran)
+json_documented "$B/skip-name.json" "$B/images-skip.json" $([ -e "$B/owned-strict.json" ] && echo "$B/owned-strict.json")
 
-echo "inspect vs loader: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

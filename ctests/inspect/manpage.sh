@@ -6,13 +6,11 @@
 # Usage: manpage.sh TOOL (the criu-plugin-inspect binary)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-TOOL=${1:?usage: manpage.sh TOOL}
-TOOL=$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL")
+. "$here/../checks.sh"
+TOOL=$(absfile "${1:?usage: manpage.sh TOOL}") || exit 2
 REPO=$(cd "$here/../.." && pwd)
 PAGE=$REPO/inspect/criu-plugin-inspect.1
-B=$here/build/man
-rm -rf "$B" && mkdir -p "$B"
-. "$here/../checks.sh"
+suite "inspect manual page" "$here/build/man"
 
 # 1. It renders without a warning (groff's, and man's when man-db is here).
 renderers=0
@@ -32,7 +30,7 @@ if [ $renderers -eq 0 ]; then
 fi
 
 # 2. The same options, JSON fields and exit statuses as --help, in order.
-"$TOOL" --help >"$B/help.txt" || ko "--help"
+bounded "$TOOL" --help >"$B/help.txt" || ko "--help"
 python3 - "$PAGE" "$B/help.txt" "$B" <<'PY'
 import re, sys
 page, help_file, out = sys.argv[1:]
@@ -123,5 +121,4 @@ if [ ! -e "$D2/opt/man/man1/criu-plugin-inspect.1" ]; then ok "make uninstall wi
 submake install DESTDIR="$B/dest3" MANDIR=relative/man >"$B/install3.log" 2>&1
 if [ $? -ne 0 ] && grep -q "MANDIR" "$B/install3.log"; then ok "a relative MANDIR is refused"; else ko "a relative MANDIR" "$B/install3.log"; fi
 
-echo "inspect manual page: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

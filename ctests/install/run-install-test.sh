@@ -44,7 +44,7 @@
 #     from them (unpacked, in build/package-target; CHECK_INSTALL_REBUILD=0
 #     skips that build).
 #
-# Prints one PASS or FAIL line per check and a closing
+# Prints one PASS: or FAIL: line per check and a closing
 # "check-install: N passed, N failed" line; exits non-zero on any failure.
 # CC (default cc), KEEP=1 keeps the work folder.
 set -uo pipefail
@@ -71,24 +71,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-NPASS=0
-NFAIL=0
-pass() {
-	echo "PASS: $*"
-	NPASS=$((NPASS + 1))
-}
-fail() {
-	echo "FAIL: $*"
-	NFAIL=$((NFAIL + 1))
-}
+# ok, ko and the counts.
+. "$REPO/ctests/checks.sh"
 # check DESCRIPTION CMD...: PASS when CMD succeeds; else FAIL and its output.
 check() {
 	local what=$1
 	shift
 	if "$@" >"$WORK/check.log" 2>&1; then
-		pass "$what"
+		ok "$what"
 	else
-		fail "$what"
+		ko "$what"
 		tail -n 30 "$WORK/check.log" | sed 's/^/    /'
 		return 1
 	fi
@@ -121,6 +113,18 @@ pc() {
 	local dest=$1 libdir=$2
 	shift 2
 	PKG_CONFIG_PATH=$dest$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest pkg-config "$@"
+}
+# static_host DESTDIR TAG WHAT: the C host linked statically against the
+# staged install's libcriu-plugin.a (WHAT names it), with what pkg-config
+# --static says, into $WORK/TAG-static/host.
+static_host() {
+	local dest=$1 tag=$2
+	mkdir -p "$WORK/$tag-static"
+	# shellcheck disable=SC2046
+	check "[$tag] C host links statically against $3" \
+		"$CC" "${CWARN[@]}" $(pc "$dest" "$LA" --cflags criu-plugin) -rdynamic -o "$WORK/$tag-static/host" \
+		"$HERE/host.c" $(pc "$dest" "$LA" --libs-only-L criu-plugin) -l:libcriu-plugin.a \
+		$(pc "$dest" "$LA" --static --libs-only-l criu-plugin | sed 's/-lcriu-plugin//')
 }
 # pcvar DESTDIR LIBDIR NAME: a pkg-config variable as written in the file
 # (pkgconf would prefix PKG_CONFIG_SYSROOT_DIR to path-like values).
@@ -160,9 +164,9 @@ build_and_run() {
 	local rc=$?
 	if [ $rc = 0 ] && grep -q '^install_test plugin: init(0)$' "$out/run.log" &&
 		grep -q '^install_test plugin: exit(0, 0)$' "$out/run.log"; then
-		pass "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer ($(grep -c '^ok:' "$out/run.log") checks)"
+		ok "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer ($(grep -c '^ok:' "$out/run.log") checks)"
 	else
-		fail "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer (exit $rc)"
+		ko "[$tag] the host loads the plugin via cr_plugin_set_libdir and its typed hook calls answer (exit $rc)"
 		sed 's/^/    /' "$out/run.log"
 	fi
 	LD_LIBRARY_PATH=$dest$libdir "$out/host" info >"$out/info.log" 2>&1
@@ -179,7 +183,7 @@ PA=/opt/criu-plugin-test
 LA=$PA/$LIBNAME
 if ! check "[A] make install DESTDIR=... PREFIX=$PA" \
 	make --no-print-directory install DESTDIR="$DA" PREFIX=$PA; then
-	echo "check-install: $NPASS passed, $NFAIL failed: make install failed, nothing more to check"
+	echo "check-install: $pass passed, $fail failed: make install failed, nothing more to check"
 	exit 1
 fi
 grep -E '^ +(INSTALL|LINK)|^installed' "$WORK/check.log" | sed 's/^ */  /'
@@ -230,12 +234,7 @@ check "[A] pkg-config soversion = $SOVERSION" same "$(pcvar "$DA" "$LA" soversio
 
 # A static link: libcriu-plugin.a and Libs.private (-rdynamic, like CRIU, so
 # the plugin finds criu_get_image_dir in the executable).
-mkdir -p "$WORK/A-static"
-# shellcheck disable=SC2046
-check "[A] C host links statically against libcriu-plugin.a (pkg-config --static)" \
-	"$CC" "${CWARN[@]}" $(pc "$DA" "$LA" --cflags criu-plugin) -rdynamic -o "$WORK/A-static/host" "$HERE/host.c" \
-	$(pc "$DA" "$LA" --libs-only-L criu-plugin) -l:libcriu-plugin.a \
-	$(pc "$DA" "$LA" --static --libs-only-l criu-plugin | sed 's/-lcriu-plugin//')
+static_host "$DA" A "libcriu-plugin.a (pkg-config --static)"
 check "[A] the static host needs no libcriu-plugin.so" \
 	bash -c "! readelf -d '$WORK/A-static/host' | grep -q libcriu-plugin"
 check "[A] the static host loads the plugin and calls its hooks" \
@@ -277,12 +276,7 @@ if check "[S] make install-strip NO_BUILD=1 DESTDIR=... PREFIX=$PA" \
 	check "[S] the stripped $REALNAME still has its symbol table for the dynamic linker (.dynsym, .gnu.version_d)" \
 		bash -c "readelf -SW '$DS$LA/$REALNAME' | grep -q '\.dynsym' && readelf -SW '$DS$LA/$REALNAME' | grep -q '\.gnu\.version_d'"
 	build_and_run "$DS" "$LA" S
-	mkdir -p "$WORK/S-static"
-	# shellcheck disable=SC2046
-	check "[S] C host links statically against the stripped libcriu-plugin.a" \
-		"$CC" "${CWARN[@]}" $(pc "$DS" "$LA" --cflags criu-plugin) -rdynamic -o "$WORK/S-static/host" "$HERE/host.c" \
-		$(pc "$DS" "$LA" --libs-only-L criu-plugin) -l:libcriu-plugin.a \
-		$(pc "$DS" "$LA" --static --libs-only-l criu-plugin | sed 's/-lcriu-plugin//')
+	static_host "$DS" S "the stripped libcriu-plugin.a"
 	check "[S] the static host (stripped archive) loads the plugin and calls its hooks" \
 		"$WORK/S-static/host" run "$WORK/S/plugins"
 	if [ -f "$CARGO_OUT/criu-plugin-inspect" ]; then
@@ -363,7 +357,7 @@ DD=$WORK/destD
 DPKG_LIST=$WORK/dpkg-criu.list
 dpkg -L criu >"$DPKG_LIST" 2>"$WORK/dpkg.err"
 if [ ! -s "$DPKG_LIST" ]; then
-	fail "[D] dpkg -L criu lists nothing: Debian's criu package must be installed for this test (.ci/deps.sh installs it)"
+	ko "[D] dpkg -L criu lists nothing: Debian's criu package must be installed for this test (.ci/deps.sh installs it)"
 	sed 's/^/    /' "$WORK/dpkg.err"
 else
 	# clashes LIST: the paths of LIST that dpkg -L criu names (files,
@@ -389,10 +383,10 @@ else
 		check "[D] the clash check finds a clash when there is one ($(cat "$WORK/probe.list"))" \
 			bash -c "[ -s '$WORK/probe.list' ] && grep -Fxf '$DPKG_LIST' '$WORK/probe.list'"
 		if clashes "$WORK/ours.list" >"$WORK/clash.list"; then
-			fail "[D] installed paths that Debian's criu package owns:"
+			ko "[D] installed paths that Debian's criu package owns:"
 			sed 's/^/    /' "$WORK/clash.list"
 		else
-			pass "[D] no installed path is one that dpkg -L criu lists"
+			ok "[D] no installed path is one that dpkg -L criu lists"
 		fi
 		check "[D] make uninstall" make --no-print-directory uninstall DESTDIR="$DD" PREFIX=/usr
 		check "[D] after uninstall no folder made by the install is left" test ! -e "$DD"
@@ -459,7 +453,7 @@ if [ -f "$CARGO_OUT/libcriu_plugin.so" ]; then
 	check "[V] cargo's own cdylib (no symbol versions) is rejected" \
 		rejected "$CARGO_OUT/libcriu_plugin.so" "has version 'none', not @@LIBCRIU_PLUGIN_$SOVERSION"
 else
-	fail "[V] no $CARGO_OUT/libcriu_plugin.so (cargo build --release makes it)"
+	ko "[V] no $CARGO_OUT/libcriu_plugin.so (cargo build --release makes it)"
 fi
 check "[V] the relink below, with the map itself, passes" \
 	bash -c "'$CC' -shared -o '$WORK/V/good.so' -Wl,--whole-archive '$CARGO_OUT/libcriu_plugin.a' -Wl,--no-whole-archive \
@@ -527,5 +521,5 @@ if check "[P] cargo package --list --allow-dirty --offline" "$CARGO" package --l
 fi
 
 echo ""
-echo "check-install: $NPASS passed, $NFAIL failed ($((SECONDS - T0)) s)"
-[ "$NFAIL" = 0 ]
+echo "check-install: $pass passed, $fail failed ($((SECONDS - T0)) s)"
+[ "$fail" = 0 ]

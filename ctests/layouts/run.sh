@@ -9,15 +9,12 @@
 # Usage: run.sh LIBDIR (the folder holding libcriu-plugin.so)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../checks.sh"
 repo=$(cd "$here/../.." && pwd)
-LIBDIR=${1:?usage: run.sh LIBDIR}
-LIBDIR=$(cd "$LIBDIR" && pwd)
-B=$here/build
-CFLAGS="-Wall -Wextra -Werror -I$repo/include"
+LIBDIR=$(absdir "${1:?usage: run.sh LIBDIR}") || exit 2
+suite layouts "$here/build"
 CARGO=${CARGO:-cargo}
 ALT=$repo/build/alt-target
-rm -rf "$B" && mkdir -p "$B"
-. "$here/../checks.sh"
 
 # What the top Makefile exports must not reach the builds below.
 unset CRIU_OPTS_LAYOUTS CRIU_OPTS_LIBDIR_OFFSET CRIU_LIBS_DIR CRIU_PLUGIN_STRICT
@@ -27,7 +24,7 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 host() {
 	local out=$1 lib=$2
 	shift 2
-	gcc $CFLAGS "$@" "$here/host.c" -L"$lib" -lcriu-plugin -Wl,-rpath,"$lib" -o "$out" || exit 1
+	build "$out" "$@" "$here/host.c" -L"$lib" -lcriu-plugin -Wl,-rpath,"$lib"
 }
 # run NAME HOST ARGS...: runs a host (10 s at most) into $B/NAME.out, and
 # its exit status into $B/NAME.rc.
@@ -56,7 +53,7 @@ count() {
 # one for cr_plugin_set_libdir().
 for d in libdir env setter; do
 	mkdir -p "$B/$d"
-	gcc $CFLAGS -shared -fPIC -DNAME="\"from-$d\"" "$repo/ctests/beyond/plugin.c" -o "$B/$d/p.so" || exit 1
+	PLUGIN_C=$CTESTS/beyond/plugin.c plugin "$B/$d/p.so" "from-$d"
 done
 L=$B/libdir E=$B/env S=$B/setter
 VERIFIED=$(sed -n 's/^ *verified(\([0-9]*\), *\([0-9]*\),.*/\1:\2/p' "$repo/src/opts_layouts.rs" | paste -sd, -)
@@ -216,5 +213,4 @@ else
 	ko "the library builds with CRIU_OPTS_LAYOUTS=600:168,512:160" "$B/extended-build.log"
 fi
 
-echo "layouts: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -17,14 +17,8 @@ static const char *PNAME(void)
 
 #include "ct-plugin.h"
 
-struct small_desc {
-	const char *name;
-	int (*init)(int stage);
-	void (*exit)(int stage, int ret);
-	unsigned int version;
-	unsigned int max_hooks;
-	void *hooks[10];
-};
+#include "../desc_slots.h"
+CT_DESC_SLOTS(small_desc, 10);
 
 static int poison(void)
 {

@@ -2,29 +2,20 @@
 # Skipping plugins by name: CRIU_PLUGIN_SKIP and cr_plugin_set_skip, by
 # plugin name and by file name, a skipped plugin never opened, names that
 # match nothing warned about, the inventory check at restore, and the
-# variable ignored in secure-execution mode. Needs root (setcap).
+# variable ignored in secure-execution mode (that one needs root: setcap).
 # Usage: run.sh LIBDIR (the folder holding libcriu-plugin.so)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-LIBDIR=${1:?usage: run.sh LIBDIR}
-LIBDIR=$(cd "$LIBDIR" && pwd)
-B=$here/build
-CFLAGS="-Wall -Wextra -Werror -I$here/../../include"
-rm -rf "$B" && mkdir -p "$B/plugins"
 . "$here/../checks.sh"
-umask 022
-unset CRIU_PLUGIN_SKIP CRIU_PLUGIN_STRICT
+LIBDIR=$(absdir "${1:?usage: run.sh LIBDIR}") || exit 2
+suite skip "$here/build"
+mkdir -p "$B/plugins"
 
-plugin() { # plugin FILE NAME [CFLAGS...]
-	local out=$1 name=$2
-	shift 2
-	gcc $CFLAGS -shared -fPIC -DNAME="\"$name\"" "$@" "$here/plugin.c" -o "$B/plugins/$out" || exit 1
-}
-plugin 10-amd.so amdgpu_plugin
-plugin 20-cuda.so cuda_plugin
-plugin 30-inv.so inventory_plugin
-plugin 40-old.so old -DLEGACY
-gcc $CFLAGS -rdynamic "$here/host.c" -L"$LIBDIR" -lcriu-plugin -Wl,-rpath,"$LIBDIR" -o "$B/host" || exit 1
+plugin "$B/plugins/10-amd.so" amdgpu_plugin
+plugin "$B/plugins/20-cuda.so" cuda_plugin
+plugin "$B/plugins/30-inv.so" inventory_plugin
+plugin "$B/plugins/40-old.so" old -DLEGACY
+build "$B/host" -rdynamic "$here/host.c" -L"$LIBDIR" -lcriu-plugin -Wl,-rpath,"$LIBDIR"
 export CRIU_LIBS_DIR=$B/plugins
 run() { # run OUT [ENV=VALUE...] -- [ARGS...]
 	local out=$1
@@ -77,21 +68,22 @@ run restore-ok.out CRIU_PLUGIN_SKIP=amdgpu_plugin REQUIRE=inventory_plugin -- re
 expect "restore needing a plugin that is not skipped works" "$B/restore-ok.out" '^init=0$' '^loaded inventory_plugin$'
 
 # 7. Secure execution: the variable is ignored (a warning), the call is not.
-S=$(mktemp -d /tmp/criu-plugin-skip.XXXXXX)
-chmod 755 "$S"
-mkdir -p "$S/lib"
-cp -P "$LIBDIR"/libcriu-plugin.so* "$S/lib/"
-gcc $CFLAGS -rdynamic "$here/host.c" -L"$S/lib" -lcriu-plugin -Wl,-rpath,"$S/lib" -o "$S/host-cap" || exit 1
-chmod -R a+rX "$S" "$B"
-if setcap cap_net_bind_service+ep "$S/host-cap" 2>"$B/setcap.err"; then
-	timeout 20 env CRIU_PLUGIN_SKIP=amdgpu_plugin setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$S/host-cap" >"$B/secure.out" 2>&1
-	expect "CRIU_PLUGIN_SKIP is ignored in secure-execution mode" "$B/secure.out" \
-		'^\[2\] Warn  \([^)]*\): Ignoring CRIU_PLUGIN_SKIP=amdgpu_plugin in secure-execution mode'
-else
-	ko "setcap failed: $(cat "$B/setcap.err")"
+if needs_root "secure execution: CRIU_PLUGIN_SKIP is ignored with a file capability"; then
+	S=$(mktemp -d /tmp/criu-plugin-skip.XXXXXX)
+	chmod 755 "$S"
+	mkdir -p "$S/lib"
+	cp -P "$LIBDIR"/libcriu-plugin.so* "$S/lib/"
+	build "$S/host-cap" -rdynamic "$here/host.c" -L"$S/lib" -lcriu-plugin -Wl,-rpath,"$S/lib"
+	chmod -R a+rX "$S" "$B"
+	if setcap cap_net_bind_service+ep "$S/host-cap" 2>"$B/setcap.err"; then
+		timeout 20 env CRIU_PLUGIN_SKIP=amdgpu_plugin setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$S/host-cap" >"$B/secure.out" 2>&1
+		expect "CRIU_PLUGIN_SKIP is ignored in secure-execution mode" "$B/secure.out" \
+			'^\[2\] Warn  \([^)]*\): Ignoring CRIU_PLUGIN_SKIP=amdgpu_plugin in secure-execution mode'
+	else
+		ko "setcap failed: $(cat "$B/setcap.err")"
+	fi
+	rm -rf "$S"
 fi
-rm -rf "$S"
 
-echo "skip: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary
