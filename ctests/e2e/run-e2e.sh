@@ -47,7 +47,7 @@ export E2E_CACHE=${E2E_CACHE:-$REPO/.cache}
 # shellcheck source=releases.sh
 . "$HERE/releases.sh"
 RELEASES=${CRIU_VERSION:-$CRIU_RELEASES_ALL}
-ALL_STEPS="1 2 3 4 5 6 7 8 9 10 11 12 13 16 17"
+ALL_STEPS="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"
 STEPS=${E2E_STEPS:-$ALL_STEPS}
 T_START=$SECONDS
 # CRIU_VERSION is also one of CRIU's make variables: not beyond this point.
@@ -75,7 +75,7 @@ PLUGINS4="amdgpu_plugin cuda_plugin inventory_test_enabled_plugin inventory_test
 
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
-for f in build cycle inventory zdtm compare rpc; do
+for f in build cycle inventory zdtm compare rpc runtime; do
 	# shellcheck source=/dev/null
 	. "$HERE/steps-$f.sh"
 done
