@@ -30,6 +30,26 @@ name_ordered_dir() {
 	done
 	return 1
 }
+# plugin_folder FILE...: a name_ordered_dir of FILEs, removed on exit, in
+# PLUGIN_DIR; fails the step when none can be made
+plugin_folder() {
+	if ! PLUGIN_DIR=$(name_ordered_dir "$@"); then
+		bad "could not make a plugin folder whose readdir order is name order (tried $WORK and /dev/shm)"
+		return 1
+	fi
+	TMPDIRS+=("$PLUGIN_DIR")
+	ok "plugin folder $PLUGIN_DIR, readdir order = name order: $(ls -U "$PLUGIN_DIR" | tr '\n' ' ')"
+}
+# same_lines WHAT STOCK LIB DIFF: the files STOCK and LIB (what the stock
+# and the library build did) are the same; else the diff (in DIFF) is shown
+same_lines() {
+	if [ -s "$2" ] && diff -u --label "stock CRIU $REL" --label "CRIU $REL + libcriu-plugin" "$2" "$3" >"$4"; then
+		ok "$1"
+	else
+		bad "$1: NOT SO; the diff, stock vs library ($4):"
+		head -n 80 "$4" 2>/dev/null | sed 's/^/      | /'
+	fi
+}
 # log_lines LOG: the lines of LOG both loaders must agree on: every
 # `Plugin "..."` line with the table of hooks logged after it ("<TAB>   N ->
 # ADDR"), and every "plugin: `NAME' hook N" line, without the timestamp, the

@@ -29,22 +29,20 @@ step12() {
 		end
 		return
 	fi
-	if ! dir=$(name_ordered_dir "$STOCK"/plugins/*.so); then
-		bad "could not make a plugin folder whose readdir order is name order"
+	plugin_folder "$STOCK"/plugins/*.so || {
 		end
 		return
-	fi
-	TMPDIRS+=("$dir")
-	if ! without=$(name_ordered_dir "$STOCK/plugins/amdgpu_plugin.so" "$STOCK/plugins/cuda_plugin.so" \
-		"$STOCK/plugins/inventory_test_disabled_plugin.so"); then
-		bad "could not make a plugin folder whose readdir order is name order"
+	}
+	dir=$PLUGIN_DIR
+	plugin_folder "$STOCK/plugins/amdgpu_plugin.so" "$STOCK/plugins/cuda_plugin.so" \
+		"$STOCK/plugins/inventory_test_disabled_plugin.so" || {
 		end
 		return
-	fi
-	TMPDIRS+=("$without")
+	}
+	without=$PLUGIN_DIR
 	echo "libdir $dir" >"$base/criu.conf"
 	echo "libdir $without" >"$base/criu-without-enabled.conf"
-	ok "config_file $base/criu.conf holds 'libdir $dir' (readdir order = name order: $(ls -U "$dir" | tr '\n' ' '))"
+	ok "config_file $base/criu.conf holds 'libdir $dir', $base/criu-without-enabled.conf 'libdir $without'"
 	# nothing else gives the plugins: CRIU's default folder holds none
 	so=$(ls /usr/lib/criu/*.so /usr/lib64/criu/*.so 2>/dev/null | head -n 1)
 	[ -z "$so" ] && ok "CRIU's default plugin folder holds no plugin and CRIU_LIBS_DIR is unset: the plugins can only come from the config file" ||
@@ -116,11 +114,7 @@ step12() {
 			log_lines "$d/img/restore.log" | sed 's/^/restore: /'
 		} >"$base/$kind.lines"
 	done
-	if diff -u --label "stock CRIU $REL" --label "CRIU $REL + libcriu-plugin" "$base/stock.lines" "$base/lib.lines" >"$base/lines.diff"; then
-		ok "the library build logs the same $(wc -l <"$base/lib.lines") plugin lines in the same order ($(grep -c 'Plugin "' "$base/lib.lines") Plugin lines)"
-	else
-		bad "the plugin lines differ (stock vs library):"
-		sed 's/^/      | /' "$base/lines.diff"
-	fi
+	same_lines "the library build logs the same $(wc -l <"$base/lib.lines") plugin lines in the same order ($(grep -c 'Plugin "' "$base/lib.lines") Plugin lines)" \
+		"$base/stock.lines" "$base/lib.lines" "$base/lines.diff"
 	end
 }

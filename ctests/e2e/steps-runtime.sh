@@ -136,33 +136,29 @@ ctr_checkpoint() {
 	check_log "dump: Dumping finished successfully" "$d/work/dump.log" "Dumping finished successfully"
 }
 
-step14() {
-	begin 14
-	need stock && need lib || {
-		end
-		return
-	}
+# runc_ready BASE: both builds and runc are there; makes the bundle
+# BASE/bundle and the state folder RUNC_ROOT = BASE/runc-root
+runc_ready() {
+	need stock && need lib || return 1
 	command -v runc >/dev/null || {
 		bad "no runc (Debian's runc; run ctests/e2e/deps.sh)"
-		end
-		return
+		return 1
 	}
+	RUNC_ROOT=$1/runc-root
+	mkdir -p "$RUNC_ROOT"
+	make_bundle "$1/bundle" || return 1
+	ok "bundle $1/bundle: rootfs with $(command -v busybox) (static) as /bin/sh; $(timeout 10 runc --version | head -n 1)"
+}
+
+step14() {
+	begin 14
 	local base=$WORK/step14 b dir kind src d id rc pid before L n_amd n_cuda
 	b=$base/bundle
-	RUNC_ROOT=$base/runc-root
-	mkdir -p "$base" "$RUNC_ROOT"
-	make_bundle "$b" || {
+	runc_ready "$base" && plugin_folder "$STOCK"/plugins/*.so || {
 		end
 		return
 	}
-	ok "bundle $b: rootfs with $(command -v busybox) (static) as /bin/sh; $(timeout 10 runc --version | head -n 1)"
-	if ! dir=$(name_ordered_dir "$STOCK"/plugins/*.so); then
-		bad "could not make a plugin folder whose readdir order is name order"
-		end
-		return
-	fi
-	TMPDIRS+=("$dir")
-	ok "CRIU_LIBS_DIR=$dir (readdir order = name order: $(ls -U "$dir" | tr '\n' ' '))"
+	dir=$PLUGIN_DIR
 	for kind in stock lib; do
 		src=$STOCK_SRC
 		[ "$kind" = lib ] && src=$LIB_SRC
@@ -203,31 +199,15 @@ step14() {
 
 # runtime_compare BASE: BASE/stock.lines and BASE/lib.lines are the same
 runtime_compare() {
-	if [ -s "$1/stock.lines" ] && diff -u --label "stock CRIU $REL" --label "CRIU $REL + libcriu-plugin" \
-		"$1/stock.lines" "$1/lib.lines" >"$1/lines.diff"; then
-		ok "dump.log and restore.log of both builds have the same $(wc -l <"$1/lib.lines") plugin and hook lines in the same order ($(grep -c 'Plugin "' "$1/lib.lines") Plugin lines, $(grep -c ' hook [0-9]* -> ' "$1/lib.lines") hook calls)"
-	else
-		bad "the plugin and hook lines differ (stock vs library):"
-		sed 's/^/      | /' "$1/lines.diff" 2>/dev/null
-	fi
+	same_lines "dump.log and restore.log of both builds have the same $(wc -l <"$1/lib.lines" 2>/dev/null) plugin and hook lines in the same order ($(grep -c 'Plugin "' "$1/lib.lines" 2>/dev/null) Plugin lines, $(grep -c ' hook [0-9]* -> ' "$1/lib.lines" 2>/dev/null) hook calls)" \
+		"$1/stock.lines" "$1/lib.lines" "$1/lines.diff"
 }
 
 step15() {
 	begin 15
-	need stock && need lib || {
-		end
-		return
-	}
-	command -v runc >/dev/null || {
-		bad "no runc (Debian's runc; run ctests/e2e/deps.sh)"
-		end
-		return
-	}
 	local base=$WORK/step15 b dir kind src d id rc
 	b=$base/bundle
-	RUNC_ROOT=$base/runc-root
-	mkdir -p "$base" "$RUNC_ROOT"
-	make_bundle "$b" || {
+	runc_ready "$base" || {
 		end
 		return
 	}
@@ -237,11 +217,9 @@ step15() {
 		d=$base/$kind
 		id=e2e-$REL-$kind-$$
 		mkdir -p "$d/img" "$d/work" "$d/work-restore"
-		if ! dir=$(name_ordered_dir "$STOCK"/plugins/*.so); then
-			bad "$kind: could not make a plugin folder whose readdir order is name order"
-			continue
-		fi
-		TMPDIRS+=("$dir")
+		# a folder of its own, which loses a plugin
+		plugin_folder "$STOCK"/plugins/*.so || continue
+		dir=$PLUGIN_DIR
 		echo "  $kind: container $id, runc --criu $src/criu/criu, CRIU_LIBS_DIR=$dir"
 		ctr_start "$id" "$b" "$d" || continue
 		ctr_checkpoint "$src" "$dir" "$id" "$d" || continue

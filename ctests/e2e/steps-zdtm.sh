@@ -8,7 +8,7 @@ TITLE[6]="zdtm: busyloop00 with the inventory plugins; sigpending, pthread00 wit
 # with --keep-img always, then checks each kept dump/restore log shows each
 # PLUGIN loaded
 zdtm_run() {
-	local name=$1 plugins=() log rc p f n
+	local name=$1 plugins=() log rc
 	shift
 	while [ "$1" != -- ]; do
 		plugins+=("$1")
@@ -25,16 +25,22 @@ zdtm_run() {
 		bad "zdtm $name exited $rc (log $log)"
 		tail -n 30 "$log" | sed 's/^/      | /'
 	fi
-	n=0
+	kept_logs_load "zdtm $name" 2 "${plugins[@]}"
+	rm -rf "$LIB_SRC/test/dump"
+}
+# kept_logs_load WHAT MIN PLUGIN...: each dump/restore log zdtm kept (at
+# least MIN of them) shows each PLUGIN loaded with the release's hook count
+kept_logs_load() {
+	local what=$1 min=$2 f p n=0
+	shift 2
 	while read -r f; do
 		n=$((n + 1))
-		for p in "${plugins[@]}"; do
+		for p in "$@"; do
 			grep -Eq "Plugin \"$p\" \(version 512 hooks $R_HOOKS\)" "$f" ||
-				bad "zdtm $name: ${f#"$LIB_SRC"/test/} does not show plugin $p loaded (hooks $R_HOOKS)"
+				bad "$what: ${f#"$LIB_SRC"/test/} does not show plugin $p loaded (hooks $R_HOOKS)"
 		done
 	done < <(find "$LIB_SRC/test/dump" \( -name 'dump.log' -o -name 'restore.log' \) 2>/dev/null)
-	if [ "$n" -ge 2 ]; then ok "zdtm $name: ${plugins[*]} loaded in all $n kept dump/restore logs"; else bad "zdtm $name: kept only $n dump/restore logs"; fi
-	rm -rf "$LIB_SRC/test/dump"
+	if [ "$n" -ge "$min" ]; then ok "$what: $* loaded in all $n kept dump/restore logs"; else bad "$what: kept only $n dump/restore logs"; fi
 }
 step6() {
 	begin 6
@@ -78,7 +84,7 @@ zdtm_kept_lines() {
 # every kept dump and restore log must show each PLUGIN loaded with the
 # release's hook count.
 zdtm_both() {
-	local name=$1 plugins=() envs=() targs=() kind src log rc t f p n keep
+	local name=$1 plugins=() envs=() targs=() kind src log rc t n keep
 	shift
 	while [ "$1" != -- ]; do
 		plugins+=("$1")
@@ -113,20 +119,7 @@ zdtm_both() {
 			fi
 		done
 		[ "$n" = "$(wc -w <<<"$ZDTM_TESTS")" ] && ok "$kind: zdtm $name: all $n tests PASS"
-		# the kept logs: each PLUGIN loaded in every dump and restore
-		n=0
-		while read -r f; do
-			n=$((n + 1))
-			for p in "${plugins[@]}"; do
-				grep -Eq "Plugin \"$p\" \(version 512 hooks $R_HOOKS\)" "$f" ||
-					bad "$kind: zdtm $name: ${f#"$LIB_SRC"/test/} does not show plugin $p loaded (hooks $R_HOOKS)"
-			done
-		done < <(find "$LIB_SRC/test/dump" \( -name 'dump.log' -o -name 'restore.log' \) 2>/dev/null)
-		if [ "$n" -ge $((2 * $(wc -w <<<"$ZDTM_TESTS"))) ]; then
-			ok "$kind: zdtm $name: ${plugins[*]} loaded in all $n kept dump/restore logs"
-		else
-			bad "$kind: zdtm $name: kept only $n dump/restore logs"
-		fi
+		kept_logs_load "$kind: zdtm $name" $((2 * $(wc -w <<<"$ZDTM_TESTS"))) "${plugins[@]}"
 		zdtm_kept_lines "$LIB_SRC/test/dump" >"$keep.lines"
 		# the logs, for a look afterwards
 		mkdir -p "$keep"
@@ -140,24 +133,16 @@ zdtm_both() {
 # result by result and plugin line by plugin line
 zdtm_compare() {
 	local s=$WORK/zdtm-$1-stock l=$WORK/zdtm-$1-lib n
-	if diff -u --label "stock CRIU $REL" --label "CRIU $REL + libcriu-plugin" "$s.results" "$l.results" >"$WORK/zdtm-$1-results.diff"; then
-		ok "zdtm $1: the same result for each of the $(wc -l <"$s.results") tests in both builds"
-	else
-		bad "zdtm $1: the results differ (stock vs library):"
-		sed 's/^/      | /' "$WORK/zdtm-$1-results.diff"
-	fi
+	same_lines "zdtm $1: the same result for each of the $(wc -l <"$s.results") tests in both builds" \
+		"$s.results" "$l.results" "$WORK/zdtm-$1-results.diff"
 	n=$(grep -c 'Plugin "' "$s.lines" 2>/dev/null)
 	if [ "${n:-0}" -ge $((2 * $(wc -w <<<"$ZDTM_TESTS"))) ] && grep -q ' hook [0-9]* -> ' "$s.lines"; then
 		ok "zdtm $1, stock: $(wc -l <"$s.lines") plugin lines to compare ($n Plugin lines, $(grep -c ' hook [0-9]* -> ' "$s.lines") hook calls)"
 	else
 		bad "zdtm $1, stock: too few plugin lines to compare in $s.lines"
 	fi
-	if diff -u --label "stock CRIU $REL" --label "CRIU $REL + libcriu-plugin" "$s.lines" "$l.lines" >"$WORK/zdtm-$1-lines.diff"; then
-		ok "zdtm $1: the library build logs the same $(wc -l <"$l.lines") plugin lines in the same order, log by log"
-	else
-		bad "zdtm $1: the plugin lines differ (stock vs library):"
-		head -n 60 "$WORK/zdtm-$1-lines.diff" | sed 's/^/      | /'
-	fi
+	same_lines "zdtm $1: the library build logs the same $(wc -l <"$l.lines") plugin lines in the same order, log by log" \
+		"$s.lines" "$l.lines" "$WORK/zdtm-$1-lines.diff"
 }
 
 step11() {
@@ -166,14 +151,11 @@ step11() {
 		end
 		return
 	}
-	local dir
-	if ! dir=$(name_ordered_dir "$STOCK"/plugins/*.so); then
-		bad "could not make a plugin folder whose readdir order is name order"
+	plugin_folder "$STOCK"/plugins/*.so || {
 		end
 		return
-	fi
-	TMPDIRS+=("$dir")
-	ok "CRIU_LIBS_DIR=$dir (readdir order = name order: $(ls -U "$dir" | tr '\n' ' '))"
+	}
+	local dir=$PLUGIN_DIR
 	# With --rpc zdtm starts criu swrk through pycriu, which passes zdtm's
 	# own environment on: the plugin folder, the mocked cuda-checkpoint
 	# and its fault (zdtm refuses --fault and --mocked-cuda-checkpoint's
