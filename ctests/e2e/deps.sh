@@ -25,6 +25,9 @@ DEB_PACKAGES=(
 	# the test's own tools: unshare, setsid, pgrep, flock; gdb reads
 	# struct cr_options' layout from criu's debug information
 	util-linux procps gdb
+	# a real container runtime (runc checkpoint / restore through CRIU) and
+	# a static busybox for the container's hand-made root file system
+	runc busybox-static
 )
 
 [ "$(id -u)" = 0 ] || { echo "deps.sh: must run as root" >&2; exit 1; }
