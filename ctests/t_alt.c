@@ -20,15 +20,36 @@ static const char *pause_events(int want_rc)
 	return ct_events();
 }
 
-TEST(alt_failed_init_falls_back_to_the_next)
+/* Makes the plugin folder of FILES ("alt:a1.so": the built plugin alt as
+ * a1.so; NULL-terminated) and uses it as CRIU's --libdir. */
+static const char *folder_of(const char *const *files)
 {
 	const char *dir = ct_folder("p");
+	char plugin[32];
+	const char *colon;
+
+	for (; *files; files++) {
+		colon = strchr(*files, ':');
+		CHECK(colon && (size_t)(colon - *files) < sizeof(plugin));
+		snprintf(plugin, sizeof(plugin), "%.*s", (int)(colon - *files), *files);
+		ct_put(dir, plugin, colon + 1);
+	}
+	ct_use(dir);
+	return dir;
+}
+
+/* After a failed init: no plugin listed, nothing of the folder mapped. */
+static void nothing_left(const char *dir)
+{
+	CHECK(ct_lists_empty());
+	CHECK(!ct_mapped(dir));
+}
+
+TEST(alt_failed_init_falls_back_to_the_next)
+{
+	const char *dir = folder_of((const char *const[]){ "alt:a1.so", "gp:a15.so", "alt:a2.so", NULL });
 	const char *a1 = ct_path(dir, "a1.so"), *a2 = ct_path(dir, "a2.so");
 
-	ct_put(dir, "alt", "a1.so");
-	ct_put(dir, "gp", "a15.so");
-	ct_put(dir, "alt", "a2.so");
-	ct_use(dir);
 	ct_set_init("a1", -7);
 	ct_set_hook("a2", CR_PLUGIN_HOOK__PAUSE_DEVICES, 5);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
@@ -48,19 +69,14 @@ TEST(alt_failed_init_falls_back_to_the_next)
 	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
 	/* The failed alternative got no exit, as after any failed init. */
 	CHECK_STR(ct_events(), "exit a15 0 0;exit a2 0 0");
-	CHECK(ct_lists_empty());
-	CHECK(!ct_mapped(dir));
+	nothing_left(dir);
 }
 
 TEST(alt_in_use_closes_the_later_ones_without_init)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = folder_of((const char *const[]){ "alt:a1.so", "alt:a2.so", "alt:a3.so", NULL });
 	const char *a1 = ct_path(dir, "a1.so"), *a2 = ct_path(dir, "a2.so");
 
-	ct_put(dir, "alt", "a1.so");
-	ct_put(dir, "alt", "a2.so");
-	ct_put(dir, "alt", "a3.so");
-	ct_use(dir);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__RESTORE), 0);
 	/* RESTORE_INIT (13) runs in a1 alone. */
 	CHECK_STR(ct_events(), "init a1 2;inventory;a1.13()");
@@ -77,15 +93,9 @@ TEST(alt_in_use_closes_the_later_ones_without_init)
 
 TEST(alt_every_alternative_fails)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = folder_of((const char *const[]){ "gp:0g.so", "alt:a1.so", "alt:a2.so", "alt:a3.so", "gp:z.so", NULL });
 	const char *a3 = ct_path(dir, "a3.so");
 
-	ct_put(dir, "gp", "0g.so");
-	ct_put(dir, "alt", "a1.so");
-	ct_put(dir, "alt", "a2.so");
-	ct_put(dir, "alt", "a3.so");
-	ct_put(dir, "gp", "z.so");
-	ct_use(dir);
 	ct_set_init("a1", -1);
 	ct_set_init("a2", 2);
 	ct_set_init("a3", -3);
@@ -96,18 +106,14 @@ TEST(alt_every_alternative_fails)
 	CHECK(ct_log_has2(2, "returned 2", ct_fmt("trying its alternative %s", a3)));
 	CHECK(ct_log_has2(1, ct_fmt("Failed in init(0) of \"alt\" (%s): stage dump, returned -3", a3),
 			  "no alternative of \"alt\" is left (2 failed before it)"));
-	CHECK(ct_lists_empty());
-	CHECK(!ct_mapped(dir));
+	nothing_left(dir);
 }
 
 TEST(alt_none_left_after_the_skip_list)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = folder_of((const char *const[]){ "alt:a1.so", "alt:a2.so", NULL });
 	const char *a1 = ct_path(dir, "a1.so");
 
-	ct_put(dir, "alt", "a1.so");
-	ct_put(dir, "alt", "a2.so");
-	ct_use(dir);
 	ct_set_init("a1", -1);
 	/* Skipped by its file name, a2.so is no alternative: the init fails
 	 * at once, as CRIU's loader fails it. */
@@ -116,24 +122,20 @@ TEST(alt_none_left_after_the_skip_list)
 	CHECK_STR(ct_events(), "init a1 0");
 	CHECK(ct_log_has(1, ct_fmt("Failed in init(0) of \"alt\" (%s): stage dump, returned -1", a1)));
 	CHECK_INT(ct_log_count(-1, "alternative"), 0);
-	CHECK(ct_lists_empty());
-	CHECK(!ct_mapped(dir));
+	nothing_left(dir);
 }
 
 TEST(alt_skipped_by_plugin_name_all_of_them)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = folder_of((const char *const[]){ "alt:a1.so", "gp:b.so", "alt:a2.so", NULL });
 
-	ct_put(dir, "alt", "a1.so");
-	ct_put(dir, "gp", "b.so");
-	ct_put(dir, "alt", "a2.so");
-	ct_use(dir);
 	CHECK_INT(cr_plugin_set_skip("alt"), 0);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	CHECK_STR(ct_events(), "init b 0");
 	CHECK_INT(ct_log_count(3, "named in cr_plugin_set_skip"), 2);
 	CHECK_STR(ct_names(), "b");
 	cr_plugin_fini(CR_PLUGIN_STAGE__DUMP, 0);
+	CHECK(!ct_mapped(dir));
 }
 
 /* The host's calls for test plugins (host.c), exported to them. */
@@ -161,10 +163,8 @@ static cr_plugin_desc_t builtin_alt = {
 
 TEST(alt_builtin_comes_first)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = folder_of((const char *const[]){ "alt:a1.so", NULL });
 
-	ct_put(dir, "alt", "a1.so");
-	ct_use(dir);
 	CHECK_INT(cr_plugin_register_builtin(&builtin_alt), 0);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
 	CHECK_STR(ct_events(), "init builtin 0");
@@ -177,11 +177,9 @@ TEST(alt_builtin_comes_first)
 
 TEST(alt_failed_builtin_falls_back_to_a_file)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = folder_of((const char *const[]){ "alt:a1.so", NULL });
 	const char *a1 = ct_path(dir, "a1.so");
 
-	ct_put(dir, "alt", "a1.so");
-	ct_use(dir);
 	ct_set_init("builtin", -4);
 	CHECK_INT(cr_plugin_register_builtin(&builtin_alt), 0);
 	CHECK_INT(cr_plugin_init(CR_PLUGIN_STAGE__DUMP), 0);
@@ -196,13 +194,10 @@ TEST(alt_failed_builtin_falls_back_to_a_file)
 
 TEST(alt_each_file_meets_the_trust_checks)
 {
-	const char *dir = ct_folder("p");
+	const char *dir = folder_of((const char *const[]){ "alt:a1.so", "alt:a2.so", NULL });
 	const char *a2 = ct_path(dir, "a2.so");
 
-	ct_put(dir, "alt", "a1.so");
-	ct_put(dir, "alt", "a2.so");
 	CHECK_INT(chmod(a2, 0775), 0);
-	ct_use(dir);
 	ct_set_init("a1", -1);
 	/* Strict mode refuses the alternative the failure falls back to. */
 	cr_plugin_set_strict(1);
@@ -211,6 +206,5 @@ TEST(alt_each_file_meets_the_trust_checks)
 	CHECK(ct_log_has2(2, "returned -1", ct_fmt("trying its alternative %s", a2)));
 	CHECK(ct_log_has2(1, ct_fmt("Refusing plugin %s: Plugin file %s is writable by its group", a2, a2),
 			  "(strict mode)"));
-	CHECK(ct_lists_empty());
-	CHECK(!ct_mapped(dir));
+	nothing_left(dir);
 }
