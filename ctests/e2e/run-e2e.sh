@@ -5,7 +5,8 @@
 # a live process with CRIU's own plugins, runs CRIU's zdtm plugin tests
 # (also over RPC and with a page server), drives a dump and restore through
 # CRIU's RPC interface and a real container runtime (runc), compares what
-# both loaders log, and loads plugins built with this project's header.
+# both loaders log, loads plugins built with this project's header, and
+# falls back from a failing alternative of the cuda plugin to CRIU's own.
 # Prints one PASS or FAIL line per step and release, a closing "e2e: N
 # passed, N failed, N not run" line, and exits non-zero on any failure. A
 # step that cannot run FAILS; nothing is skipped. The one exception: a step
@@ -22,7 +23,7 @@
 # Environment:
 #   CRIU_VERSION         releases to test, e.g. "4.2.1" (default: all of
 #                        releases.sh, "4.1.1 4.2.1"; fewer says PARTIAL RUN)
-#   E2E_STEPS            steps to run, default all (1-17; fewer says
+#   E2E_STEPS            steps to run, default all (1-18; fewer says
 #                        PARTIAL RUN and is not a full pass)
 #   CRIU_PLUGIN_HEADER   this project's criu-plugin.h (default include/)
 #   E2E_CACHE            cache folder (default <repo>/.cache)
@@ -47,7 +48,7 @@ export E2E_CACHE=${E2E_CACHE:-$REPO/.cache}
 # shellcheck source=releases.sh
 . "$HERE/releases.sh"
 RELEASES=${CRIU_VERSION:-$CRIU_RELEASES_ALL}
-ALL_STEPS="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"
+ALL_STEPS="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18"
 STEPS=${E2E_STEPS:-$ALL_STEPS}
 T_START=$SECONDS
 # CRIU_VERSION is also one of CRIU's make variables: not beyond this point.
@@ -75,7 +76,7 @@ PLUGINS4="amdgpu_plugin cuda_plugin inventory_test_enabled_plugin inventory_test
 
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
-for f in build cycle inventory zdtm compare rpc runtime; do
+for f in build cycle inventory zdtm compare rpc runtime alternatives; do
 	# shellcheck source=/dev/null
 	. "$HERE/steps-$f.sh"
 done

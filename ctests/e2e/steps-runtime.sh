@@ -107,6 +107,9 @@ ctr_start() {
 	fi
 	for fd in /proc/"$CTR_PID"/fd/*; do
 		mnt=$(awk '$1 == "mnt_id:" { print $2 }' "/proc/$CTR_PID/fdinfo/${fd##*/}" 2>/dev/null)
+		# A descriptor the shell holds for a moment (it saves one at 10
+		# while it redirects) may be gone by now: nothing to judge.
+		[ -n "$mnt" ] || continue
 		awk -v m="$mnt" '$1 == m { f = 1 } END { exit !f }' "/proc/$CTR_PID/mountinfo" ||
 			bad_fds="$bad_fds ${fd##*/}->$(readlink "$fd")"
 	done
