@@ -29,7 +29,7 @@
 //! | `dl` | the dynamic linker, wrapped; the start-up objects' symbol tables |
 //! | `elf` | the one reader of ELF files and mapped objects: `headers`, `dynamic` (section, symbols, relocations), `lookup` (GNU hash) |
 //! | `registry` | the records of loaded plugins, and their lock |
-//! | `name_index` | the loaded plugins' names, for the duplicate check |
+//! | `name_index` | the loaded plugins' names: which has a name (an alternative in use) |
 //! | `ctl` | the exported `cr_plugin_ctl` and the size of the host's copy |
 //! | `list` | CRIU's intrusive list |
 //! | `reentry` | calls into the loader from plugin code it runs, refused |

@@ -1,4 +1,5 @@
-//! The loaded plugins' names, for the check that no two share one: an
+//! The loaded plugins' names, for the check of which has a name already (a
+//! later file of that name is an alternative, closed without its init): an
 //! open-addressing table of indices into the registry's plugins, by a hash
 //! of the name, sized once per init and freed at fini. Finding a name takes
 //! one hash of its bytes and, with the table at most two-thirds full, about
