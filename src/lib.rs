@@ -95,8 +95,8 @@ pub use hooks::{Hook, HookSet};
 #[cfg(feature = "probe")]
 pub mod probe {
     pub use crate::descriptor::{
-        DescriptorFields, FilePlugin, LoadedDescriptor, LoadedPlugin, Refusal, Version,
-        check_numbers, name_in_file,
+        BadSymbol, DescriptorFields, FileDescriptor, FilePlugin, LoadedDescriptor, LoadedPlugin,
+        Refusal, Version, check_numbers, name_in_file,
     };
     pub use crate::dl::{DlError, Library, global_symbol};
     pub use crate::elf::{Dynamic, ElfError, ElfFile, HEADER_READ, READ_LIMIT, Symbol};

@@ -167,14 +167,9 @@ pub struct FileFacts {
     /// Why the file's content was not read although its headers are sound
     /// (it is larger than [`READ_LIMIT`]): nothing is known of it.
     pub unread: Option<String>,
-    /// Its `CR_PLUGIN_DESC`, if it defines one.
-    pub descriptor: Option<StaticDescriptor>,
-    /// Without a descriptor: the hooks of its legacy symbols.
-    pub legacy_hooks: HookSet,
-    /// Without a descriptor: whether it defines `cr_plugin_init`.
-    pub legacy_init: bool,
-    /// Without a descriptor: whether it defines `cr_plugin_fini`.
-    pub legacy_exit: bool,
+    /// What the file says of its plugin, as the loader's reader reads it
+    /// (`None` when the file is not read).
+    pub plugin: Option<probe::FilePlugin>,
 }
 
 /// Why the loader refuses a file before `dlopen`, and so when.
@@ -196,25 +191,6 @@ impl Unloadable {
             Unloadable::Truncated(why) => why.clone(),
         }
     }
-}
-
-/// `CR_PLUGIN_DESC` as the file holds it before any constructor ran.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StaticDescriptor {
-    /// The name, when a relocation gives it.
-    pub name: Option<Vec<u8>>,
-    /// `version`.
-    pub version: Option<u32>,
-    /// `max_hooks`.
-    pub max_hooks: Option<u32>,
-    /// Hook slots set in the file itself.
-    pub hooks: HookSet,
-    /// Whether `init` is set in the file (a value or a relocation).
-    pub init: bool,
-    /// Whether `exit` is set in the file (a value or a relocation).
-    pub exit: bool,
-    /// Why the symbol cannot be a descriptor (the loader refuses it).
-    pub bad_symbol: Option<String>,
 }
 
 /// The loader's check before `dlopen` on `file` (of `size` bytes), from
@@ -311,22 +287,8 @@ impl FileFacts {
             None => {
                 FileFacts::unusable("no dynamic section: not a shared object the loader can use")
             }
-            Some(probe::FilePlugin::Legacy { hooks, init, exit }) => FileFacts {
-                legacy_hooks: hooks,
-                legacy_init: init,
-                legacy_exit: exit,
-                ..FileFacts::default()
-            },
-            Some(probe::FilePlugin::Descriptor(d)) => FileFacts {
-                descriptor: Some(StaticDescriptor {
-                    name: d.name.map(CString::into_bytes),
-                    version: d.version,
-                    max_hooks: d.max_hooks,
-                    hooks: d.hooks,
-                    init: d.init,
-                    exit: d.exit,
-                    bad_symbol: d.bad.map(|b| b.to_string()),
-                }),
+            plugin => FileFacts {
+                plugin,
                 ..FileFacts::default()
             },
         }

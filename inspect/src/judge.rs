@@ -35,11 +35,11 @@ pub(crate) fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
     if facts.elf_error.is_some() || facts.unread.is_some() {
         return;
     }
-    match &facts.descriptor {
-        Some(d) => {
+    match &facts.plugin {
+        Some(probe::FilePlugin::Descriptor(d)) => {
             r.kind = Some(Kind::Descriptor);
             r.name_known = d.name.is_some();
-            r.name = d.name.clone();
+            r.name = d.name.as_ref().map(|n| n.as_bytes().to_vec());
             r.version = d.version;
             r.max_hooks = d.max_hooks;
             r.hooks = Some(d.hooks);
@@ -47,13 +47,14 @@ pub(crate) fn fill_from_facts(r: &mut FileReport, facts: &FileFacts) {
             r.init = Some(d.init);
             r.exit = Some(d.exit);
         }
-        None => {
+        Some(probe::FilePlugin::Legacy { hooks, init, exit }) => {
             fill_legacy(r);
-            r.hooks = Some(facts.legacy_hooks);
+            r.hooks = Some(*hooks);
             r.hooks_complete = true;
-            r.init = Some(facts.legacy_init);
-            r.exit = Some(facts.legacy_exit);
+            r.init = Some(*init);
+            r.exit = Some(*exit);
         }
+        None => return,
     }
     r.notes
         .push("read from the file, without running any of its code".into());
@@ -167,11 +168,9 @@ pub fn judge(ev: &Evidence, strict: bool) -> FileReport {
         .run
         .as_ref()
         .and_then(|run| run.record.bad_symbol.clone())
-        .or_else(|| {
-            ev.facts
-                .descriptor
-                .as_ref()
-                .and_then(|d| d.bad_symbol.clone())
+        .or_else(|| match &ev.facts.plugin {
+            Some(probe::FilePlugin::Descriptor(d)) => d.bad.as_ref().map(ToString::to_string),
+            _ => None,
         })
         .filter(|_| r.kind == Some(Kind::Descriptor));
     let numbers = match (r.version, r.max_hooks) {

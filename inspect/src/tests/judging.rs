@@ -157,8 +157,11 @@ fn judges_plugins_that_need_criu() {
 fn judges_legacy_and_untrusted_files_from_the_file() {
     let mut ev = evidence("/d/l.so", None, Ending::Exited(0));
     ev.facts = FileFacts {
-        legacy_hooks: HookSet::of(Hook::DumpExtFile),
-        legacy_init: true,
+        plugin: Some(probe::FilePlugin::Legacy {
+            hooks: HookSet::of(Hook::DumpExtFile),
+            init: true,
+            exit: false,
+        }),
         ..FileFacts::default()
     };
     ev.untrusted = Some("is writable by its group (mode 0664)".into());
@@ -203,8 +206,12 @@ fn judges_bad_descriptor_symbols_before_their_fields() {
         Ending::Exited(0),
     );
     let mut facts = static_facts("s", CRIU_PLUGIN_VERSION);
-    facts.descriptor.as_mut().unwrap().bad_symbol =
-        Some("CR_PLUGIN_DESC is 112 bytes, too small for max_hooks 15 (152 bytes)".into());
+    if let Some(probe::FilePlugin::Descriptor(d)) = facts.plugin.as_mut() {
+        d.bad = Some(probe::BadSymbol::TooSmallForHooks {
+            size: 112,
+            max_hooks: 15,
+        });
+    }
     ev.facts = facts;
     assert_eq!(
         judge(&ev, false).status,

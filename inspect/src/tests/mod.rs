@@ -45,15 +45,23 @@ fn evidence(path: &str, record: Option<Record>, ending: Ending) -> Evidence {
 
 fn static_facts(name: &str, version: u32) -> FileFacts {
     FileFacts {
-        descriptor: Some(StaticDescriptor {
-            name: Some(name.into()),
+        plugin: Some(probe::FilePlugin::Descriptor(probe::FileDescriptor {
+            // A defined global data object of 152 bytes.
+            symbol: probe::Symbol {
+                name: 1,
+                info: 0x11,
+                shndx: 1,
+                value: 0x4000,
+                size: 152,
+            },
+            bad: None,
+            name: Some(CString::new(name).unwrap()),
             version: Some(version),
             max_hooks: Some(15),
             hooks: HookSet::of(Hook::DumpExtFile),
             init: true,
             exit: false,
-            bad_symbol: None,
-        }),
+        })),
         ..FileFacts::default()
     }
 }
