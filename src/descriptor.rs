@@ -379,11 +379,39 @@ pub struct FileDescriptor {
 /// descriptor's name, a legacy plugin's path. At most
 /// [`crate::elf::READ_LIMIT`] bytes are read.
 pub fn name_in_file(file: &std::fs::File, size: u64, path: &CStr) -> Option<CString> {
-    let elf = ElfFile::read(file, size, crate::elf::READ_LIMIT).ok()?;
-    match FilePlugin::read(&elf)? {
-        FilePlugin::Descriptor(d) => d.name,
-        FilePlugin::Legacy { .. } => crate::fallible::try_cstring(path).ok(),
+    with_name_in_file(file, size, path, CStr::to_owned)
+        .ok()
+        .flatten()
+}
+
+/// [`name_in_file`], given to `f` where it lies in the file's image: the
+/// loader's way, with no allocation beyond the reading of the file, whose
+/// running out of memory is an error (a name not read is no name).
+pub(crate) fn with_name_in_file<R>(
+    file: &std::fs::File,
+    size: u64,
+    path: &CStr,
+    f: impl FnOnce(&CStr) -> R,
+) -> Result<Option<R>, crate::fallible::OutOfMemory> {
+    let elf = match ElfFile::read(file, size, crate::elf::READ_LIMIT) {
+        Ok(elf) => elf,
+        Err(crate::elf::ElfError::OutOfMemory) => return Err(crate::fallible::OutOfMemory),
+        Err(_) => return Ok(None),
+    };
+    let Some(dynamic) = elf.dynamic() else {
+        return Ok(None);
+    };
+    let Some(symbol) = dynamic.lookup(c"CR_PLUGIN_DESC").filter(Symbol::is_defined) else {
+        return Ok(Some(f(path)));
+    };
+    if check_symbol_kind(&symbol).is_err() {
+        return Ok(None);
     }
+    let name = dynamic
+        .pointer_at(symbol.value)
+        .filter(|&p| p != 0)
+        .and_then(|p| dynamic.image().c_str_at(p, 4096));
+    Ok(name.map(f))
 }
 
 impl FilePlugin {

@@ -4,6 +4,7 @@
  *   -DLABEL='"l"'      the name it prints itself by (default: NAME)
  *   -DMSG='"TEXT"'     its init also prints TEXT on a line of its own
  *   -DPAUSE=N          it answers PAUSE_DEVICES with N
+ *   -DINIT_RC=N        its init returns N (default 0)
  *   -DREENTER=K        it calls into the loader from inside the loader:
  *      1  init calls cr_plugin_init(0)
  *      2  init calls cr_plugin_fini(0, 0)
@@ -26,6 +27,9 @@
 /* What it prints itself by (-DLABEL: a name that is no attack on the log). */
 #ifndef LABEL
 #define LABEL NAME
+#endif
+#ifndef INIT_RC
+#define INIT_RC 0
 #endif
 
 #ifdef REENTER
@@ -54,7 +58,7 @@ static int plugin_init(int stage)
 	}
 #endif
 	fflush(stdout);
-	return 0;
+	return INIT_RC;
 }
 
 static void plugin_exit(int stage, int ret)

@@ -76,6 +76,7 @@ build "$B/elfpatch" "$here/elfpatch.c"
 plugin "$B/so/good.so" good
 plugin "$B/so/fa.so" fa
 plugin "$B/so/fb.so" fb
+plugin "$B/so/fb-api.so" fb -DINIT_RC=-1 -DLABEL='"fb-api"'
 
 . "$here/lib.sh"
 . "$here/entries.sh"

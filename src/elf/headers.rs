@@ -37,6 +37,8 @@ pub enum ElfError {
     },
     /// Reading it failed.
     Io(String),
+    /// Memory ran out while reading it.
+    OutOfMemory,
 }
 
 impl std::fmt::Display for ElfError {
@@ -50,6 +52,7 @@ impl std::fmt::Display for ElfError {
                 "it is truncated: its loadable segments need {need} bytes, the file has {have}"
             ),
             ElfError::Io(e) => write!(f, "cannot read it: {e}"),
+            ElfError::OutOfMemory => f.write_str("cannot read it: out of memory"),
         }
     }
 }
@@ -281,6 +284,7 @@ impl ElfFile {
                     {
                         return Err(bad("a loadable segment is out of range"));
                     }
+                    loads.try_reserve(1).map_err(|_| ElfError::OutOfMemory)?;
                     loads.push(Load {
                         offset: ph.offset,
                         vaddr: ph.vaddr,
@@ -310,7 +314,7 @@ impl ElfFile {
         let mut bytes = Vec::new();
         bytes
             .try_reserve_exact(len)
-            .map_err(|_| ElfError::Io("out of memory".into()))?;
+            .map_err(|_| ElfError::OutOfMemory)?;
         bytes.resize(len, 0);
         let n = read_fully(file, &mut bytes, 0).map_err(|e| ElfError::Io(e.to_string()))?;
         bytes.truncate(n);
@@ -338,7 +342,7 @@ impl ElfFile {
         let mut bytes = Vec::new();
         bytes
             .try_reserve_exact(size as usize)
-            .map_err(|_| ElfError::Io("out of memory".into()))?;
+            .map_err(|_| ElfError::OutOfMemory)?;
         bytes.resize(size as usize, 0);
         let n = read_fully(file, &mut bytes, 0).map_err(|e| ElfError::Io(e.to_string()))?;
         bytes.truncate(n);

@@ -112,8 +112,13 @@ impl Later<'_> {
             }
             let path = folder::joined(self.dir.path().to_bytes(), file.to_bytes())?;
             let opened = self.dir.open_entry(file)?;
-            let plugin = descriptor::name_in_file(&opened, st.st_size as u64, &path)?;
-            (plugin.to_bytes() == name && !named(file, Some(name))).then_some(path)
+            // Memory running out here leaves no alternative: the init fails.
+            let same = descriptor::with_name_in_file(&opened, st.st_size as u64, &path, |plugin| {
+                plugin.to_bytes() == name
+            })
+            .ok()
+            .flatten()?;
+            (same && !named(file, Some(name))).then_some(path)
         })
     }
 }
@@ -250,7 +255,13 @@ fn load_file(
         };
         if ev.not_regular.is_none() {
             if let Some(skip) = skip.as_deref_mut() {
-                ev.skipped_by = skipped(skip, dir, name, path, st.st_size as u64);
+                ev.skipped_by =
+                    skipped(skip, dir, name, path, st.st_size as u64).map_err(|_| {
+                        out_of_memory(format_args!(
+                            "Unable to read the plugin name of {}",
+                            shown()
+                        ))
+                    })?;
             }
         }
         let untrusted = policy::untrusted(st.st_uid, st.st_mode, euid);
@@ -404,32 +415,38 @@ fn load_file(
 
 /// Whether the skip list names the plugin file `name` of `dir`, by its file
 /// name or by the name its descriptor gives, read from the file without
-/// loading it (a legacy plugin's name is its path); logs the skip.
+/// loading it (a legacy plugin's name is its path); logs the skip. Memory
+/// running out while the name is read is an error: a name not read must not
+/// let a skipped plugin load.
 fn skipped(
     skip: &mut SkipList,
     dir: &PluginDir,
     name: &CStr,
     path: &CStr,
     size: u64,
-) -> Option<&'static str> {
+) -> Result<Option<&'static str>, OutOfMemory> {
     if skip.names(name.to_bytes(), None).is_some() {
         log::info!(
             "Skipping plugin {}: named in {}",
             Escaped(path.to_bytes()),
             skip.source()
         );
-        return Some(skip.source());
+        return Ok(Some(skip.source()));
     }
-    let file = dir.open_entry(name)?;
-    let plugin_name = descriptor::name_in_file(&file, size, path)?;
-    skip.names(name.to_bytes(), Some(plugin_name.to_bytes()))?;
-    log::info!(
-        "Skipping plugin {} (\"{}\"): named in {}",
-        Escaped(path.to_bytes()),
-        Escaped(plugin_name.to_bytes()),
-        skip.source()
-    );
-    Some(skip.source())
+    let Some(file) = dir.open_entry(name) else {
+        return Ok(None);
+    };
+    let skipped = descriptor::with_name_in_file(&file, size, path, |plugin_name| {
+        skip.names(name.to_bytes(), Some(plugin_name.to_bytes()))?;
+        log::info!(
+            "Skipping plugin {} (\"{}\"): named in {}",
+            Escaped(path.to_bytes()),
+            Escaped(plugin_name.to_bytes()),
+            skip.source()
+        );
+        Some(skip.source())
+    })?;
+    Ok(skipped.flatten())
 }
 
 /// Refuses a file whose loadable segments reach past its end: mapping it
