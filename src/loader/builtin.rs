@@ -1,7 +1,7 @@
 //! Plugins compiled into the host: registered once, then checked,
 //! initialised and chained at every `cr_plugin_init` before the folder's.
 
-use super::{InitError, InitFailed, fail, file, no_alternative, reserve, start};
+use super::{InitError, InitFailed, fail, file, reserve, start};
 use crate::abi::CrPluginDesc;
 use crate::descriptor;
 use crate::escape::Escaped;
@@ -57,18 +57,10 @@ pub(super) fn load_all(
             }
         }
         let skip = skip.as_deref();
+        let mut tried = file::Tried::default();
         load_builtin(reg, stage_value, desc, &mut |failed| {
             let next = folder.and_then(|f| file::alternative_in(f, failed.name.to_bytes(), skip));
-            match next {
-                Some(next) => {
-                    log::warn!(
-                        "{failed}; trying its alternative {}",
-                        Escaped(next.to_bytes())
-                    );
-                    Ok(())
-                }
-                None => no_alternative(failed),
-            }
+            tried.after(failed, next.as_deref())
         })?;
     }
     Ok(())
