@@ -194,14 +194,19 @@ fn dir_error(e: &DirError) -> InitError {
 }
 
 /// Logs the warnings of `judged` and says whether the loader goes on with
-/// the file (`Ok(false)`: skipped); a refusal is logged and failed.
+/// the file (`Ok(false)`: skipped, or a spare alternative, logged); a
+/// refusal is logged and failed.
 fn follow(judged: &Judged<'_>, path: &CStr, name: Option<&[u8]>) -> Result<bool, InitError> {
     for warning in judged.warnings() {
         log::warn!("{warning}");
     }
     match judged.verdict {
         Verdict::Go => Ok(true),
-        Verdict::Skip(_) | Verdict::Spare(_) => Ok(false),
+        Verdict::Skip(_) => Ok(false),
+        Verdict::Spare(in_use) => {
+            log::info!("{in_use}");
+            Ok(false)
+        }
         Verdict::Refuse(refusal) => Err(fail(
             InitError::Plugin,
             format_args!("{}", refusal.logged(path.to_bytes(), name)),
@@ -399,13 +404,15 @@ fn load_file(
             .map(|m| m as &dyn fmt::Display),
         ..AfterOpen::default()
     };
-    let judged = verdict::after_open(&ev, strict);
-    if let Verdict::Spare(in_use) = judged.verdict {
-        log::info!("{in_use}");
+    if !follow(
+        &verdict::after_open(&ev, strict),
+        path,
+        desc_name.map(CStr::to_bytes),
+    )? {
+        // A later alternative of a plugin in use.
         unload(path.as_ptr(), plugin);
         return Ok(());
     }
-    follow(&judged, path, desc_name.map(CStr::to_bytes))?;
     let skip = skip.as_deref();
     start(reg, stage_value, plugin, &mut |failed| {
         let next = later.alternative(failed.name.to_bytes(), skip);

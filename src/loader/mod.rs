@@ -197,7 +197,8 @@ pub(super) fn start(
     on_failure: &mut dyn FnMut(&InitFailed<'_>) -> Result<(), InitError>,
 ) -> Result<(), InitError> {
     let desc = plugin.desc;
-    let name = plugin.name().map_or(&b"(built-in)"[..], CStr::to_bytes);
+    let shown_name = plugin.name().unwrap_or(c"(built-in)");
+    let name = shown_name.to_bytes();
     // SAFETY: desc is valid (checked by descriptor::check) for as long as
     // `plugin.origin` keeps the plugin loaded or the host keeps a built-in alive.
     let (version, max_hooks, init_fn) =
@@ -223,7 +224,7 @@ pub(super) fn start(
         let rc = reentry::running(running, || unsafe { init_fn(stage_value) });
         if rc != 0 {
             let failed = InitFailed {
-                name: plugin.name().unwrap_or(c"(built-in)"),
+                name: shown_name,
                 path: plugin.path(),
                 stage_value,
                 rc,
