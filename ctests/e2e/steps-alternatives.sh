@@ -45,13 +45,11 @@ step18() {
 	check_log "criu-plugin-inspect: CRIU's cuda plugin is the later alternative" "$d/inspect.out" \
 		"^   status +alternative: closed without its init while ${api//./\\.} starts"
 
-	if ! start_workload "$d"; then
-		bad "workload did not start"
+	dump_workload "$LIB_SRC" "$criu" "$d" "$d/img" "$d/lib" || {
 		end
 		return
-	fi
-	criu_env "$LIB_SRC" "$criu" dump -t "$WL_PID" -D "$d/img" -o dump.log -v4 --libdir "$d/lib"
-	rc=$?
+	}
+	rc=$DUMP_RC
 	dumped=$(count_of "$d")
 	[ "$rc" = 0 ] && ok "criu dump exited 0 (count at dump: $dumped)" || bad "criu dump exited $rc (log $d/img/dump.log)"
 	[ "$rc" = 0 ] || kill -9 "$WL_PID" 2>/dev/null
@@ -94,20 +92,14 @@ step18() {
 	[ -n "$restored" ] && kill -9 "$restored" 2>/dev/null
 
 	# CRIU's own loader has no alternatives: the failed init fails the dump.
-	if [ "${BUILT[$REL/stock]:-}" = yes ]; then
+	if need stock; then
 		mkdir -p "$d/stock-img"
-		if start_workload "$d"; then
-			criu_env "$STOCK_SRC" "$STOCK_SRC/criu/criu" dump -t "$WL_PID" -D "$d/stock-img" -o dump.log -v4 --libdir "$d/lib"
-			rc=$?
-			[ "$rc" != 0 ] && ok "stock CRIU: the same folder fails the dump (exit $rc)" ||
+		if dump_workload "$STOCK_SRC" "$STOCK_SRC/criu/criu" "$d" "$d/stock-img" "$d/lib"; then
+			[ "$DUMP_RC" != 0 ] && ok "stock CRIU: the same folder fails the dump (exit $DUMP_RC)" ||
 				bad "stock CRIU dumped with a plugin whose init fails"
 			kill -9 "$WL_PID" 2>/dev/null
 			reap_workload
-		else
-			bad "workload did not start (stock)"
 		fi
-	else
-		bad "stock CRIU $REL is not built: its side of step 18 cannot run"
 	fi
 	end
 }

@@ -93,12 +93,8 @@ step8() {
 		criu=$src/criu/criu
 		rm -rf "$d"
 		mkdir -p "$d/img"
-		if ! start_workload "$d"; then
-			bad "$kind: workload did not start"
-			continue
-		fi
-		criu_env "$src" "$criu" dump -t "$WL_PID" -D "$d/img" -o dump.log -v4 --libdir "$dir"
-		rc=$?
+		dump_workload "$src" "$criu" "$d" "$d/img" "$dir" || continue
+		rc=$DUMP_RC
 		[ "$rc" = 0 ] || kill -9 "$WL_PID" 2>/dev/null
 		reap_workload
 		if [ "$rc" = 0 ]; then ok "$kind: criu dump exited 0"; else bad "$kind: criu dump exited $rc (log $d/img/dump.log)"; fi

@@ -69,6 +69,21 @@ criu_env() {
 	PATH="$src/test/cuda-checkpoint:$PATH" CRIU_FAULT=138 timeout 120 "$@"
 }
 
+# dump_workload SRC CRIU DIR IMG LIBDIR: starts the workload in DIR and dumps
+# it into IMG with CRIU (built in tree SRC) and the plugins of LIBDIR; DUMP_RC
+# is criu's status. Fails, saying so, when the workload does not start. The
+# caller kills and reaps the workload (a failed dump leaves it running).
+dump_workload() {
+	local src=$1 criu=$2 d=$3 img=$4 libdir=$5
+	DUMP_RC=
+	if ! start_workload "$d"; then
+		bad "workload did not start"
+		return 1
+	fi
+	criu_env "$src" "$criu" dump -t "$WL_PID" -D "$img" -o dump.log -v4 --libdir "$libdir"
+	DUMP_RC=$?
+}
+
 # check_plugins_loaded LOG HOOKS-OF-AMDGPU HOOKS-OF-THE-OTHERS: every plugin
 # logged as loaded, with its hook count
 check_plugins_loaded() {

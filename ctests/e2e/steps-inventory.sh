@@ -17,13 +17,11 @@ step5() {
 	mkdir -p "$d/img" "$d/without-enabled"
 	cp "$LIB/plugins/amdgpu_plugin.so" "$LIB/plugins/cuda_plugin.so" \
 		"$LIB/plugins/inventory_test_disabled_plugin.so" "$d/without-enabled/"
-	if ! start_workload "$d"; then
-		bad "workload did not start"
+	dump_workload "$LIB_SRC" "$criu" "$d" "$d/img" "$LIB/plugins" || {
 		end
 		return
-	fi
-	criu_env "$LIB_SRC" "$criu" dump -t "$WL_PID" -D "$d/img" -o dump.log -v4 --libdir "$LIB/plugins"
-	rc=$?
+	}
+	rc=$DUMP_RC
 	[ "$rc" = 0 ] || kill -9 "$WL_PID" 2>/dev/null
 	reap_workload
 	[ "$rc" = 0 ] && ok "criu dump exited 0" || bad "criu dump exited $rc (log $d/img/dump.log)"
@@ -122,13 +120,11 @@ step7() {
 		end
 		return
 	fi
-	if ! start_workload "$d"; then
-		bad "workload did not start"
+	dump_workload "$LIB_SRC" "$criu" "$d" "$d/img" "$d/lib" || {
 		end
 		return
-	fi
-	criu_env "$LIB_SRC" "$criu" dump -t "$WL_PID" -D "$d/img" -o dump.log -v4 --libdir "$d/lib"
-	rc=$?
+	}
+	rc=$DUMP_RC
 	[ "$rc" != 0 ] && ok "criu dump fails (exit $rc)" || bad "criu dump succeeded with a version-0.3.0 plugin in --libdir"
 	check_log "dump log has the loader's refusal" "$d/img/dump.log" "$BAD_PLUGIN_RE"
 	grep -E -- "$BAD_PLUGIN_RE" "$d/img/dump.log" | head -n 3 | sed 's/^/      /'

@@ -91,6 +91,17 @@ ctr_counting() {
 	[ "$b" -gt "$a" ] 2>/dev/null && [ "$a" -gt 10 ]
 }
 
+# ctr_kind KIND BASE: for the build KIND (stock or lib) sets the caller's
+# src (its tree), d (BASE/KIND, with img/, work/ and work-restore/) and id
+# (its container's name)
+ctr_kind() {
+	src=$STOCK_SRC
+	[ "$1" = lib ] && src=$LIB_SRC
+	d=$2/$1
+	id=e2e-$REL-$1-$$
+	mkdir -p "$d/img" "$d/work" "$d/work-restore"
+}
+
 # ctr_start ID BUNDLE D: runs the container detached and waits for it to
 # count (D/count is a link to its rootfs/count); checks its descriptors are
 # all on its own mounts. Sets CTR_PID.
@@ -163,11 +174,7 @@ step14() {
 	}
 	dir=$PLUGIN_DIR
 	for kind in stock lib; do
-		src=$STOCK_SRC
-		[ "$kind" = lib ] && src=$LIB_SRC
-		d=$base/$kind
-		id=e2e-$REL-$kind-$$
-		mkdir -p "$d/img" "$d/work" "$d/work-restore"
+		ctr_kind "$kind" "$base"
 		echo "  $kind: container $id, runc --criu $src/criu/criu"
 		ctr_start "$id" "$b" "$d" || continue
 		ctr_checkpoint "$src" "$dir" "$id" "$d" || continue
@@ -215,11 +222,7 @@ step15() {
 		return
 	}
 	for kind in stock lib; do
-		src=$STOCK_SRC
-		[ "$kind" = lib ] && src=$LIB_SRC
-		d=$base/$kind
-		id=e2e-$REL-$kind-$$
-		mkdir -p "$d/img" "$d/work" "$d/work-restore"
+		ctr_kind "$kind" "$base"
 		# a folder of its own, which loses a plugin
 		plugin_folder "$STOCK"/plugins/*.so || continue
 		dir=$PLUGIN_DIR
