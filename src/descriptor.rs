@@ -407,11 +407,16 @@ pub(crate) fn with_name_in_file<R>(
     if check_symbol_kind(&symbol).is_err() {
         return Ok(None);
     }
-    let name = dynamic
+    Ok(name_at(&dynamic, &symbol).map(f))
+}
+
+/// The name a descriptor at `symbol` points to in the file, when the file
+/// sets that pointer to a string it holds.
+fn name_at<'i>(dynamic: &crate::elf::Dynamic<'i, ElfFile>, symbol: &Symbol) -> Option<&'i CStr> {
+    dynamic
         .pointer_at(symbol.value)
         .filter(|&p| p != 0)
-        .and_then(|p| dynamic.image().c_str_at(p, 4096));
-    Ok(name.map(f))
+        .and_then(|p| dynamic.image().c_str_at(p, 4096))
 }
 
 impl FilePlugin {
@@ -450,11 +455,7 @@ impl FilePlugin {
         if let Some(max) = d.max_hooks {
             d.bad = check_symbol_size(symbol.size, max).err();
         }
-        d.name = dynamic
-            .pointer_at(at)
-            .filter(|&p| p != 0)
-            .and_then(|p| image.c_str_at(p, 4096))
-            .map(CStr::to_owned);
+        d.name = name_at(&dynamic, &symbol).map(CStr::to_owned);
         d.init = dynamic.pointer_is_set(at.wrapping_add(8));
         d.exit = dynamic.pointer_is_set(at.wrapping_add(16));
         let slots = ((symbol.size.saturating_sub(DESC_FIELDS)) / 8)

@@ -121,9 +121,7 @@ impl SkipList {
     /// The entry that names the plugin in file `file` (its name in the
     /// folder) or called `name`, if one does; it is marked as matched.
     pub fn names(&mut self, file: &[u8], name: Option<&[u8]>) -> Option<usize> {
-        let hit = self
-            .entries()
-            .position(|e| e == file || name.is_some_and(|n| n == e))?;
+        let hit = self.entry_naming(file, name)?;
         self.matched |= 1 << hit;
         Some(hit)
     }
@@ -131,8 +129,12 @@ impl SkipList {
     /// Whether an entry names the plugin in file `file` or called `name`, as
     /// [`SkipList::names`] decides, without marking it as matched.
     pub(crate) fn mentions(&self, file: &[u8], name: Option<&[u8]>) -> bool {
+        self.entry_naming(file, name).is_some()
+    }
+
+    fn entry_naming(&self, file: &[u8], name: Option<&[u8]>) -> Option<usize> {
         self.entries()
-            .any(|e| e == file || name.is_some_and(|n| n == e))
+            .position(|e| e == file || name.is_some_and(|n| n == e))
     }
 
     /// The entries that matched no plugin so far.
